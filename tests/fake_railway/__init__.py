@@ -1,0 +1,1 @@
+"""Railway API emulator (under construction)."""
