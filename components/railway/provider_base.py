@@ -1,0 +1,253 @@
+"""What every Railway dynamic provider shares: credentials, the client, check/diff helpers, safe creates.
+
+Owns: where the token comes from (stack config `cartly-infra:railwayToken`, else env `RAILWAY_API_TOKEN`),
+keeping it out of the pickled provider, building a `RailwayClient` per call (with a retry policy tests can
+shrink through env `CARTLY_RAILWAY_RETRY_BASE_DELAY` or by patching `sleep`), validators shared by the
+resources' `check`, a local `diff` over a list of keys, "is this object gone?" for `read`/`delete`, and
+create-or-adopt after a transport failure.
+Deliberately not here: GraphQL documents (operations.py), HTTP and retries (client.py), anything about
+one particular resource.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+
+from components.railway.client import RailwayClient, RetryPolicy
+from components.railway.errors import (
+    RailwayAuthError,
+    RailwayError,
+    RailwayMaybeApplied,
+    RailwayNotFound,
+    RailwayTransientError,
+)
+
+TOKEN_CONFIG_KEY = "cartly-infra:railwayToken"  # noqa: S105 (a config key, not a secret)
+TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
+RETRY_BASE_DELAY_ENV = "CARTLY_RAILWAY_RETRY_BASE_DELAY"
+PROVIDER_KEY = "__provider"
+
+REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
+RESTART_POLICIES = ("ALWAYS", "NEVER", "ON_FAILURE")
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
+
+# Looked up at call time so tests can patch it; never pickled (providers pickle by reference).
+sleep: Callable[[float], None] = time.sleep
+
+
+def railway_token(config: ConfigureRequest | None) -> str:
+    """The Railway token: stack config `cartly-infra:railwayToken`, else env `RAILWAY_API_TOKEN`."""
+    token = config.config.get(TOKEN_CONFIG_KEY) if config is not None else None
+    token = token or os.environ.get(TOKEN_ENV)
+    if not token:
+        raise RailwayError(
+            "No Railway token: set it with `pulumi config set --secret cartly-infra:railwayToken <token>` "
+            f"or export {TOKEN_ENV} (a workspace token)"
+        )
+    return str(token)
+
+
+def retry_policy() -> RetryPolicy | None:
+    """The client's retry policy: the default, or delays of env `CARTLY_RAILWAY_RETRY_BASE_DELAY` (tests)."""
+    raw = os.environ.get(RETRY_BASE_DELAY_ENV)
+    if raw is None:
+        return None
+    delay = float(raw)
+    return RetryPolicy(base_delay=delay, max_delay=delay * 8)
+
+
+class RailwayProvider(ResourceProvider):
+    """Base of every Railway provider: holds nothing but the token, and that only after `configure`."""
+
+    _token: str | None = None
+
+    def configure(self, req: ConfigureRequest) -> None:
+        self._token = railway_token(req)
+
+    def client(self) -> RailwayClient:
+        token = self._token or railway_token(None)
+        return RailwayClient(token, retry=retry_policy(), sleep=lambda seconds: sleep(seconds))
+
+    def __getstate__(self) -> dict[str, Any]:
+        # configure() runs after unpickling, so the token never needs to travel in `__provider`.
+        return {k: v for k, v in self.__dict__.items() if k != "_token"}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+def is_unknown(value: Any) -> bool:
+    """True for a value not known yet (preview), at the top level or anywhere inside it."""
+    return pulumi.output.contains_unknowns(value) or isinstance(value, pulumi.output.Unknown)
+
+
+def failure(prop: str, reason: str) -> CheckFailure:
+    return CheckFailure(prop, reason)
+
+
+def diff_keys(
+    olds: Mapping[str, Any],
+    news: Mapping[str, Any],
+    keys: Iterable[str],
+    replace_keys: Iterable[str],
+    *,
+    delete_before_replace: bool = False,
+) -> DiffResult:
+    """Local diff over `keys` (never `__provider`); unknown new values count as changed."""
+    changed = [
+        key
+        for key in keys
+        if key != PROVIDER_KEY and (is_unknown(news.get(key)) or olds.get(key) != news.get(key))
+    ]
+    replaces = [key for key in changed if key in set(replace_keys)]
+    return DiffResult(
+        changes=bool(changed),
+        replaces=replaces,
+        stables=[],
+        delete_before_replace=delete_before_replace and bool(replaces),
+    )
+
+
+def create_or_adopt(lookup: Callable[[], str | None], create: Callable[[], str], what: str) -> str:
+    """Create once; if the create may have been applied, adopt what it made instead of creating twice.
+
+    `lookup` finds the object by name in its parent (None when absent); `what` names it for errors,
+    e.g. "service 'web' in environment 'staging'".
+    """
+    try:
+        return create()
+    except (RailwayMaybeApplied, RailwayTransientError) as first:
+        found = lookup()
+        if found:
+            return found
+        try:
+            return create()
+        except RailwayError as exc:
+            raise RailwayError(f"Unable to create {what} (retried after: {first}): {exc}") from exc
+
+
+def is_gone(exc: RailwayError, probe: Callable[[], object] | None = None) -> bool:
+    """Does this error mean the object no longer exists?
+
+    "… not found" does. "Not Authorized" does when `probe` (a read of the parent that proves the
+    token works) succeeds: Railway answers that for objects deleted since; otherwise it is a real
+    auth failure and the caller should re-raise.
+    """
+    if isinstance(exc, RailwayNotFound):
+        return True
+    if isinstance(exc, RailwayAuthError) and probe is not None:
+        if not any("not authorized" in message.lower() for message in exc.messages):
+            return False
+        try:
+            probe()
+        except RailwayError:
+            return False
+        return True
+    return False
+
+
+def fail(verb: str, what: str, exc: Exception) -> RailwayError:
+    """The error to raise (`raise fail(...) from exc`): what failed and on what, then the cause."""
+    return RailwayError(f"Unable to {verb} {what}: {exc}")
+
+
+# Validators for `check`: each returns the failures for one property; unknown values pass (preview).
+
+
+def check_name(props: Mapping[str, Any], key: str, *, required: bool = True) -> list[CheckFailure]:
+    value = props.get(key)
+    if is_unknown(value) or (value is None and not required):
+        return []
+    if not isinstance(value, str) or not _NAME.match(value):
+        return [
+            failure(
+                key,
+                f"{key} must be a non-empty name of at most 100 letters, digits, spaces, '.', '_' or '-', "
+                f"starting with a letter or digit; got {value!r}",
+            )
+        ]
+    return []
+
+
+def check_id(props: Mapping[str, Any], key: str, *, required: bool = True) -> list[CheckFailure]:
+    value = props.get(key)
+    if is_unknown(value) or (value is None and not required):
+        return []
+    if not isinstance(value, str) or not value.strip():
+        return [failure(key, f"{key} must be a Railway id (a non-empty string); got {value!r}")]
+    return []
+
+
+def check_int(
+    props: Mapping[str, Any], key: str, *, minimum: int, maximum: int | None = None
+) -> list[CheckFailure]:
+    """An optional whole number within [minimum, maximum]."""
+    value = props.get(key)
+    if value is None or is_unknown(value):
+        return []
+    upper = "" if maximum is None else f" and at most {maximum}"
+    in_range = isinstance(value, int) and value >= minimum and (maximum is None or value <= maximum)
+    if isinstance(value, bool) or not in_range:
+        return [failure(key, f"{key} must be a whole number at least {minimum}{upper}; got {value!r}")]
+    return []
+
+
+def check_choice(props: Mapping[str, Any], key: str, choices: Iterable[str]) -> list[CheckFailure]:
+    """An optional value from a fixed list."""
+    value = props.get(key)
+    options = list(choices)
+    if value is None or is_unknown(value) or value in options:
+        return []
+    return [failure(key, f"{key} must be one of {', '.join(options)}; got {value!r}")]
+
+
+def check_bool(props: Mapping[str, Any], key: str) -> list[CheckFailure]:
+    value = props.get(key)
+    if value is None or is_unknown(value) or isinstance(value, bool):
+        return []
+    return [failure(key, f"{key} must be true or false; got {value!r}")]
+
+
+def check_string(props: Mapping[str, Any], key: str) -> list[CheckFailure]:
+    """An optional non-empty string (a command, an icon)."""
+    value = props.get(key)
+    if value is None or is_unknown(value) or (isinstance(value, str) and value.strip()):
+        return []
+    return [failure(key, f"{key} must be a non-empty string, or left out to not manage it; got {value!r}")]
+
+
+_IMAGE = re.compile(
+    r"^[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*"
+    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
+)
+
+
+def check_image(props: Mapping[str, Any], key: str, *, pinned: bool, required: bool) -> list[CheckFailure]:
+    """An image reference `registry/name[:tag][@sha256:<digest>]`; `pinned` demands the digest."""
+    value = props.get(key)
+    if is_unknown(value) or (value is None and not required):
+        return []
+    if not isinstance(value, str) or not _IMAGE.match(value):
+        return [
+            failure(
+                key,
+                f"{key} must be an image reference like ghcr.io/owner/app@sha256:<64 hex digits>; "
+                f"got {value!r}",
+            )
+        ]
+    if pinned and "@sha256:" not in value:
+        return [
+            failure(
+                key,
+                f"{key} must be pinned by digest so every environment runs the same bytes: use "
+                f"{value}@sha256:<digest> (docker.Image's repo_digest); got the tag-only {value!r}",
+            )
+        ]
+    return []
