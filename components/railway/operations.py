@@ -1,0 +1,187 @@
+"""Every GraphQL document cartly-infra sends to Railway, one named operation per constant.
+
+Owns: the text of each query and mutation, grouped by the resource that sends it, so one test
+(tests/test_operations.py) can validate them all against Railway's published schema and the emulator's SDL.
+Deliberately not here: variables, retries, error handling (client.py) or what a resource does with the answer.
+Selections ask only for fields the emulator implements (contract §2), none deprecated.
+"""
+
+# --- Project (project.py) -------------------------------------------------------------------------------
+
+PROJECT = """
+query Project($id: String!) {
+  project(id: $id) {
+    id
+    name
+    description
+    workspaceId
+    deletedAt
+    createdAt
+    environments(first: 100) { edges { node { id name isEphemeral createdAt } } }
+  }
+}
+"""
+
+PROJECTS = """
+query Projects($workspaceId: String, $first: Int, $after: String) {
+  projects(workspaceId: $workspaceId, first: $first, after: $after) {
+    edges { node { id name deletedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+PROJECT_CREATE = """
+mutation ProjectCreate($input: ProjectCreateInput!) {
+  projectCreate(input: $input) {
+    id
+    name
+    description
+    workspaceId
+    deletedAt
+    createdAt
+    environments(first: 100) { edges { node { id name isEphemeral createdAt } } }
+  }
+}
+"""
+
+PROJECT_UPDATE = """
+mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
+  projectUpdate(id: $id, input: $input) { id name description }
+}
+"""
+
+PROJECT_DELETE = """
+mutation ProjectDelete($id: String!) {
+  projectDelete(id: $id)
+}
+"""
+
+# --- Environment (environment.py) -----------------------------------------------------------------------
+
+ENVIRONMENT = """
+query Environment($id: String!, $projectId: String) {
+  environment(id: $id, projectId: $projectId) {
+    id
+    name
+    projectId
+    isEphemeral
+    deletedAt
+    sourceEnvironment { id name }
+  }
+}
+"""
+
+ENVIRONMENTS = """
+query Environments($projectId: String!, $first: Int, $after: String) {
+  environments(projectId: $projectId, first: $first, after: $after) {
+    edges { node { id name isEphemeral deletedAt } }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+"""
+
+ENVIRONMENT_CREATE = """
+mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
+  environmentCreate(input: $input) {
+    id
+    name
+    projectId
+    isEphemeral
+    deletedAt
+    sourceEnvironment { id name }
+  }
+}
+"""
+
+ENVIRONMENT_DELETE = """
+mutation EnvironmentDelete($id: String!) {
+  environmentDelete(id: $id)
+}
+"""
+
+# --- Service (service.py) -------------------------------------------------------------------------------
+
+SERVICE = """
+query Service($id: String!) {
+  service(id: $id) {
+    id
+    name
+    icon
+    projectId
+    deletedAt
+  }
+}
+"""
+
+PROJECT_SERVICES = """
+query ProjectServices($id: String!) {
+  project(id: $id) {
+    id
+    services(first: 100) { edges { node { id name deletedAt } } }
+  }
+}
+"""
+
+SERVICE_CREATE = """
+mutation ServiceCreate($input: ServiceCreateInput!) {
+  serviceCreate(input: $input) {
+    id
+    name
+    icon
+    projectId
+    deletedAt
+  }
+}
+"""
+
+SERVICE_UPDATE = """
+mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
+  serviceUpdate(id: $id, input: $input) {
+    id
+    name
+    icon
+    projectId
+    deletedAt
+  }
+}
+"""
+
+SERVICE_DELETE = """
+mutation ServiceDelete($id: String!, $environmentId: String) {
+  serviceDelete(id: $id, environmentId: $environmentId)
+}
+"""
+
+# --- ServiceInstance (service_instance.py) --------------------------------------------------------------
+
+SERVICE_INSTANCE = """
+query ServiceInstance($serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
+    id
+    serviceId
+    environmentId
+    deletedAt
+    source { image }
+    startCommand
+    preDeployCommand
+    healthcheckPath
+    healthcheckTimeout
+    numReplicas
+    region
+    restartPolicyType
+    restartPolicyMaxRetries
+    sleepApplication
+    overlapSeconds
+    drainingSeconds
+  }
+}
+"""
+
+SERVICE_INSTANCE_UPDATE = """
+mutation ServiceInstanceUpdate(
+  $serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!
+) {
+  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
+}
+"""
