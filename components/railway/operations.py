@@ -185,3 +185,154 @@ mutation ServiceInstanceUpdate(
   serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
 }
 """
+
+# --- Variables (provider part B) ---------------------------------------------------------------
+
+VARIABLES = """
+query Variables($projectId: String!, $environmentId: String!, $serviceId: String, $unrendered: Boolean) {
+  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: $unrendered)
+}
+"""
+
+VARIABLE_COLLECTION_UPSERT = """
+mutation VariableCollectionUpsert($input: VariableCollectionUpsertInput!) {
+  variableCollectionUpsert(input: $input)
+}
+"""
+
+VARIABLE_DELETE = """
+mutation VariableDelete($input: VariableDeleteInput!) {
+  variableDelete(input: $input)
+}
+"""
+
+# --- Custom and service domains (provider part B) ----------------------------------------------
+
+_CUSTOM_DOMAIN_FIELDS = """
+  id domain environmentId serviceId projectId targetPort deletedAt
+  status {
+    verificationDnsHost verificationToken verified
+    dnsRecords { hostlabel fqdn recordType requiredValue zone purpose }
+  }
+"""
+
+CUSTOM_DOMAIN_CREATE = (
+    """
+mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
+  customDomainCreate(input: $input) {"""
+    + _CUSTOM_DOMAIN_FIELDS
+    + """}
+}
+"""
+)
+
+CUSTOM_DOMAIN = (
+    """
+query CustomDomain($id: String!, $projectId: String!) {
+  customDomain(id: $id, projectId: $projectId) {"""
+    + _CUSTOM_DOMAIN_FIELDS
+    + """}
+}
+"""
+)
+
+CUSTOM_DOMAIN_UPDATE = """
+mutation CustomDomainUpdate($id: String!, $environmentId: String!, $targetPort: Int) {
+  customDomainUpdate(id: $id, environmentId: $environmentId, targetPort: $targetPort)
+}
+"""
+
+CUSTOM_DOMAIN_DELETE = """
+mutation CustomDomainDelete($id: String!) {
+  customDomainDelete(id: $id)
+}
+"""
+
+DOMAINS = """
+query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
+  domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
+    customDomains { id domain targetPort deletedAt }
+    serviceDomains { id domain targetPort projectId createdAt deletedAt }
+  }
+}
+"""
+
+SERVICE_DOMAIN_CREATE = """
+mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
+  serviceDomainCreate(input: $input) { id domain targetPort projectId }
+}
+"""
+
+SERVICE_DOMAIN_UPDATE = """
+mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) {
+  serviceDomainUpdate(input: $input)
+}
+"""
+
+SERVICE_DOMAIN_DELETE = """
+mutation ServiceDomainDelete($id: String!) {
+  serviceDomainDelete(id: $id)
+}
+"""
+
+# --- Project tokens (provider part B) ----------------------------------------------------------
+
+PROJECT_TOKEN_CREATE = """
+mutation ProjectTokenCreate($input: ProjectTokenCreateInput!) {
+  projectTokenCreate(input: $input)
+}
+"""
+
+PROJECT_TOKEN = """
+query ProjectToken {
+  projectToken { id name projectId environmentId }
+}
+"""
+
+PROJECT_TOKENS = """
+query ProjectTokens($projectId: String!, $first: Int) {
+  projectTokens(projectId: $projectId, first: $first) {
+    edges { node { id name projectId environmentId } }
+  }
+}
+"""
+
+PROJECT_TOKEN_DELETE = """
+mutation ProjectTokenDelete($id: String!) {
+  projectTokenDelete(id: $id)
+}
+"""
+
+# --- Deployments (provider part B) -------------------------------------------------------------
+
+SERVICE_INSTANCE_DEPLOY_V2 = """
+mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!) {
+  serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId)
+}
+"""
+
+DEPLOYMENT = """
+query Deployment($id: String!) {
+  deployment(id: $id) { id status canRollback staticUrl url createdAt serviceId environmentId }
+}
+"""
+
+DEPLOYMENTS = """
+query Deployments($input: DeploymentListInput!, $first: Int) {
+  deployments(input: $input, first: $first) {
+    edges { node { id status canRollback createdAt } }
+  }
+}
+"""
+
+DEPLOYMENT_ROLLBACK = """
+mutation DeploymentRollback($id: String!) {
+  deploymentRollback(id: $id)
+}
+"""
+
+DEPLOYMENT_CANCEL = """
+mutation DeploymentCancel($id: String!) {
+  deploymentCancel(id: $id)
+}
+"""
