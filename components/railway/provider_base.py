@@ -251,3 +251,20 @@ def check_image(props: Mapping[str, Any], key: str, *, pinned: bool, required: b
             )
         ]
     return []
+
+
+def drop_none(**values: Any) -> dict[str, Any]:
+    """The keys to send: Railway unsets a field sent as null, so an unmanaged (None) one is left out."""
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def paginate(client: RailwayClient, document: str, variables: Mapping[str, Any], field: str) -> list[Any]:
+    """Every node of a connection query (`edges{node}` and `pageInfo{hasNextPage endCursor}`)."""
+    nodes: list[Any] = []
+    after = None
+    while True:
+        page = client.execute(document, drop_none(**variables, first=100, after=after))[field]
+        nodes.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
