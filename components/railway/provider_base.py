@@ -15,7 +15,7 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pulumi
 from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
@@ -33,6 +33,7 @@ TOKEN_CONFIG_KEY = "cartly-infra:railwayToken"  # noqa: S105 (a config key, not 
 TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
 RETRY_BASE_DELAY_ENV = "CARTLY_RAILWAY_RETRY_BASE_DELAY"
 PROVIDER_KEY = "__provider"
+T = TypeVar("T")
 
 REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
 RESTART_POLICIES = ("ALWAYS", "NEVER", "ON_FAILURE")
@@ -131,6 +132,14 @@ def create_or_adopt(lookup: Callable[[], str | None], create: Callable[[], str],
             return create()
         except RailwayError as exc:
             raise RailwayError(f"Unable to create {what} (retried after: {first}): {exc}") from exc
+
+
+def resend_idempotent(send: Callable[[], T]) -> T:
+    """Send an idempotent mutation (settings, upserts); if it may not have applied, send it once more."""
+    try:
+        return send()
+    except (RailwayMaybeApplied, RailwayTransientError):
+        return send()
 
 
 def is_gone(exc: RailwayError, probe: Callable[[], object] | None = None) -> bool:
