@@ -1,0 +1,362 @@
+"""Stack settings: the stack's config turned into frozen, validated values before any resource is declared.
+
+Owns the rules (stack names, domains, image references, replicas, regions, secrets present and encrypted) and
+the error that lists every broken rule with the command that fixes it. It declares no resource and knows
+nothing of Railway's or GitHub's APIs; the key table itself lives in `components.config_keys`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Literal
+
+import pulumi
+
+from components.config_keys import KEYS, KEYS_BY_NAME, NAMESPACE, Key, default_text, set_command
+from components.config_rules import ConfigError, Problems, parse_array, parse_int
+
+StackKind = Literal["production", "staging", "preview"]
+_Text = Callable[[str], str]  # reads one key as text, its default when unset
+
+REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
+RESTART_POLICIES = ("ALWAYS", "ON_FAILURE", "NEVER")
+HEALTH_PATH = "/health"
+WEB_PORT = 3000
+WORKER_PORT = 3001
+
+# Which app variable comes from which secret, and which service reads it (the worker signs no JWTs).
+SECRET_VARIABLES: Mapping[str, str] = MappingProxyType(
+    {
+        "DATABASE_URL": "databaseUrl",
+        "REDIS_URL": "redisUrl",
+        "JWT_SECRET": "jwtSecret",
+        "OPENROUTER_API_KEY": "openrouterApiKey",
+        "SENTRY_DSN": "sentryDsn",
+        "B2_ACCESS_KEY": "b2AccessKey",
+        "B2_SECRET_KEY": "b2SecretKey",
+    }
+)
+WORKER_SECRET_VARIABLES = tuple(name for name in SECRET_VARIABLES if name != "JWT_SECRET")
+
+_STACK = re.compile(r"^(production|staging|pr-([1-9][0-9]{0,8}))$")
+_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_REPOSITORY = re.compile(r"^ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*$")
+_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
+_GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_LOGIN = re.compile(r"^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$")
+_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
+
+
+class Secret:
+    """A secret config value: never shown by repr/str; `reveal()` only where it becomes a pulumi secret."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "Secret('********')"
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Secret) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+
+@dataclass(frozen=True)
+class ServiceSettings:
+    name: str
+    port: int
+    replicas: int
+    pre_deploy_command: str | None
+    secret_variables: tuple[str, ...]  # app variable names whose values come from secrets
+
+
+@dataclass(frozen=True)
+class ImageSettings:
+    repository: str  # ghcr.io/<owner>/<repo>
+    tag: str
+    build_context: str | None  # None: resolve the already-pushed tag to its digest
+    dockerfile: str
+    registry_username: str
+
+    @property
+    def registry(self) -> str:
+        return self.repository.split("/", 1)[0]
+
+    @property
+    def tagged(self) -> str:
+        return f"{self.repository}:{self.tag}"
+
+
+@dataclass(frozen=True)
+class GithubSettings:
+    repository: str
+    environment: str  # the GitHub environment: the stack's name
+    branch: str  # the only branch that may deploy to it
+    reviewers: tuple[str, ...]
+    reviewer_teams: tuple[str, ...]
+    required_checks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    stack: str
+    kind: StackKind
+    pr_number: int | None
+    project_name: str
+    project_id: str | None  # adopt this Railway project
+    workspace_id: str | None
+    environment_name: str
+    domain: str
+    region: str
+    restart_policy: str
+    restart_max_retries: int
+    healthcheck_timeout: int
+    deploy_timeout: int
+    node_env: str
+    web: ServiceSettings
+    worker: ServiceSettings
+    image: ImageSettings
+    github: GithubSettings | None  # None on previews: they own nothing in GitHub
+    staging_stack_ref: str
+    # Config key -> value; empty on previews (their secrets come from the staging stack).
+    secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False)
+
+    @property
+    def app_url(self) -> str:
+        return f"https://{self.domain}"
+
+    @property
+    def is_preview(self) -> bool:
+        return self.kind == "preview"
+
+    @property
+    def protect(self) -> bool:
+        return self.kind == "production"
+
+
+def stack_kind(stack: str) -> tuple[StackKind, int | None]:
+    """The kind of `stack`, and its PR number for previews. Raises ConfigError for any other name."""
+    match = _STACK.match(stack)
+    if match is None:
+        raise ConfigError(
+            stack,
+            (
+                f"Unknown stack '{stack}': cartly-infra deploys only 'production', 'staging' and 'pr-<N>' "
+                "(N a pull request number). Fix: pulumi stack select staging "
+                "(or pulumi stack init pr-<N> for a preview)",
+            ),
+        )
+    if match.group(2):
+        return "preview", int(match.group(2))
+    return ("production" if stack == "production" else "staging"), None
+
+
+def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[str] = frozenset()) -> Settings:
+    """Validate `raw` (unqualified key -> config string, as Pulumi stores it) for `stack`.
+
+    `secret_keys` are the unqualified keys stored encrypted. Raises ConfigError listing every problem.
+    """
+    kind, pr_number = stack_kind(stack)
+    p = Problems(stack)
+    for name in raw:
+        if name not in KEYS_BY_NAME:
+            p.add(
+                f"{NAMESPACE}:{name}: unknown key (a typo?)",
+                f"pulumi config rm {NAMESPACE}:{name} --stack {stack}",
+            )
+
+    def text(name: str) -> str:
+        value = raw.get(name)
+        return value if value not in (None, "") else default_text(KEYS_BY_NAME[name])
+
+    preview = kind == "preview"
+    domain = _domain(p, kind, stack, text)
+    region, restart = _choices(p, stack, text)
+    web_replicas = parse_int(p, KEYS_BY_NAME["webReplicas"], text("webReplicas"), minimum=1)
+    worker_replicas = parse_int(p, KEYS_BY_NAME["workerReplicas"], text("workerReplicas"), minimum=1)
+    retries = parse_int(p, KEYS_BY_NAME["restartMaxRetries"], text("restartMaxRetries"), minimum=0)
+    hc_timeout = parse_int(p, KEYS_BY_NAME["healthcheckTimeout"], text("healthcheckTimeout"), minimum=1)
+    deploy_timeout = parse_int(
+        p, KEYS_BY_NAME["deployTimeoutSeconds"], text("deployTimeoutSeconds"), minimum=1
+    )
+    image = _image(p, kind, stack, text)
+    github = None if preview else _github(p, kind, stack, text)
+    project_id, ref = _references(p, stack, text)
+    secrets = {} if preview else _secrets(p, kind, stack, raw, secret_keys)
+    pre_deploy = text("preDeployCommand").strip() or None
+    p.raise_if_any()
+    return Settings(
+        stack=stack,
+        kind=kind,
+        pr_number=pr_number,
+        project_name=text("projectName") or f"cartly-{stack}",
+        project_id=project_id,
+        workspace_id=text("railwayWorkspaceId") or None,
+        environment_name=stack if preview else (text("environmentName") or stack),
+        domain=domain,
+        region=region,
+        restart_policy=restart,
+        restart_max_retries=retries,
+        healthcheck_timeout=hc_timeout,
+        deploy_timeout=deploy_timeout,
+        node_env=text("nodeEnv"),
+        web=ServiceSettings("web", WEB_PORT, web_replicas, pre_deploy, tuple(SECRET_VARIABLES)),
+        worker=ServiceSettings("worker", WORKER_PORT, worker_replicas, None, WORKER_SECRET_VARIABLES),
+        image=image,
+        github=github,
+        staging_stack_ref=ref,
+        secrets=MappingProxyType(secrets),
+    )
+
+
+def _fail(p: Problems, name: str, what: str, example: str) -> None:
+    p.add(f"{NAMESPACE}:{name}: {what}", set_command(KEYS_BY_NAME[name], p.stack, example))
+
+
+def _domain(p: Problems, kind: StackKind, stack: str, text: _Text) -> str:
+    if kind == "preview":
+        domain = f"{stack}.{text('previewDomain')}"
+        if not _DOMAIN.match(domain):
+            _fail(p, "previewDomain", f"'{text('previewDomain')}' is not a lowercase DNS name", "cartly.io")
+        return domain
+    domain = text("domain")
+    if not _DOMAIN.match(domain):
+        what = "is not set" if not domain else f"'{domain}' is not a lowercase DNS name like app.cartly.io"
+        _fail(p, "domain", what, "app.cartly.io" if kind == "production" else "staging.cartly.io")
+    return domain
+
+
+def _choices(p: Problems, stack: str, text: _Text) -> tuple[str, str]:
+    region, restart = text("region"), text("restartPolicy")
+    if region not in REGIONS:
+        _fail(p, "region", f"unknown region '{region}' (known: {', '.join(REGIONS)})", "us-west2")
+    if restart not in RESTART_POLICIES:
+        _fail(p, "restartPolicy", f"'{restart}' is not one of {', '.join(RESTART_POLICIES)}", "ON_FAILURE")
+    return region, restart
+
+
+def _references(p: Problems, stack: str, text: _Text) -> tuple[str | None, str]:
+    project_id = text("railwayProjectId") or None
+    if project_id is not None and not _UUID.match(project_id):
+        _fail(p, "railwayProjectId", f"'{project_id}' is not a Railway project id (a UUID)", "<project-uuid>")
+    ref = text("stagingStackRef")
+    if not _STACK_REF.match(ref):
+        example = "organization/cartly-infra/staging"
+        _fail(p, "stagingStackRef", f"'{ref}' is not <organization>/<project>/<stack>", example)
+    return project_id, ref
+
+
+def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettings:
+    repository = text("image")
+    if not _REPOSITORY.match(repository):
+        p.add(
+            f"{NAMESPACE}:image: '{repository}' is not a GHCR repository like ghcr.io/<owner>/<repo> "
+            "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
+            set_command(KEYS_BY_NAME["image"], stack, "ghcr.io/cartly-app/cartly"),
+        )
+    default_tag = {"production": "main", "staging": "staging", "preview": stack}[kind]
+    tag = text("imageTag") or default_tag
+    if not _TAG.match(tag):
+        p.add(
+            f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
+            set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
+        )
+    return ImageSettings(
+        repository, tag, text("imageBuildContext") or None, text("imageDockerfile"), text("ghcrUsername")
+    )
+
+
+def _github(p: Problems, kind: StackKind, stack: str, text: _Text) -> GithubSettings:
+    repository = text("githubRepository")
+    if not _GITHUB_REPO.match(repository):
+        p.add(
+            f"{NAMESPACE}:githubRepository: '{repository}' is not a repository name "
+            "(just the name: the owner is github:owner)",
+            set_command(KEYS_BY_NAME["githubRepository"], stack, "cartly"),
+        )
+    reviewers = parse_array(
+        p, KEYS_BY_NAME["githubReviewers"], text("githubReviewers"), _LOGIN, "a GitHub login"
+    )
+    teams = parse_array(
+        p, KEYS_BY_NAME["githubReviewerTeams"], text("githubReviewerTeams"), _TEAM, "a team slug"
+    )
+    checks = parse_array(
+        p, KEYS_BY_NAME["requiredStatusChecks"], text("requiredStatusChecks"), None, "a check name"
+    )
+    if kind == "production" and not reviewers and not teams:
+        p.add(
+            f"{NAMESPACE}:githubReviewers: production deploys need at least one required reviewer "
+            f"(githubReviewers or githubReviewerTeams)",
+            set_command(KEYS_BY_NAME["githubReviewers"], stack, "<login>"),
+        )
+    branch = "main" if kind == "production" else "staging"
+    return GithubSettings(repository, stack, branch, reviewers, teams, checks)
+
+
+def _secrets(
+    p: Problems, kind: StackKind, stack: str, raw: Mapping[str, str], secret_keys: frozenset[str]
+) -> dict[str, Secret]:
+    found: dict[str, Secret] = {}
+    for key in KEYS:
+        if not key.secret:
+            continue
+        value = raw.get(key.name) or ""
+        needed = key.required_in == "long-lived" or (key.required_in == "production" and kind == "production")
+        if value and key.name not in secret_keys:
+            p.add(
+                f"{key.qualified}: is stored in plain text in Pulumi.{stack}.yaml; set it encrypted instead",
+                set_command(key, stack),
+            )
+        elif value:
+            found[key.name] = Secret(value)
+        elif needed:
+            p.add(f"{key.qualified}: missing secret ({key.description.rstrip('.')})", set_command(key, stack))
+    return found
+
+
+def load_settings(stack: str | None = None) -> Settings:
+    """Read this stack's config through Pulumi (the CLI or the mocks) and validate it."""
+    stack = stack or pulumi.get_stack()
+    stack_kind(stack)  # an unknown stack name fails before anything else is read
+    config = pulumi.Config(NAMESPACE)
+    raw: dict[str, str] = {}
+    secret: set[str] = set()
+    for key in KEYS:
+        value = config.get(key.name)
+        if value is not None:
+            raw[key.name] = value if key.type != "array" or value.startswith("[") else json.dumps([value])
+            if pulumi.runtime.is_config_secret(key.qualified):
+                secret.add(key.name)
+    return parse_settings(stack, raw, frozenset(secret))
+
+
+__all__ = [
+    "HEALTH_PATH",
+    "REGIONS",
+    "SECRET_VARIABLES",
+    "ConfigError",
+    "GithubSettings",
+    "ImageSettings",
+    "Key",
+    "Secret",
+    "ServiceSettings",
+    "Settings",
+    "load_settings",
+    "parse_settings",
+    "stack_kind",
+]

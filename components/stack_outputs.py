@@ -1,0 +1,54 @@
+"""The names of the stack outputs, and the part of staging's outputs that preview stacks read.
+
+Owns the contract between the staging stack and its previews (which outputs exist, which are secret) so the
+program, the mocks and the PR tooling spell them the same way. It declares no resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+APP_URL = "appUrl"
+DOMAIN = "domain"
+DNS_RECORDS = "dnsRecords"  # the records to create at the DNS host, including TXT verification
+IMAGE = "image"  # ghcr.io/<owner>/<repo>@sha256:... : what Railway runs
+IMAGE_DIGEST = "imageDigest"
+PROJECT_ID = "railwayProjectId"
+ENVIRONMENT_ID = "railwayEnvironmentId"
+SERVICE_IDS = "railwayServiceIds"  # {"web": id, "worker": id}
+DEPLOYMENT_IDS = "deploymentIds"  # {"web": id, "worker": id}
+HEALTH_DOMAIN = "healthDomain"  # Railway-generated domain the web deploy is health-gated on
+PROJECT_TOKEN = "railwayProjectToken"  # noqa: S105 (an output name) the environment-scoped token, secret
+PREVIEW_SECRETS = "previewSecrets"  # staging only: the secret config values previews reuse, secret
+
+# Config keys whose staging values previews reuse (app variables and the registry token).
+PREVIEW_SECRET_KEYS = (
+    "ghcrToken",
+    "databaseUrl",
+    "redisUrl",
+    "jwtSecret",
+    "openrouterApiKey",
+    "sentryDsn",
+    "b2AccessKey",
+    "b2SecretKey",
+)
+
+SECRET_OUTPUTS = frozenset({PROJECT_TOKEN, PREVIEW_SECRETS})
+
+
+def staging_reference_outputs(
+    *,
+    project_id: str,
+    environment_id: str,
+    web_service_id: str,
+    worker_service_id: str,
+    secrets: Mapping[str, str],
+) -> dict[str, Any]:
+    """The staging outputs a preview needs, shaped as staging exports them (for test doubles)."""
+    return {
+        PROJECT_ID: project_id,
+        ENVIRONMENT_ID: environment_id,
+        SERVICE_IDS: {"web": web_service_id, "worker": worker_service_id},
+        PREVIEW_SECRETS: dict(secrets),
+    }
