@@ -1,0 +1,320 @@
+"""Run the cartly-infra program under Pulumi mocks, with config loaded from the real stack files.
+
+Owns: loading `Pulumi.<stack>.yaml` the way the CLI would (project defaults from `Pulumi.yaml` applied,
+structured values JSON-encoded, every `secure:` value replaced by a known fake from `stub_secret`), a monitor
+that records each registration with its options (protect, parent, dependencies...), plausible outputs for
+every resource type and invoke the program uses, and `run_program`. It does not drive real providers (that is
+`tests/engine.py`) and asserts nothing itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import importlib.util
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.sync_await import _sync_await
+
+ROOT = Path(__file__).resolve().parents[1]
+PROJECT = "cartly-infra"
+SECRET_SIG = "4dabf18193072939515e22adb298388d"  # pulumi's marker of a secret value in serialized properties
+
+
+def stub_secret(stack: str, key: str) -> str:
+    """The known fake a `secure:` value of `key` (unqualified) decrypts to in tests: easy to search for."""
+    return f"stub-secret-{stack}-{key}-5f2c"
+
+
+def project_defaults() -> dict[str, str]:
+    """`Pulumi.yaml`'s config defaults as the CLI hands them to the program (qualified, strings)."""
+    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
+    out: dict[str, str] = {}
+    for name, spec in (project.get("config") or {}).items():
+        if isinstance(spec, dict) and "default" in spec:
+            key = name if ":" in name else f"{PROJECT}:{name}"
+            out[key] = _config_string(spec["default"])
+    return out
+
+
+def load_stack_config(stack: str) -> tuple[dict[str, str], list[str]]:
+    """(config, secret keys) for `stack`: defaults, then its stack file if any, secure values stubbed."""
+    config = project_defaults()
+    secret_keys: list[str] = []
+    path = ROOT / f"Pulumi.{stack}.yaml"
+    if path.exists():
+        for key, value in (yaml.safe_load(path.read_text()).get("config") or {}).items():
+            if isinstance(value, dict) and set(value) == {"secure"}:
+                config[key] = stub_secret(stack, key.split(":", 1)[1])
+                secret_keys.append(key)
+            else:
+                config[key] = _config_string(value)
+    return config, secret_keys
+
+
+def _config_string(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
+# ---- what the mocks see -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisteredResource:
+    type: str
+    name: str
+    inputs: dict[str, Any]  # as serialized: secrets wrapped in {SECRET_SIG: ..., "value": ...}
+    options: dict[str, Any]  # protect, parent, dependencies, ignore_changes, additional_secret_outputs
+
+
+class ProgramRun(list[RegisteredResource]):
+    """The registered resources (a list, in registration order) plus the stack outputs and invokes."""
+
+    outputs: dict[str, Any]
+    secret_outputs: set[str]
+    calls: list[tuple[str, dict[str, Any]]]
+
+    def of_type(self, suffix: str) -> list[RegisteredResource]:
+        return [r for r in self if r.type == suffix or r.type.endswith(suffix)]
+
+    def named(self, name: str) -> RegisteredResource:
+        found = [r for r in self if r.name == name]
+        assert len(found) == 1, f"expected one resource named {name}, got {len(found)}"
+        return found[0]
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """A MockMonitor that also keeps each registration's options, which `Mocks.new_resource` never sees."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.registrations: list[RegisteredResource] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            inputs = pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True)
+            options = {
+                "protect": bool(request.protect),
+                "parent": request.parent,
+                "dependencies": list(request.dependencies),
+                "ignore_changes": list(request.ignoreChanges),
+                "additional_secret_outputs": list(request.additionalSecretOutputs),
+                "delete_before_replace": bool(request.deleteBeforeReplace),
+                "urn": response.urn,
+            }
+            self.registrations.append(RegisteredResource(request.type, request.name, inputs, options))
+        return response
+
+    def Invoke(self, request: Any) -> Any:
+        self.calls.append((request.tok, dict(pulumi.runtime.rpc.deserialize_properties(request.args))))
+        return super().Invoke(request)
+
+
+def _fake_id(*parts: str) -> str:
+    digest = hashlib.sha256("/".join(parts).encode()).hexdigest()
+    return f"{digest[:8]}-{digest[8:12]}-{digest[12:16]}-{digest[16:20]}-{digest[20:32]}"
+
+
+def staging_outputs() -> dict[str, Any]:
+    """What the staging stack exports for previews, as a StackReference mock answers it."""
+    from components.stack_outputs import PREVIEW_SECRET_KEYS, staging_reference_outputs
+
+    secrets = {key: stub_secret("staging", key) for key in PREVIEW_SECRET_KEYS}
+    return staging_reference_outputs(
+        project_id=_fake_id("project", "staging"),
+        environment_id=_fake_id("environment", "staging"),
+        web_service_id=_fake_id("service", "staging", "web"),
+        worker_service_id=_fake_id("service", "staging", "worker"),
+        secrets=secrets,
+    )
+
+
+class CartlyMocks(pulumi_mocks.Mocks):
+    """Plausible outputs for every resource type and invoke the program uses. Inputs are echoed."""
+
+    def __init__(self, stack: str, *, staging: Mapping[str, Any] | None = None) -> None:
+        self.stack = stack
+        self.staging = dict(staging) if staging is not None else staging_outputs()
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        outputs = dict(args.inputs)
+        typ, name = args.typ, args.name
+        if typ == "pulumi:pulumi:StackReference":
+            secret_names = [k for k in self.staging if k in _secret_output_names()]
+            return f"{name}-id", {"name": name, "outputs": self.staging, "secretOutputNames": secret_names}
+        outputs.update(_fake_outputs(typ, name, self.stack, args.inputs))
+        return _fake_id(typ, name, self.stack), outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        return fake_call(args.token, args.args), None
+
+
+def _secret_output_names() -> frozenset[str]:
+    from components.stack_outputs import SECRET_OUTPUTS
+
+    return SECRET_OUTPUTS
+
+
+def fake_call(token: str, args: Mapping[str, Any]) -> dict[str, Any]:
+    """Answers for the invokes the program makes (registry digest, GitHub users and teams)."""
+    if token.startswith("docker:index/getRegistryImage"):
+        digest = "sha256:" + hashlib.sha256(str(args.get("name")).encode()).hexdigest()
+        return {"id": digest, "name": args.get("name"), "sha256Digest": digest}
+    if token.startswith("github:index/getUser"):
+        login = str(args.get("username"))
+        return {"id": str(10_000 + sum(map(ord, login))), "login": login, "nodeId": f"U_{login}"}
+    if token.startswith("github:index/getTeam"):
+        slug = str(args.get("slug"))
+        return {"id": str(20_000 + sum(map(ord, slug))), "slug": slug, "name": slug, "nodeId": f"T_{slug}"}
+    if token.startswith("github:index/getRepository"):
+        name = str(args.get("fullName") or args.get("name"))
+        return {"id": name, "nodeId": f"R_{name}", "name": name.split("/")[-1], "fullName": name}
+    return {}
+
+
+def _fake_outputs(typ: str, name: str, stack: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    kind = typ.rsplit(":", 1)[-1]
+    ident = _fake_id(kind, name, stack)
+    fakes: dict[str, dict[str, Any]] = {
+        "Project": {"project_id": ident, "default_environment_id": _fake_id("env", name), "adopted": False},
+        "Environment": {"environment_id": ident, "adopted": False},
+        "Service": {"service_id": ident},
+        "Variables": {
+            "managed_keys": sorted(_plain(inputs.get("variables")) or {}),
+            "values_sha256": "0" * 64,
+        },
+        "CustomDomain": {
+            "custom_domain_id": ident,
+            "dns_records": [
+                {
+                    "hostlabel": "app",
+                    "fqdn": _plain(inputs.get("domain")),
+                    "record_type": "CNAME",
+                    "required_value": f"{ident[:8]}.up.railway.app",
+                    "zone": "cartly.io",
+                    "purpose": "routing",
+                }
+            ],
+            "verification_dns_host": f"_railway-verify.{_plain(inputs.get('domain'))}",
+            "verification_token": "railway-verify=mock",
+            "verified": False,
+        },
+        "ServiceDomain": {"service_domain_id": ident, "domain": f"{name}-{ident[:6]}.up.railway.app"},
+        "ProjectToken": {"token": "mock-project-token", "token_id": ident},
+        "Deployment": {"deployment_id": ident, "status": "SUCCESS", "url": None, "rolled_back_to": None},
+        "Image": {"repo_digest": f"{_plain(inputs.get('imageName'))}@sha256:{'ab' * 32}"},
+    }
+    return fakes.get(kind, {})
+
+
+def _plain(value: Any) -> Any:
+    return unwrap(value)
+
+
+def unwrap(value: Any) -> Any:
+    """A serialized property without its secret wrappers (recursively)."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270":
+            return unwrap(value.get("value"))
+        return {k: unwrap(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [unwrap(v) for v in value]
+    return value
+
+
+def is_secret(value: Any) -> bool:
+    return isinstance(value, dict) and value.get(SECRET_SIG) == "1b47061264138c4ac30d75fd1eb44270"
+
+
+# ---- running the program --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Captured:
+    outputs: dict[str, Any] = field(default_factory=dict)
+    secret_outputs: set[str] = field(default_factory=set)
+
+
+def run_program(
+    stack: str,
+    config: Mapping[str, str] | None = None,
+    mocks: pulumi_mocks.Mocks | None = None,
+    *,
+    secrets: Mapping[str, str] | None = None,
+    program: Callable[[], None] | None = None,
+    preview: bool = False,
+) -> ProgramRun:
+    """Run `__main__.main()` (or `program`) for `stack` under mocks; returns what it registered.
+
+    `config` and `secrets` override stack-file values (keys qualified or not). Exceptions the program
+    raises (a ConfigError, a failed resource) propagate.
+    """
+    values, secret_keys = load_stack_config(stack)
+    for overrides, secret in ((config or {}, False), (secrets or {}, True)):
+        for key, value in overrides.items():
+            qualified = key if ":" in key else f"{PROJECT}:{key}"
+            values[qualified] = value
+            if secret and qualified not in secret_keys:
+                secret_keys.append(qualified)
+            elif not secret and qualified in secret_keys:
+                secret_keys.remove(qualified)
+    monitor = RecordingMonitor(mocks if mocks is not None else CartlyMocks(stack))
+    _reset_runtime(stack, values, secret_keys, monitor, preview)
+    if program is None:
+        program = load_main()
+    captured = _Captured()
+    _sync_await(pulumi.runtime.stack.run_pulumi_func(lambda: _run_and_capture(program, captured)))
+    run = ProgramRun(monitor.registrations)
+    run.outputs, run.secret_outputs, run.calls = captured.outputs, captured.secret_outputs, monitor.calls
+    return run
+
+
+def load_main() -> Callable[[], None]:
+    """`main` of the project's `__main__.py` (imported under another name: pytest owns `__main__`)."""
+    spec = importlib.util.spec_from_file_location("cartly_infra_main", ROOT / "__main__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    main: Callable[[], None] = module.main
+    return main
+
+
+def _reset_runtime(
+    stack: str, values: dict[str, str], secret_keys: list[str], monitor: RecordingMonitor, preview: bool
+) -> None:
+    # A fresh loop and no root Stack: otherwise exports and URNs leak from the previous run (PULUMI-NOTES).
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(values, secret_keys)
+    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
+
+
+async def _collect(captured: _Captured) -> None:
+    root = pulumi_settings.get_root_resource()
+    for name, value in dict(getattr(root, "outputs", {}) or {}).items():
+        output = pulumi.Output.from_input(value)
+        captured.outputs[name] = await output.future(with_unknowns=True)
+        if await output.is_secret():
+            captured.secret_outputs.add(name)
+
+
+def _run_and_capture(program: Callable[[], None], captured: _Captured) -> None:
+    program()
+    _sync_await(pulumi.runtime.stack.wait_for_rpcs(await_all_outstanding_tasks=True))
+    _sync_await(_collect(captured))
