@@ -190,7 +190,9 @@ mutation ServiceInstanceUpdate(
 
 VARIABLES = """
 query Variables($projectId: String!, $environmentId: String!, $serviceId: String, $unrendered: Boolean) {
-  variables(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: $unrendered)
+  variables(
+    projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId, unrendered: $unrendered
+  )
 }
 """
 
@@ -281,13 +283,13 @@ PROJECT_TOKEN_CREATE = """
 mutation ProjectTokenCreate($input: ProjectTokenCreateInput!) {
   projectTokenCreate(input: $input)
 }
-"""
+"""  # noqa: S105 (a GraphQL document, not a secret)
 
 PROJECT_TOKEN = """
 query ProjectToken {
   projectToken { id name projectId environmentId }
 }
-"""
+"""  # noqa: S105 (a GraphQL document, not a secret)
 
 PROJECT_TOKENS = """
 query ProjectTokens($projectId: String!, $first: Int) {
@@ -301,7 +303,7 @@ PROJECT_TOKEN_DELETE = """
 mutation ProjectTokenDelete($id: String!) {
   projectTokenDelete(id: $id)
 }
-"""
+"""  # noqa: S105 (a GraphQL document, not a secret)
 
 # --- Deployments (provider part B) -------------------------------------------------------------
 
