@@ -1,0 +1,219 @@
+"""The Railway service resource: a named, project-scoped service, created with its image and first variables.
+
+Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the image source and the initial
+variables (secret) together, so the first deploy never runs without them, and always the environment id
+(without one Railway applies it to every non-fork environment). Name and icon change in place; a project
+change replaces it.
+Deliberately not here: `image`, `variables` and `environment_id` after creation. They are creation-time
+inputs, not diffed: the per-environment image belongs to ServiceInstance and the variables to Variables,
+so a new image tag or variable value never shows up as a change to the service itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from components.railway import operations as ops
+from components.railway.client import RailwayClient
+from components.railway.errors import RailwayError
+from components.railway.provider_base import (
+    RailwayProvider,
+    check_id,
+    check_image,
+    check_name,
+    check_string,
+    create_or_adopt,
+    diff_keys,
+    drop_none,
+    fail,
+    failure,
+    is_gone,
+    is_unknown,
+    resend_idempotent,
+)
+
+INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables")
+DIFF_KEYS = ("project_id", "name", "icon")
+REPLACE_KEYS = ("project_id",)
+
+
+@dataclass
+class ServiceArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    """The environment the service is created in (and deleted from)."""
+    name: pulumi.Input[str]
+    image: pulumi.Input[str]
+    """The image it is created from; afterwards ServiceInstance sets the image per environment."""
+    icon: pulumi.Input[str] | None = None
+    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
+    """Variables it is created with (make them secret); afterwards Variables manages them."""
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    environment_id: str
+    name: str
+    image: str
+    icon: str | None
+    variables: dict[str, str]
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> _Props:
+        return cls(
+            project_id=props["project_id"],
+            environment_id=props["environment_id"],
+            name=props["name"],
+            image=props["image"],
+            icon=props.get("icon"),
+            variables=dict(props.get("variables") or {}),
+        )
+
+    @property
+    def what(self) -> str:
+        return f"service '{self.name}' in environment '{self.environment_id}'"
+
+
+def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+    variables = news.get("variables")
+    if variables is None or is_unknown(variables):
+        return []
+    if not isinstance(variables, Mapping):
+        return [failure("variables", "variables must be a map of variable name to string value")]
+    bad = [
+        str(name) for name, value in variables.items() if not isinstance(value, str) and not is_unknown(value)
+    ]
+    # Only names in the message: the values are secrets.
+    return (
+        [failure("variables", f"variables {', '.join(sorted(bad))} must have string values")] if bad else []
+    )
+
+
+class ServiceProvider(RailwayProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_id(news, "environment_id"),
+            *check_name(news, "name"),
+            *check_image(news, "image", pinned=False, required=True),
+            *check_string(news, "icon"),
+            *_check_variables(news),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, DIFF_KEYS, REPLACE_KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        p = _Props.of(props)
+        payload = drop_none(
+            projectId=p.project_id,
+            environmentId=p.environment_id,
+            name=p.name,
+            icon=p.icon,
+            source={"image": p.image},
+            variables=p.variables or None,
+        )
+        with self.client() as client:
+
+            def create() -> str:
+                return str(client.execute(ops.SERVICE_CREATE, {"input": payload})["serviceCreate"]["id"])
+
+            try:
+                service_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+            except RailwayError as exc:
+                raise fail("create", p.what, exc) from exc
+        return CreateResult(service_id, _outputs(p, service_id))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                service = client.execute(ops.SERVICE, {"id": id_})["service"]
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, p)):
+                    return ReadResult("", {})
+                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        if service.get("deletedAt"):
+            return ReadResult("", {})
+        live = _Props(
+            project_id=service["projectId"],
+            environment_id=p.environment_id,
+            name=service["name"],
+            image=p.image,
+            icon=service.get("icon") if p.icon is not None else None,
+            variables=p.variables,
+        )
+        outs = _outputs(live, id_)
+        return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        p = _Props.of(news)
+        payload = drop_none(name=p.name, icon=p.icon)
+        if p.icon is None and olds.get("icon") is not None:
+            payload["icon"] = None  # no longer managed: unset what we set
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
+            except RailwayError as exc:
+                raise fail("update", f"{p.what} ({id_})", exc) from exc
+        return UpdateResult(_outputs(p, id_))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        p = _Props.of(props)
+        variables = {"id": id_, "environmentId": p.environment_id}
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.SERVICE_DELETE, variables))
+            except RailwayError as exc:
+                if not is_gone(exc, probe=lambda: _probe(client, p)):
+                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+
+
+def _find(client: RailwayClient, p: _Props) -> str | None:
+    project = client.execute(ops.PROJECT_SERVICES, {"id": p.project_id})["project"]
+    services = [edge["node"] for edge in project["services"]["edges"]]
+    ids = [str(s["id"]) for s in services if s["name"] == p.name and not s.get("deletedAt")]
+    return ids[0] if ids else None
+
+
+def _probe(client: RailwayClient, p: _Props) -> object:
+    return client.execute(ops.PROJECT, {"id": p.project_id})
+
+
+def _outputs(p: _Props, service_id: str) -> dict[str, Any]:
+    return {
+        "project_id": p.project_id,
+        "environment_id": p.environment_id,
+        "name": p.name,
+        "image": p.image,
+        "icon": p.icon,
+        "variables": p.variables,  # same key as the secret input, so it stays secret
+        "service_id": service_id,
+    }
+
+
+class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
+    """A Railway service in a project, created with its image and initial variables."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    image: pulumi.Output[str]
+    icon: pulumi.Output[str | None]
+    variables: pulumi.Output[Mapping[str, str]]
+    service_id: pulumi.Output[str]
+
+    def __init__(
+        self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Secret whatever the caller passed: variable values are credentials.
+        variables = pulumi.Output.secret(args.variables)
+        props: dict[str, Any] = {**vars(args), "variables": variables, "service_id": None}
+        super().__init__(ServiceProvider(), resource_name, props, opts)

@@ -1,0 +1,299 @@
+"""The settings of one Railway service in one environment (a service instance), as a resource.
+
+Owns: `ServiceInstanceArgs`, `ServiceInstanceProvider` and `ServiceInstance`. Every setting is optional and
+None means "not managed": `serviceInstanceUpdate` gets only the managed keys, plus null for a key this
+resource managed before and no longer does (null unsets it on Railway). Read-back values are normalised
+(null → Railway's effective default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys are
+reported as None, so a refresh shows no drift. Registry credentials are write-only: sent, never read back,
+echoed under their own (secret) key. `multiRegionConfig` cannot be read back either, so it keeps the last
+value sent.
+Deliberately not here: deploying (deployment.py: settings alone do not redeploy) and deleting. A service
+instance lives and dies with its service and environment, so `delete` leaves the last settings in place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from components.railway import operations as ops
+from components.railway.client import RailwayClient
+from components.railway.errors import RailwayError, RailwayNotFound
+from components.railway.provider_base import (
+    REGIONS,
+    RESTART_POLICIES,
+    RailwayProvider,
+    check_bool,
+    check_choice,
+    check_id,
+    check_image,
+    check_int,
+    check_string,
+    diff_keys,
+    fail,
+    failure,
+    is_gone,
+    is_unknown,
+    resend_idempotent,
+)
+
+# Managed setting → its field in ServiceInstanceUpdateInput / ServiceInstance.
+FIELDS = {
+    "image": "source",
+    "registry_credentials": "registryCredentials",
+    "start_command": "startCommand",
+    "pre_deploy_command": "preDeployCommand",
+    "healthcheck_path": "healthcheckPath",
+    "healthcheck_timeout": "healthcheckTimeout",
+    "num_replicas": "numReplicas",
+    "region": "region",
+    "multi_region_config": "multiRegionConfig",
+    "restart_policy_type": "restartPolicyType",
+    "restart_policy_max_retries": "restartPolicyMaxRetries",
+    "sleep_application": "sleepApplication",
+    "overlap_seconds": "overlapSeconds",
+    "draining_seconds": "drainingSeconds",
+}
+WRITE_ONLY = ("registry_credentials", "multi_region_config")
+NEVER_UNSET = ("image",)  # a null source would disconnect the service from its image
+# What Railway reads back as null but means (its effective values); the emulator's defaults agree.
+DEFAULTS: dict[str, Any] = {
+    "healthcheck_timeout": 300,
+    "num_replicas": 1,
+    "region": "us-west2",
+    "restart_policy_type": "ON_FAILURE",
+    "restart_policy_max_retries": 10,
+    "sleep_application": False,
+}
+INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
+REPLACE_KEYS = ("service_id", "environment_id")
+
+
+@dataclass
+class ServiceInstanceArgs:
+    service_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    image: pulumi.Input[str] | None = None
+    """Pinned by digest: `ghcr.io/owner/app@sha256:…`."""
+    registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    """`{"username": …, "password": …}` for a private registry; secret, write-only."""
+    start_command: pulumi.Input[str] | None = None
+    pre_deploy_command: pulumi.Input[str] | None = None
+    healthcheck_path: pulumi.Input[str] | None = None
+    healthcheck_timeout: pulumi.Input[int] | None = None
+    num_replicas: pulumi.Input[int] | None = None
+    region: pulumi.Input[str] | None = None
+    multi_region_config: pulumi.Input[Mapping[str, pulumi.Input[int]]] | None = None
+    """Replicas per region, `{"us-west2": 2, "europe-west4-drams3a": 1}`; instead of region/num_replicas."""
+    restart_policy_type: pulumi.Input[str] | None = None
+    restart_policy_max_retries: pulumi.Input[int] | None = None
+    sleep_application: pulumi.Input[bool] | None = None
+    overlap_seconds: pulumi.Input[int] | None = None
+    draining_seconds: pulumi.Input[int] | None = None
+
+
+def _what(props: Mapping[str, Any]) -> str:
+    return f"settings of service '{props.get('service_id')}' in environment '{props.get('environment_id')}'"
+
+
+def _check_path(news: Mapping[str, Any]) -> list[CheckFailure]:
+    path = news.get("healthcheck_path")
+    if path is None or is_unknown(path) or (isinstance(path, str) and path.startswith("/")):
+        return []
+    return [
+        failure("healthcheck_path", f"healthcheck_path must start with '/', e.g. '/health'; got {path!r}")
+    ]
+
+
+def _check_credentials(news: Mapping[str, Any]) -> list[CheckFailure]:
+    creds = news.get("registry_credentials")
+    if creds is None or is_unknown(creds):
+        return []
+    ok = isinstance(creds, Mapping) and set(creds) == {"username", "password"}
+    if ok and all(is_unknown(v) or (isinstance(v, str) and v) for v in creds.values()):
+        return []
+    # Never the value in the message: it holds a password.
+    return [
+        failure("registry_credentials", "registry_credentials must be {username, password}, both non-empty")
+    ]
+
+
+def _check_regions(news: Mapping[str, Any]) -> list[CheckFailure]:
+    config = news.get("multi_region_config")
+    if config is None or is_unknown(config):
+        return []
+    if news.get("region") is not None or news.get("num_replicas") is not None:
+        return [
+            failure("multi_region_config", "set either multi_region_config or region/num_replicas, not both")
+        ]
+    bad = {
+        str(region): count
+        for region, count in (config.items() if isinstance(config, Mapping) else [("", None)])
+        if region not in REGIONS or not (is_unknown(count) or (type(count) is int and count >= 1))
+    }
+    if not config or bad:
+        return [
+            failure(
+                "multi_region_config",
+                f"multi_region_config maps regions ({', '.join(REGIONS)}) to replicas ≥ 1; "
+                f"got {bad or config!r}",
+            )
+        ]
+    return []
+
+
+def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
+    return [
+        *check_id(news, "service_id"),
+        *check_id(news, "environment_id"),
+        *check_image(news, "image", pinned=True, required=False),
+        *_check_credentials(news),
+        *check_string(news, "start_command"),
+        *check_string(news, "pre_deploy_command"),
+        *_check_path(news),
+        *check_int(news, "healthcheck_timeout", minimum=1, maximum=3600),
+        *check_int(news, "num_replicas", minimum=1),
+        *check_choice(news, "region", REGIONS),
+        *_check_regions(news),
+        *check_choice(news, "restart_policy_type", RESTART_POLICIES),
+        *check_int(news, "restart_policy_max_retries", minimum=0),
+        *check_bool(news, "sleep_application"),
+        *check_int(news, "overlap_seconds", minimum=0),
+        *check_int(news, "draining_seconds", minimum=0),
+    ]
+
+
+def _to_api(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key == "image":
+        return {"image": value}
+    if key == "pre_deploy_command":
+        return [value]
+    if key == "multi_region_config":
+        return {region: {"numReplicas": count} for region, count in value.items()}
+    if key == "registry_credentials":
+        return {"username": value["username"], "password": value["password"]}
+    return value
+
+
+def _from_api(key: str, instance: Mapping[str, Any]) -> Any:
+    value = instance.get(FIELDS[key])
+    if key == "image":
+        value = (value or {}).get("image")
+    elif key == "pre_deploy_command" and isinstance(value, list):
+        value = " && ".join(str(part) for part in value) or None
+    return DEFAULTS.get(key) if value is None else value
+
+
+def payload(news: Mapping[str, Any], olds: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The keys to send: every managed one, and null for one managed before and dropped since."""
+    sent: dict[str, Any] = {}
+    for key, field in FIELDS.items():
+        value = news.get(key)
+        previously = olds.get(key) if olds is not None else None
+        if value is not None or (previously is not None and key not in NEVER_UNSET):
+            sent[field] = _to_api(key, value)
+    return sent
+
+
+class ServiceInstanceProvider(RailwayProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, _check(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, INPUT_KEYS, REPLACE_KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        with self.client() as client:
+            _send(client, props, payload(props, None), verb="set")
+            try:
+                instance = _fetch(client, props)
+            except RailwayError as exc:
+                raise fail("read back", _what(props), exc) from exc
+        return CreateResult(str(instance["id"]), _outputs(props))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        with self.client() as client:
+            try:
+                instance = _fetch(client, props)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, props)):
+                    return ReadResult("", {})
+                raise fail("read", _what(props), exc) from exc
+        if instance.get("deletedAt"):
+            return ReadResult("", {})
+        live = {key: props.get(key) for key in INPUT_KEYS}
+        for key in FIELDS:
+            if live[key] is not None and key not in WRITE_ONLY:
+                live[key] = _from_api(key, instance)
+        return ReadResult(str(instance["id"]) or id_, _outputs(live), live)
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        with self.client() as client:
+            _send(client, news, payload(news, olds), verb="update")
+        return UpdateResult(_outputs(news))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to delete: the instance goes with its service or environment (see module docstring)."""
+
+
+def _send(client: RailwayClient, props: Mapping[str, Any], sent: dict[str, Any], *, verb: str) -> None:
+    if not sent:
+        return
+    variables = {"serviceId": props["service_id"], "environmentId": props["environment_id"], "input": sent}
+    try:
+        resend_idempotent(lambda: client.execute(ops.SERVICE_INSTANCE_UPDATE, variables))
+    except RailwayError as exc:
+        raise fail(verb, _what(props), exc) from exc
+
+
+def _fetch(client: RailwayClient, props: Mapping[str, Any]) -> dict[str, Any]:
+    ids = {"serviceId": props["service_id"], "environmentId": props["environment_id"]}
+    return dict(client.execute(ops.SERVICE_INSTANCE, ids)["serviceInstance"])
+
+
+def _probe(client: RailwayClient, props: Mapping[str, Any]) -> None:
+    # Proves the token works: the environment answers, or is itself gone (so is the instance).
+    try:
+        client.execute(ops.ENVIRONMENT, {"id": props["environment_id"]})
+    except RailwayNotFound:
+        return
+
+
+def _outputs(props: Mapping[str, Any]) -> dict[str, Any]:
+    # Every input under its own key: registry_credentials stays secret because its input is.
+    return {key: props.get(key) for key in INPUT_KEYS}
+
+
+class ServiceInstance(pulumi.dynamic.Resource, module="railway", name="ServiceInstance"):
+    """One service's settings in one environment; None settings are left as Railway has them."""
+
+    service_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    image: pulumi.Output[str | None]
+    registry_credentials: pulumi.Output[Mapping[str, str] | None]
+    start_command: pulumi.Output[str | None]
+    pre_deploy_command: pulumi.Output[str | None]
+    healthcheck_path: pulumi.Output[str | None]
+    healthcheck_timeout: pulumi.Output[int | None]
+    num_replicas: pulumi.Output[int | None]
+    region: pulumi.Output[str | None]
+    multi_region_config: pulumi.Output[Mapping[str, int] | None]
+    restart_policy_type: pulumi.Output[str | None]
+    restart_policy_max_retries: pulumi.Output[int | None]
+    sleep_application: pulumi.Output[bool | None]
+    overlap_seconds: pulumi.Output[int | None]
+    draining_seconds: pulumi.Output[int | None]
+
+    def __init__(
+        self, resource_name: str, args: ServiceInstanceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = dict(vars(args))
+        if args.registry_credentials is not None:
+            props["registry_credentials"] = pulumi.Output.secret(args.registry_credentials)
+        super().__init__(ServiceInstanceProvider(), resource_name, props, opts)
