@@ -1,0 +1,144 @@
+"""Command line for pull-request preview stacks: `up`, `destroy`, `list`, `reap` (see --help).
+
+Owns the arguments, the environment checks made before anything changes, and turning every failure into
+one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
+Pulumi CLI, 4 stack locked) instead of a traceback. The stack work itself is `tools/preview_stacks.py`;
+the wording is `tools/preview_report.py`. Credentials come only from the environment
+(`PULUMI_BACKEND_URL`, `PULUMI_CONFIG_PASSPHRASE`, `RAILWAY_API_TOKEN`, `GITHUB_TOKEN`, cloud keys);
+this tool accepts none as an argument and prints none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+from collections.abc import Sequence
+from datetime import timedelta
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python tools/previews.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools import preview_report as report
+from tools.preview_stacks import PreviewStacks, stack_name
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+EXIT_USAGE = 2
+DIY_SCHEMES = ("file://", "s3://", "gs://", "azblob://")
+DURATION = re.compile(r"^([1-9][0-9]*)([mhdw])$")
+UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+ACTION = {"up": "update", "destroy": "destroy", "list": "list the previews of", "reap": "reap"}
+
+
+class UsageError(Exception):
+    """Bad input or environment, found before anything changed."""
+
+
+def pr_number(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"PR number must be a positive integer, got {text!r}")
+    return int(text)
+
+
+def pr_list(text: str) -> list[int]:
+    parts = [p.strip() for p in text.split(",") if p.strip()]
+    return [pr_number(p) for p in parts]
+
+
+def duration(text: str) -> timedelta:
+    match = DURATION.match(text.strip())
+    if not match:
+        raise argparse.ArgumentTypeError(f"age must look like 30m, 12h, 7d or 2w, got {text!r}")
+    return timedelta(**{UNIT[match.group(2)]: int(match.group(1))})
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="previews.py",
+        description="Create, update, list and destroy the pr-<N> preview stacks of cartly-infra.",
+        epilog="Environment: PULUMI_BACKEND_URL (required), PULUMI_CONFIG_PASSPHRASE (file/object-storage "
+        "backends), RAILWAY_API_TOKEN and GITHUB_TOKEN for the program. Exit codes: 1 update failed, "
+        "2 bad usage or environment, 3 no usable Pulumi CLI, 4 stack locked.",
+    )
+    top.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="Pulumi project (default: repo)")
+    sub = top.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up", help="create or update stack pr-N and print its URL and a summary")
+    up.add_argument("--pr", type=pr_number, required=True, help="pull request number")
+    up.add_argument("--image-tag", help="image tag to deploy (default: pr-N)")
+    up.add_argument("--url-output", default=None, help="stack output holding the URL (default: url)")
+    up.add_argument("--summary-file", type=Path, default=Path("preview-summary.md"), help="Markdown summary")
+    destroy = sub.add_parser("destroy", help="destroy and remove stack pr-N (absent: success)")
+    destroy.add_argument("--pr", type=pr_number, required=True, help="pull request number")
+    destroy.add_argument("--summary-file", type=Path, default=None, help="also write a Markdown line here")
+    sub.add_parser("list", help="list preview stacks with their age and last update")
+    reap = sub.add_parser("reap", help="destroy previews whose PR is closed or that are too old")
+    reap.add_argument("--open-prs", type=pr_list, required=True, help="comma-separated open PRs ('' = none)")
+    reap.add_argument("--max-age", type=duration, default=timedelta(days=7), help="e.g. 7d (default), 12h")
+    return top
+
+
+def check_environment(command: str) -> None:
+    backend = os.environ.get("PULUMI_BACKEND_URL", "")
+    if not backend:
+        raise UsageError(
+            "PULUMI_BACKEND_URL is not set: export the state backend, e.g. "
+            "PULUMI_BACKEND_URL=s3://cartly-pulumi-state or file://$HOME/.pulumi-state."
+        )
+    needs_passphrase = command != "list" and backend.startswith(DIY_SCHEMES)
+    has_passphrase = os.environ.get("PULUMI_CONFIG_PASSPHRASE") or os.environ.get(
+        "PULUMI_CONFIG_PASSPHRASE_FILE"
+    )
+    if needs_passphrase and not has_passphrase:
+        raise UsageError(
+            "PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) is not set: the stacks' secrets "
+            "are encrypted with it. Export it from your password manager (CI: the repository secret)."
+        )
+
+
+def say(line: str) -> None:
+    # The CLI's progress goes to stderr, so stdout carries only this tool's result.
+    print(report.redact(line), file=sys.stderr, flush=True)
+
+
+def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
+    if args.command == "up":
+        summary = report.up_summary(stacks.up(args.pr, args.image_tag, args.url_output))
+        args.summary_file.write_text(summary)
+        print(summary, end="")
+        return 0
+    if args.command == "destroy":
+        existed = stacks.destroy(args.pr)
+        text = report.destroy_summary(stack_name(args.pr), existed)
+        if args.summary_file:
+            args.summary_file.write_text(text)
+        print(text.split("\n", 1)[1], end="")
+        return 0
+    if args.command == "list":
+        print(report.list_table(stacks.previews(), stacks.now()), end="")
+        return 0
+    reaped = stacks.reap(args.open_prs, args.max_age)
+    print(report.reap_lines(reaped), end="")
+    return report.EXIT_FAILED if any(r.error for r in reaped) else 0
+
+
+def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        check_environment(args.command)
+    except UsageError as exc:
+        print(f"previews.py {args.command}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    stacks = stacks or PreviewStacks(work_dir=args.project_dir, on_output=say)
+    target = stack_name(args.pr) if hasattr(args, "pr") else "pr-*"
+    try:
+        return run(args, stacks)
+    except Exception as exc:  # every failure ends as one message, never a traceback
+        code, message = report.describe_failure(exc, ACTION[args.command], target)
+        print(f"previews.py {args.command}: {message}", file=sys.stderr)
+        return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
