@@ -1,0 +1,88 @@
+"""The fault plan: answers a test scripts for the next N requests (optionally of one operation only),
+instead of (or on top of) the normal answer. Kinds:
+- "status": HTTP 500/502/503 (not applied);
+- "html_429": Cloudflare's HTML 429 `error code: 1015`, no rate-limit headers (not applied);
+- "rate_limited": 429 with Retry-After and X-RateLimit-* headers (not applied);
+- "slow": applied, answered after `seconds` (past a client's read timeout);
+- "reset_after_apply": applied, then the connection is closed without an answer;
+- "problem_processing": GraphQL error "Problem processing request" with HTTP 200 (not applied).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+KINDS = ("status", "html_429", "rate_limited", "slow", "reset_after_apply", "problem_processing")
+
+
+@dataclass
+class Fault:
+    kind: str
+    count: int = 1
+    operation: str | None = None
+    status: int = 503
+    seconds: float = 0.0  # slow: delay; rate_limited: Retry-After
+
+
+class FaultPlan:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.planned: list[Fault] = []
+
+    def clear(self) -> None:
+        with self.lock:
+            self.planned.clear()
+
+    def add(
+        self,
+        kind: str,
+        count: int = 1,
+        *,
+        operation: str | None = None,
+        status: int = 503,
+        seconds: float = 0.0,
+    ) -> Fault:
+        """Answer the next `count` requests (of `operation`, or any) with this fault."""
+        if kind not in KINDS:
+            raise ValueError(f"Unknown fault kind {kind!r}: use one of {', '.join(KINDS)}")
+        if kind == "status" and status not in (500, 502, 503, 504):
+            raise ValueError(f"Fault status {status} is not a 5xx the emulator imitates (500, 502, 503, 504)")
+        fault = Fault(kind, count, operation, status, seconds)
+        with self.lock:
+            self.planned.append(fault)
+        return fault
+
+    # One helper per kind, so tests read as sentences.
+    def http_status(self, status: int, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("status", count, operation=operation, status=status)
+
+    def html_429(self, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("html_429", count, operation=operation)
+
+    def rate_limited(self, retry_after: float = 1, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("rate_limited", count, operation=operation, seconds=retry_after)
+
+    def slow(self, seconds: float, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("slow", count, operation=operation, seconds=seconds)
+
+    def reset_after_apply(self, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("reset_after_apply", count, operation=operation)
+
+    def problem_processing(self, count: int = 1, *, operation: str | None = None) -> Fault:
+        return self.add("problem_processing", count, operation=operation)
+
+    def take(self, operation: str | None) -> Fault | None:
+        """The fault that answers a request for `operation`, consuming one of its count."""
+        with self.lock:
+            for fault in self.planned:
+                if fault.operation is None or fault.operation == operation:
+                    fault.count -= 1
+                    if fault.count <= 0:
+                        self.planned.remove(fault)
+                    return fault
+        return None
+
+    def pending(self) -> int:
+        with self.lock:
+            return sum(f.count for f in self.planned)
