@@ -27,6 +27,7 @@ from components.railway.errors import (
     RailwayNotFound,
     RailwayRateLimited,
 )
+from components.railway.retry import RetryBudget
 
 URL = "https://railway.test/graphql/v2"
 TOKEN = "tok-0123456789abcdef"
@@ -259,6 +260,19 @@ def test_without_a_hint_the_waits_are_jittered_exponential_backoff() -> None:
     assert within_backoff(sleeps, policy)
 
 
+def test_an_unreadable_retry_after_falls_back_to_backoff() -> None:
+    policy = RetryPolicy(base_delay=0.5, max_delay=2.0)
+    sleeps: list[float] = []
+    with responses.RequestsMock() as api:
+        api.post(URL, status=429, headers={"Retry-After": "soon"})
+        api.post(URL, json=OK)
+
+        RailwayClient(TOKEN, endpoint=URL, retry=policy, sleep=sleeps.append).execute(QUERY, {"id": "p1"})
+
+    assert len(sleeps) == 1
+    assert within_backoff(sleeps, policy)
+
+
 def test_backoff_doubles_from_base_delay_up_to_max_delay() -> None:
     policy = RetryPolicy(base_delay=0.5, max_delay=3.0)
 
@@ -307,6 +321,24 @@ def test_retries_stop_before_a_wait_would_pass_max_total_seconds() -> None:
 
         assert len(api.calls) == 3
     assert sleeps == [4.0, 4.0]
+
+
+def test_time_spent_waiting_for_answers_counts_against_the_budget() -> None:
+    now = [0.0]
+    budget = RetryBudget(120.0, clock=lambda: now[0])
+
+    now[0] += 100.0  # two slow answers
+
+    assert budget.allows(20.0)
+    assert not budget.allows(21.0)
+
+
+def test_a_fake_sleep_counts_as_the_time_it_was_asked_for() -> None:
+    budget = RetryBudget(120.0, clock=lambda: 0.0)
+
+    budget.sleep(90.0, lambda _: None)
+
+    assert budget.spent() == 90.0
 
 
 def test_a_retry_after_longer_than_the_budget_fails_at_once_saying_when_to_retry() -> None:

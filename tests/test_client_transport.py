@@ -54,6 +54,12 @@ def test_an_endpoint_with_its_own_query_keeps_it_and_gains_the_source() -> None:
     assert parse_qs(urlsplit(client.endpoint).query) == {"region": ["eu"], "source": ["cartly-infra"]}
 
 
+def test_a_clients_endpoint_given_to_another_client_stays_the_same() -> None:
+    endpoint = RailwayClient(TOKEN, endpoint=URL + "?region=eu").endpoint
+
+    assert RailwayClient(TOKEN, endpoint=endpoint).endpoint == endpoint
+
+
 def test_the_endpoint_comes_from_railway_api_url_when_not_given(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RAILWAY_API_URL", "http://127.0.0.1:4000/graphql/v2")
 
@@ -179,6 +185,14 @@ def test_execute_returns_the_data_object(api: responses.RequestsMock) -> None:
 def test_an_empty_document_is_refused_before_sending() -> None:
     with pytest.raises(ValueError, match="A GraphQL document is required"):
         RailwayClient(TOKEN, endpoint=URL).execute("   ")
+
+
+def test_variables_that_are_not_json_are_refused_before_sending() -> None:
+    with responses.RequestsMock() as api:
+        with pytest.raises(ValueError, match="The variables of query 'Me' cannot be sent as JSON"):
+            RailwayClient(TOKEN, endpoint=URL).execute(QUERY, {"ids": {"p1", "p2"}})
+
+        assert len(api.calls) == 0
 
 
 def test_request_count_counts_requests_sent(api: responses.RequestsMock) -> None:

@@ -17,7 +17,6 @@ import logging
 import os
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -25,7 +24,7 @@ import requests
 import urllib3
 
 from components.railway.auth import TokenAuth
-from components.railway.document import describe_operation
+from components.railway.document import Operation, describe_operation
 from components.railway.errors import (
     RailwayError,
     RailwayGraphQLError,
@@ -45,6 +44,13 @@ TokenKind = Literal["workspace", "account", "project"]
 
 # Statuses answered before Railway acted on the request: safe to send again, mutations included.
 _NEVER_APPLIED = frozenset({408, 429, 502, 503})
+# Failures on the way to or from Railway; anything else requests raises is a bad request no retry fixes.
+_TRANSPORT_FAILURES = (
+    requests.exceptions.ConnectionError,
+    requests.exceptions.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 _LOG = logging.getLogger(__name__)
 
 
@@ -110,24 +116,28 @@ class RailwayClient:
         self, document: str, variables: Mapping[str, Any] | None = None, *, operation_name: str | None = None
     ) -> dict[str, Any]:
         """Run one operation and return its `data`; every failure is a RailwayError (see errors.py)."""
-        name, is_mutation = describe_operation(document, operation_name)
+        op = describe_operation(document, operation_name)
         payload: dict[str, Any] = {"query": document, "variables": dict(variables or {})}
-        if name:
-            payload["operationName"] = name
+        if op.name:
+            payload["operationName"] = op.name
         try:
-            return self._with_retries(_Operation(name, is_mutation), payload)
+            body = json.dumps(payload).encode()
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"The variables of {op.label} cannot be sent as JSON: {exc}") from exc
+        try:
+            return self._with_retries(op, body)
         except RailwayError as exc:
             self._auth.scrub(exc)
             raise
 
-    def _with_retries(self, op: _Operation, payload: dict[str, Any]) -> dict[str, Any]:
+    def _with_retries(self, op: Operation, body: bytes) -> dict[str, Any]:
         budget = RetryBudget(self.retry.max_total_seconds)
         attempt = 0
         while True:
             attempt += 1
             _LOG.debug("Railway %s: attempt %d", op.label, attempt)
             try:
-                return self._read(op, self._send(op, payload))
+                return self._read(op, self._send(op, body))
             except _Retry as retry:
                 delay = retry.retry_after if retry.retry_after is not None else self.retry.backoff(attempt)
                 if attempt >= self.retry.max_attempts or not budget.allows(delay):
@@ -139,17 +149,22 @@ class RailwayClient:
                 _LOG.debug("Railway %s: %s; retrying in %.2f s", op.label, retry.reason, delay)
                 budget.sleep(delay, self._sleep)
 
-    def _send(self, op: _Operation, payload: dict[str, Any]) -> requests.Response:
+    def _send(self, op: Operation, body: bytes) -> requests.Response:
         try:
             response = self._session.post(
-                self.endpoint, json=payload, auth=self._auth, timeout=self.timeout, allow_redirects=False
+                self.endpoint,
+                data=body,
+                headers={"Content-Type": "application/json"},
+                auth=self._auth,
+                timeout=self.timeout,
+                allow_redirects=False,
             )
         except requests.exceptions.SSLError as exc:
             raise RailwayError(
                 f"Unable to send {op.label} to Railway at {self.endpoint}: TLS failed ({exc}); "
                 "check RAILWAY_API_URL and this machine's CA certificates"
             ) from exc
-        except requests.exceptions.RequestException as exc:
+        except _TRANSPORT_FAILURES as exc:
             if failed_before_sending(exc):
                 reason = f"could not connect ({type(exc).__name__})"
                 final = RailwayError(f"Unable to reach Railway at {self.endpoint} for {op.label}: {exc}")
@@ -159,10 +174,12 @@ class RailwayClient:
             if not isinstance(exc, requests.exceptions.Timeout):
                 lost = f"the connection broke after sending ({type(exc).__name__})"
             self._answer_lost(op, lost, cause=exc)
+        except requests.exceptions.RequestException as exc:  # a bad URL or header: no retry will fix it
+            raise RailwayError(f"Unable to send {op.label} to Railway at {self.endpoint}: {exc}") from exc
         self._sent += 1
         return response
 
-    def _read(self, op: _Operation, response: requests.Response) -> dict[str, Any]:
+    def _read(self, op: Operation, response: requests.Response) -> dict[str, Any]:
         status = response.status_code
         if status in _NEVER_APPLIED:
             self._never_applied(op, response)
@@ -178,7 +195,7 @@ class RailwayClient:
             raise _http_error(op, response, "answered without GraphQL data")
         return body["data"]
 
-    def _never_applied(self, op: _Operation, response: requests.Response) -> NoReturn:
+    def _never_applied(self, op: Operation, response: requests.Response) -> NoReturn:
         status = response.status_code
         hint = retry_after_seconds(response.headers, time.time(), use_reset=status == 429)
         if status == 429:
@@ -192,7 +209,7 @@ class RailwayClient:
             final = _http_error(op, response, "failed")
         raise _Retry(f"HTTP {status}", final, retry_after=hint)
 
-    def _graphql_failed(self, op: _Operation, error: RailwayGraphQLError) -> NoReturn:
+    def _graphql_failed(self, op: Operation, error: RailwayGraphQLError) -> NoReturn:
         if not isinstance(error, RailwayTransientError):
             raise error
         if op.is_mutation:
@@ -202,7 +219,7 @@ class RailwayClient:
 
     def _answer_lost(
         self,
-        op: _Operation,
+        op: Operation,
         lost: str,
         *,
         cause: BaseException | None = None,
@@ -219,21 +236,7 @@ class RailwayClient:
         raise _Retry(lost, final) from cause
 
 
-@dataclass(frozen=True)
-class _Operation:
-    name: str | None
-    is_mutation: bool
-
-    @property
-    def quoted(self) -> str:
-        return f"'{self.name}'" if self.name else "(anonymous)"
-
-    @property
-    def label(self) -> str:
-        return f"{'mutation' if self.is_mutation else 'query'} {self.quoted}"
-
-
-def _http_error(op: _Operation, response: requests.Response, what: str) -> RailwayHTTPError:
+def _http_error(op: Operation, response: requests.Response, what: str) -> RailwayHTTPError:
     status = response.status_code
     where = (
         f" (redirected to {response.headers.get('Location')}: set RAILWAY_API_URL to it)"

@@ -10,6 +10,24 @@ or know any particular operation (operations.py holds them).
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
+
+
+class Operation(NamedTuple):
+    """The operation a document runs: its name (None if anonymous) and whether it is a mutation."""
+
+    name: str | None
+    is_mutation: bool
+
+    @property
+    def quoted(self) -> str:
+        return f"'{self.name}'" if self.name else "(anonymous)"
+
+    @property
+    def label(self) -> str:
+        """How messages and log lines name it, e.g. "mutation 'ProjectCreate'"."""
+        return f"{'mutation' if self.is_mutation else 'query'} {self.quoted}"
+
 
 # GraphQL's insignificant tokens before a definition: whitespace, commas, a byte-order mark, comments.
 _IGNORED = re.compile(r"(?:[\s,\ufeff]+|#[^\r\n]*)*")
@@ -17,8 +35,8 @@ _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
 _COMMENT = re.compile(r"#[^\r\n]*")
 
 
-def describe_operation(document: str, operation_name: str | None) -> tuple[str | None, bool]:
-    """(name, is_mutation) of the operation to run: the named one, else the document's first definition.
+def describe_operation(document: str, operation_name: str | None) -> Operation:
+    """The operation to run: the one named `operation_name`, else the document's first definition.
 
     Errs towards "mutation" when unsure (a document opening with a fragment), since that only costs retries.
     """
@@ -29,7 +47,7 @@ def describe_operation(document: str, operation_name: str | None) -> tuple[str |
             rf"\b(query|mutation|subscription)\s+{re.escape(operation_name)}\b", _COMMENT.sub("", document)
         )
         if named:
-            return operation_name, named.group(1) == "mutation"
+            return Operation(operation_name, named.group(1) == "mutation")
     start = _IGNORED.match(document)
     keyword = _NAME.match(document, start.end() if start else 0)
     first = keyword.group() if keyword else "{"
@@ -42,4 +60,4 @@ def describe_operation(document: str, operation_name: str | None) -> tuple[str |
         first not in ("query", "subscription", "{")
         and bool(re.search(r"\bmutation\b", _COMMENT.sub("", document)))
     )
-    return operation_name or name, is_mutation
+    return Operation(operation_name or name, is_mutation)
