@@ -1,0 +1,300 @@
+"""The ServiceInstance provider against the emulator: the acceptance sequence, only managed keys sent, null
+only for keys it managed before, Railway's defaults normalised (no drift on refresh), write-only registry
+credentials, check rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+from components.railway.errors import RailwayError
+from components.railway.service_instance import ServiceInstanceProvider
+from tests.fake_railway.pytest_plugin import FakeRailway
+from tests.provider_harness import DIGEST, IMAGE, configured, failures, instant_retries
+
+PASSWORD = "ghp_registry-password-value"
+
+
+@pytest.fixture(autouse=True)
+def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    instant_retries(monkeypatch)
+
+
+@pytest.fixture
+def provider(fake_railway: FakeRailway) -> ServiceInstanceProvider:
+    return configured(ServiceInstanceProvider(), fake_railway.token)
+
+
+@pytest.fixture
+def ids(fake_railway: FakeRailway) -> dict[str, str]:
+    seeded = fake_railway.backend.seed_project(
+        name="cartly-staging", environments=("staging",), services={"web": "ghcr.io/cartly/web:1"}
+    )
+    return {"service_id": seeded["services"]["web"], "environment_id": seeded["environments"]["staging"]}
+
+
+def inputs(ids: dict[str, str], **settings: Any) -> dict[str, Any]:
+    return {**ids, "image": IMAGE, **settings}
+
+
+def sent(fake_railway: FakeRailway) -> list[dict[str, Any]]:
+    """The `input` of every serviceInstanceUpdate, in order."""
+    return [
+        r.variables["input"]
+        for r in fake_railway.backend.requests
+        if r.operation_name == "ServiceInstanceUpdate"
+    ]
+
+
+def stored(fake_railway: FakeRailway, ids: dict[str, str]) -> Any:
+    return fake_railway.backend.instance(ids["service_id"], ids["environment_id"])
+
+
+def test_acceptance_sequence(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    news = inputs(ids, num_replicas=2, start_command="node server.js", healthcheck_path="/health")
+    created = provider.create(news)
+    assert created.id == stored(fake_railway, ids).id
+    assert stored(fake_railway, ids).settings["numReplicas"] == 2
+
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs == created.outs
+    assert read.outs is not None
+    assert provider.diff(created.id, read.outs, news).changes is False
+
+    changed = inputs(ids, num_replicas=3, healthcheck_path="/health")
+    assert provider.diff(created.id, read.outs, changed).replaces == []
+    updated = provider.update(created.id, read.outs, changed)
+    assert "startCommand" not in stored(fake_railway, ids).settings
+    assert stored(fake_railway, ids).settings["numReplicas"] == 3
+    assert updated.outs is not None
+
+    other = {**changed, "environment_id": "env-2"}
+    assert provider.diff(created.id, updated.outs, other).replaces == ["environment_id"]
+
+    fake_railway.backend.delete_out_of_band("service", ids["service_id"])
+    assert provider.read(created.id, updated.outs).id == ""
+    provider.delete(created.id, updated.outs)
+    provider.delete(created.id, updated.outs)
+    assert fake_railway.backend.find_instance(ids["service_id"], ids["environment_id"]) is None
+
+
+def test_only_managed_keys_are_sent(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    provider.create(inputs(ids, num_replicas=2, start_command=None))
+    assert sent(fake_railway) == [{"source": {"image": IMAGE}, "numReplicas": 2}]
+
+
+def test_a_key_managed_before_and_dropped_is_unset_with_null(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids, start_command="node server.js", num_replicas=2))
+    assert created.outs is not None
+    provider.update(created.id, created.outs, inputs(ids, num_replicas=2))
+    assert sent(fake_railway)[-1] == {"source": {"image": IMAGE}, "numReplicas": 2, "startCommand": None}
+
+
+def test_a_dropped_image_is_left_in_place(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids))
+    assert created.outs is not None
+    provider.update(created.id, created.outs, {**ids, "num_replicas": 2})
+    assert sent(fake_railway)[-1] == {"numReplicas": 2}
+    assert stored(fake_railway, ids).settings["source"] == {"image": IMAGE}
+
+
+def test_railway_defaults_read_back_as_no_drift(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    news = inputs(
+        ids,
+        restart_policy_type="ON_FAILURE",
+        restart_policy_max_retries=10,
+        healthcheck_timeout=300,
+        num_replicas=1,
+        sleep_application=False,
+        region="us-west2",
+    )
+    created = provider.create(news)
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert provider.diff(created.id, read.outs, news).changes is False
+
+
+def test_settings_it_does_not_manage_read_as_none(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids))
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert (read.outs["restart_policy_type"], read.outs["num_replicas"], read.outs["region"]) == (
+        None,
+        None,
+        None,
+    )
+
+
+def test_read_reports_a_setting_changed_outside_pulumi(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    news = inputs(ids, num_replicas=2)
+    created = provider.create(news)
+    stored(fake_railway, ids).settings["numReplicas"] = 5
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert read.outs["num_replicas"] == 5
+    assert provider.diff(created.id, read.outs, news).changes is True
+
+
+def test_pre_deploy_command_is_sent_as_one_entry_and_read_back_as_text(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids, pre_deploy_command="npm run migrate"))
+    assert sent(fake_railway)[0]["preDeployCommand"] == ["npm run migrate"]
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert read.outs["pre_deploy_command"] == "npm run migrate"
+
+
+def test_replicas_per_region_are_sent_in_railways_shape_and_kept(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    config = {"us-west2": 2, "europe-west4-drams3a": 1}
+    created = provider.create(inputs(ids, multi_region_config=config))
+    assert sent(fake_railway)[0]["multiRegionConfig"] == {
+        "us-west2": {"numReplicas": 2},
+        "europe-west4-drams3a": {"numReplicas": 1},
+    }
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert read.outs["multi_region_config"] == config
+
+
+def test_registry_credentials_are_written_and_echoed_but_never_read(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    creds = {"username": "cartly-bot", "password": PASSWORD}
+    created = provider.create(inputs(ids, registry_credentials=creds))
+    assert stored(fake_railway, ids).registry_credentials == creds
+    assert created.outs is not None
+    assert created.outs["registry_credentials"] == creds
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert read.outs["registry_credentials"] == creds
+    reads = [r for r in fake_railway.backend.requests if r.operation_name == "ServiceInstance"]
+    assert len(reads) == 2
+    assert all("registryCredentials" not in r.variables for r in reads)
+
+
+def test_a_failed_update_names_the_instance_but_no_password(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    news: dict[str, Any] = {"service_id": "missing", "environment_id": ids["environment_id"], "image": IMAGE}
+    news["registry_credentials"] = {"username": "u", "password": PASSWORD}
+    with pytest.raises(RailwayError) as caught:
+        provider.update("i", {}, news)
+    assert str(caught.value).startswith("Unable to update settings of service 'missing' in environment ")
+    assert PASSWORD not in str(caught.value)
+
+
+def test_diff_ignores_the_serialized_provider(provider: ServiceInstanceProvider, ids: dict[str, str]) -> None:
+    olds = {**inputs(ids), "__provider": "a"}
+    assert provider.diff("i", olds, {**inputs(ids), "__provider": "b"}).changes is False
+
+
+def test_an_unknown_image_at_preview_is_an_update(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    diff = provider.diff("i", inputs(ids), inputs(ids, image=pulumi.output.UNKNOWN))
+    assert (diff.changes, diff.replaces) == (True, [])
+
+
+BAD_INPUTS = [
+    ("service_id", "", "service_id must be a Railway id"),
+    ("image", "ghcr.io/cartly/web:staging", "must be pinned by digest"),
+    ("image", "ghcr.io/cartly/web@sha256:short", "image must be an image reference"),
+    ("registry_credentials", {"username": "u"}, "registry_credentials must be {username, password}"),
+    ("start_command", "", "start_command must be a non-empty string"),
+    ("pre_deploy_command", "  ", "pre_deploy_command must be a non-empty string"),
+    ("healthcheck_path", "health", "healthcheck_path must start with '/'"),
+    ("healthcheck_timeout", 0, "healthcheck_timeout must be a whole number at least 1"),
+    ("num_replicas", 0, "num_replicas must be a whole number at least 1"),
+    ("region", "mars-1", "region must be one of us-west2"),
+    ("multi_region_config", {"mars-1": 1}, "multi_region_config maps regions"),
+    ("multi_region_config", {"us-west2": 0}, "multi_region_config maps regions"),
+    ("restart_policy_type", "SOMETIMES", "restart_policy_type must be one of ALWAYS, NEVER, ON_FAILURE"),
+    ("restart_policy_max_retries", -1, "restart_policy_max_retries must be a whole number at least 0"),
+    ("sleep_application", "no", "sleep_application must be true or false"),
+    ("overlap_seconds", -5, "overlap_seconds must be a whole number at least 0"),
+    ("draining_seconds", 1.5, "draining_seconds must be a whole number at least 0"),
+]
+
+
+@pytest.mark.parametrize(("prop", "value", "says"), BAD_INPUTS, ids=[f"{p}={v!r}" for p, v, _ in BAD_INPUTS])
+def test_check_rejects_bad_input_naming_the_property(
+    provider: ServiceInstanceProvider,
+    fake_railway: FakeRailway,
+    ids: dict[str, str],
+    prop: str,
+    value: Any,
+    says: str,
+) -> None:
+    found = failures(provider, inputs(ids, **{prop: value}))
+    assert list(found) == [prop]
+    assert says in found[prop]
+    assert fake_railway.backend.count() == 0
+
+
+def test_check_refuses_region_and_replicas_per_region_together(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    found = failures(provider, inputs(ids, region="us-west2", multi_region_config={"us-west2": 2}))
+    assert found == {"multi_region_config": "set either multi_region_config or region/num_replicas, not both"}
+
+
+def test_check_never_echoes_the_registry_password(
+    provider: ServiceInstanceProvider, ids: dict[str, str]
+) -> None:
+    found = failures(provider, inputs(ids, registry_credentials={"username": "", "password": PASSWORD}))
+    assert list(found) == ["registry_credentials"]
+    assert PASSWORD not in found["registry_credentials"]
+
+
+def test_check_accepts_a_full_set_of_settings(provider: ServiceInstanceProvider, ids: dict[str, str]) -> None:
+    news = inputs(
+        ids,
+        image=f"ghcr.io/cartly/web:1.4.2@{DIGEST}",
+        registry_credentials={"username": "u", "password": PASSWORD},
+        start_command="node server.js",
+        pre_deploy_command="npm run migrate",
+        healthcheck_path="/health",
+        healthcheck_timeout=120,
+        num_replicas=2,
+        region="europe-west4-drams3a",
+        restart_policy_type="ON_FAILURE",
+        restart_policy_max_retries=5,
+        sleep_application=False,
+        overlap_seconds=30,
+        draining_seconds=20,
+    )
+    assert failures(provider, news) == {}
+
+
+def test_check_tolerates_unknown_values(provider: ServiceInstanceProvider, ids: dict[str, str]) -> None:
+    unknown = pulumi.output.UNKNOWN
+    news: dict[str, Any] = {
+        key: unknown for key in ("service_id", "image", "registry_credentials", "healthcheck_path")
+    }
+    news["multi_region_config"] = {"us-west2": unknown}
+    assert failures(provider, {**ids, **news}) == {}
