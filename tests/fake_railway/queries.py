@@ -135,7 +135,11 @@ class Queries(RootBase):
     def projectToken(self, info: Info) -> v.View:
         if self.caller.kind != "project" or self.caller.token_id is None:
             raise GraphQLFailure("Project Token not found")
-        return v.project_token(self.b, self.b.project_token(self.caller.token_id))
+        try:
+            token = self.b.project_token(self.caller.token_id)
+        except GraphQLFailure:
+            raise GraphQLFailure("Project Token not found") from None
+        return v.project_token(self.b, token)
 
     def projectTokens(self, info: Info, projectId: str, **args: Any) -> v.View:
         p = self.project_of(projectId)

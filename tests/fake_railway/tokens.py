@@ -76,7 +76,6 @@ class TokenRules(State):
         return token.token
 
     def project_token(self, token_id: str | None) -> r.ProjectToken:
-        token = self.project_tokens.get(token_id or "")
-        if token is None or not token.live:
-            raise GraphQLFailure("Project Token not found")
-        return token
+        """The live token with that id, else "ProjectToken not found" (the <Type> pattern of get-by-id;
+        "Project Token not found" is what an unknown Project-Access-Token header gets)."""
+        return self.get(self.project_tokens, "ProjectToken", token_id)
