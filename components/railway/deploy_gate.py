@@ -181,23 +181,21 @@ def _health_gate(gate: Gate) -> None:
 def _roll_back(
     client: RailwayClient, target: Target, deployment_id: str, created_at: Any
 ) -> tuple[str | None, str]:
-    """Roll back to the newest earlier deployment that canRollback: (its id, what happened)."""
+    """Return to the newest earlier good deployment: (the id rolled back to, or None; what happened).
+
+    When that deployment is still active (a FAILED/CRASHED/hung deploy never took traffic), Railway kept
+    it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it.
+    """
     try:
-        nodes = _deployments(client, target, statuses=ROLLBACK_CANDIDATES, first=20)
-        mine = _timestamp(created_at)
-        earlier = [
-            node
-            for node in nodes
-            if node["id"] != deployment_id
-            and node.get("canRollback")
-            and (mine is None or (_timestamp(node.get("createdAt")) or 0.0) < mine)
-        ]
-        if not earlier:
+        previous = _previous_good(client, target, deployment_id, created_at)
+        if previous is None:
             return (
                 None,
                 "there is no earlier successful deployment to roll back to, so nothing was rolled back",
             )
-        chosen = str(max(earlier, key=lambda n: _timestamp(n.get("createdAt")) or 0.0)["id"])
+        chosen = str(previous["id"])
+        if not previous.get("canRollback"):
+            return None, f"the previous deployment {chosen} is still active (Railway kept it serving)"
 
         def send() -> str:
             client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
@@ -208,6 +206,24 @@ def _roll_back(
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
     return chosen, f"rolled back to deployment {chosen}"
+
+
+def _previous_good(
+    client: RailwayClient, target: Target, deployment_id: str, created_at: Any
+) -> dict[str, Any] | None:
+    """The newest deployment before ours that is active or can be rolled back to."""
+    mine = _timestamp(created_at)
+    nodes = _deployments(client, target, statuses=ROLLBACK_CANDIDATES, first=20)
+    good = [
+        node
+        for node in nodes
+        if node["id"] != deployment_id
+        and (node.get("canRollback") or node.get("status") in HEALTHY)
+        and (mine is None or (_timestamp(node.get("createdAt")) or 0.0) <= mine)
+    ]
+    # Railway lists newest first; a stable sort keeps that order for equal (millisecond) timestamps.
+    good.sort(key=lambda n: _timestamp(n.get("createdAt")) or 0.0, reverse=True)
+    return good[0] if good else None
 
 
 def _cancel(client: RailwayClient, deployment_id: str) -> None:

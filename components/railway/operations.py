@@ -294,7 +294,7 @@ query ProjectToken {
 PROJECT_TOKENS = """
 query ProjectTokens($projectId: String!, $first: Int) {
   projectTokens(projectId: $projectId, first: $first) {
-    edges { node { id name projectId environmentId } }
+    edges { node { id name projectId environmentId createdAt } }
   }
 }
 """

@@ -90,7 +90,7 @@ class ProjectTokenProvider(RailwayProvider):
                 for stray in _tokens_named(client, new):
                     _revoke(client, stray)
                 token = _mint(client, new)
-            token_id = _own_id(client, token)
+            token_id = _identify(client, new, token)
         except RailwayError as exc:
             raise fail("create", new.what, exc) from exc
         return CreateResult(token_id, new.outputs(token, token_id))
@@ -139,6 +139,21 @@ def _own_id(workspace_client: RailwayClient, token: str) -> str:
     return str(data["projectToken"]["id"])
 
 
+def _identify(client: RailwayClient, props: _Props, token: str) -> str:
+    """The minted token's id: asked with the token itself, else the newest token of that name and scope."""
+    try:
+        return _own_id(client, token)
+    except RailwayError:
+        named = [n for n in _tokens(client, props.project_id) if _same_scope(n, props)]
+        if not named:
+            raise
+        return str(max(named, key=lambda n: str(n.get("createdAt") or ""))["id"])
+
+
+def _same_scope(node: Mapping[str, Any], props: _Props) -> bool:
+    return node.get("name") == props.name and node.get("environmentId") == props.environment_id
+
+
 def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
     data = client.execute(
         ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500}, operation_name="ProjectTokens"
@@ -147,11 +162,7 @@ def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
 
 
 def _tokens_named(client: RailwayClient, props: _Props) -> list[str]:
-    return [
-        str(node["id"])
-        for node in _tokens(client, props.project_id)
-        if node.get("name") == props.name and node.get("environmentId") == props.environment_id
-    ]
+    return [str(node["id"]) for node in _tokens(client, props.project_id) if _same_scope(node, props)]
 
 
 def _revoke(client: RailwayClient, token_id: str) -> None:
