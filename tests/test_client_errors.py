@@ -9,6 +9,8 @@ never be mistaken for a query, or it would be re-sent).
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 import responses
 
@@ -71,6 +73,25 @@ def test_every_client_error_is_a_railway_error() -> None:
         issubclass(cls, RailwayGraphQLError)
         for cls in (RailwayAuthError, RailwayNotFound, RailwayTransientError)
     )
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        RailwayRateLimited("rate-limited", status=429, body="error code: 1015", retry_after=7.0),
+        RailwayNotFound(
+            "gone", operation_name="Service", messages=["Service not found"], paths=[["service"]]
+        ),
+        RailwayMaybeApplied("lost", operation_name="ProjectCreate"),
+    ],
+    ids=["rate-limited", "not-found", "maybe-applied"],
+)
+def test_errors_survive_pickling_with_their_attributes(error: RailwayError) -> None:
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes, just made)
+
+    assert type(copy) is type(error)
+    assert copy.args == error.args
+    assert vars(copy) == vars(error)
 
 
 # --- GraphQL errors, by message ---------------------------------------------------------------------------

@@ -24,6 +24,10 @@ _TRANSIENT_MESSAGES = ("problem processing request",)
 class RailwayError(Exception):
     """Any failure talking to Railway; str() says what failed and on what."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # The subclasses take keyword-only attributes, which Exception's default pickling would drop.
+        return _restore, (type(self), self.args, self.__dict__)
+
 
 class RailwayHTTPError(RailwayError):
     """Railway (or its edge) answered with an HTTP failure: `.status` and the start of `.body`."""
@@ -77,6 +81,13 @@ class RailwayMaybeApplied(RailwayError):
     def __init__(self, message: str, *, operation_name: str | None) -> None:
         super().__init__(message)
         self.operation_name = operation_name
+
+
+def _restore(cls: type[RailwayError], args: tuple[Any, ...], state: dict[str, Any]) -> RailwayError:
+    error = cls.__new__(cls)
+    error.args = args
+    error.__dict__.update(state)
+    return error
 
 
 def graphql_error(operation_name: str | None, errors: Sequence[Any]) -> RailwayGraphQLError:
