@@ -2,7 +2,8 @@
 
 Owns the rules (stack names, domains, image references, replicas, regions, secrets present and encrypted) and
 the error that lists every broken rule with the command that fixes it. It declares no resource and knows
-nothing of Railway's or GitHub's APIs; the key table itself lives in `components.config_keys`.
+nothing of Railway's or GitHub's APIs; the key table lives in `components.config_keys`, the shapes
+it builds in `components.settings`.
 """
 
 from __future__ import annotations
@@ -10,37 +11,29 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Literal
 
 import pulumi
 
 from components.config_keys import KEYS, KEYS_BY_NAME, NAMESPACE, Key, default_text, set_command
 from components.config_rules import ConfigError, Problems, parse_array, parse_int
-
-StackKind = Literal["production", "staging", "preview"]
-_Text = Callable[[str], str]  # reads one key as text, its default when unset
-
-REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
-RESTART_POLICIES = ("ALWAYS", "ON_FAILURE", "NEVER")
-HEALTH_PATH = "/health"
-WEB_PORT = 3000
-WORKER_PORT = 3001
-
-# Which app variable comes from which secret, and which service reads it (the worker signs no JWTs).
-SECRET_VARIABLES: Mapping[str, str] = MappingProxyType(
-    {
-        "DATABASE_URL": "databaseUrl",
-        "REDIS_URL": "redisUrl",
-        "JWT_SECRET": "jwtSecret",
-        "OPENROUTER_API_KEY": "openrouterApiKey",
-        "SENTRY_DSN": "sentryDsn",
-        "B2_ACCESS_KEY": "b2AccessKey",
-        "B2_SECRET_KEY": "b2SecretKey",
-    }
+from components.settings import (
+    HEALTH_PATH,
+    REGIONS,
+    RESTART_POLICIES,
+    SECRET_VARIABLES,
+    WEB_PORT,
+    WORKER_PORT,
+    WORKER_SECRET_VARIABLES,
+    GithubSettings,
+    ImageSettings,
+    Secret,
+    ServiceSettings,
+    Settings,
+    StackKind,
 )
-WORKER_SECRET_VARIABLES = tuple(name for name in SECRET_VARIABLES if name != "JWT_SECRET")
+
+_Text = Callable[[str], str]  # reads one key as text, its default when unset
 
 _STACK = re.compile(r"^(production|staging|pr-([1-9][0-9]{0,8}))$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -51,102 +44,6 @@ _LOGIN = re.compile(r"^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$")
 _TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 _STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
-
-
-class Secret:
-    """A secret config value: never shown by repr/str; `reveal()` only where it becomes a pulumi secret."""
-
-    __slots__ = ("_value",)
-
-    def __init__(self, value: str) -> None:
-        self._value = value
-
-    def reveal(self) -> str:
-        return self._value
-
-    def __repr__(self) -> str:
-        return "Secret('********')"
-
-    __str__ = __repr__
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Secret) and other._value == self._value
-
-    def __hash__(self) -> int:
-        return hash(self._value)
-
-
-@dataclass(frozen=True)
-class ServiceSettings:
-    name: str
-    port: int
-    replicas: int
-    pre_deploy_command: str | None
-    secret_variables: tuple[str, ...]  # app variable names whose values come from secrets
-
-
-@dataclass(frozen=True)
-class ImageSettings:
-    repository: str  # ghcr.io/<owner>/<repo>
-    tag: str
-    build_context: str | None  # None: resolve the already-pushed tag to its digest
-    dockerfile: str
-    registry_username: str
-
-    @property
-    def registry(self) -> str:
-        return self.repository.split("/", 1)[0]
-
-    @property
-    def tagged(self) -> str:
-        return f"{self.repository}:{self.tag}"
-
-
-@dataclass(frozen=True)
-class GithubSettings:
-    repository: str
-    environment: str  # the GitHub environment: the stack's name
-    branch: str  # the only branch that may deploy to it
-    reviewers: tuple[str, ...]
-    reviewer_teams: tuple[str, ...]
-    required_checks: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Settings:
-    stack: str
-    kind: StackKind
-    pr_number: int | None
-    project_name: str
-    project_id: str | None  # adopt this Railway project
-    workspace_id: str | None
-    environment_name: str
-    domain: str
-    region: str
-    restart_policy: str
-    restart_max_retries: int
-    healthcheck_timeout: int
-    deploy_timeout: int
-    node_env: str
-    web: ServiceSettings
-    worker: ServiceSettings
-    image: ImageSettings
-    github: GithubSettings | None  # None on previews: they own nothing in GitHub
-    staging_stack_ref: str
-    # Config key -> value; empty on previews (their secrets come from the staging stack).
-    secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False)
-
-    @property
-    def app_url(self) -> str:
-        return f"https://{self.domain}"
-
-    @property
-    def is_preview(self) -> bool:
-        return self.kind == "preview"
-
-    @property
-    def protect(self) -> bool:
-        return self.kind == "production"
 
 
 def stack_kind(stack: str) -> tuple[StackKind, int | None]:
@@ -207,7 +104,7 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
         project_name=text("projectName") or f"cartly-{stack}",
         project_id=project_id,
         workspace_id=text("railwayWorkspaceId") or None,
-        environment_name=stack if preview else (text("environmentName") or stack),
+        environment_name=stack if preview else (text("environmentName") or "production"),
         domain=domain,
         region=region,
         restart_policy=restart,

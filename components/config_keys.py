@@ -52,7 +52,12 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("railwayProjectId", "string", "", "Adopt this existing Railway project instead of creating one."),
     Key("projectName", "string", "", "Railway project name (empty: cartly-<stack>)."),
-    Key("environmentName", "string", "", "Railway environment name (empty: the stack name)."),
+    Key(
+        "environmentName",
+        "string",
+        "",
+        "Environment long-lived stacks adopt (empty: production, Railway's default).",
+    ),
     Key("region", "string", "us-west2", "Railway region of both services."),
     Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1)."),
     Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1)."),

@@ -121,6 +121,15 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
             self.registrations.append(RegisteredResource(request.type, request.name, inputs, options))
         return response
 
+    def ReadResource(self, request: Any) -> Any:
+        # StackReferences are read, not registered.
+        response = super().ReadResource(request)
+        inputs = pulumi.runtime.rpc.deserialize_properties(request.properties, keep_unknowns=True)
+        options = {"protect": False, "parent": request.parent, "dependencies": list(request.dependencies)}
+        options["urn"] = response.urn
+        self.registrations.append(RegisteredResource(request.type, request.name, inputs, options))
+        return response
+
     def Invoke(self, request: Any) -> Any:
         self.calls.append((request.tok, dict(pulumi.runtime.rpc.deserialize_properties(request.args))))
         return super().Invoke(request)
@@ -162,7 +171,7 @@ class CartlyMocks(pulumi_mocks.Mocks):
         return _fake_id(typ, name, self.stack), outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        return fake_call(args.token, args.args), None
+        return fake_call(args.token, args.args), []
 
 
 def _secret_output_names() -> frozenset[str]:

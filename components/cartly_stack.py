@@ -1,0 +1,118 @@
+"""`CartlyStack`: one stack of Cartly (production, staging or a pr-<N> preview), end to end.
+
+Owns the order and the wiring between the pieces: settings → image digest → Railway project/environment →
+services → settings, variables, domains → health-gated deployments → project token → GitHub environment →
+outputs. For a preview it reads the staging stack through a StackReference (project, environment and service
+ids, and the secret values staging exports) and declares nothing at repository level in GitHub.
+The pieces themselves live in components.image, components.railway_env and components.github_actions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+
+from components import railway_env
+from components import stack_outputs as out
+from components.config import Settings
+from components.github_actions import GithubActions, GithubActionsArgs
+from components.image import GhcrImage, GhcrImageArgs
+from components.railway_env import SecretSource, StagingView, Wiring
+
+
+@dataclass(frozen=True)
+class CartlyStackArgs:
+    settings: Settings
+
+
+class CartlyStack(pulumi.ComponentResource):
+    """Everything one stack deploys; `outputs` holds what the program exports."""
+
+    outputs: dict[str, Any]
+
+    def __init__(self, name: str, args: CartlyStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("cartly:stack:CartlyStack", name, None, opts)
+        s = args.settings
+        child = pulumi.ResourceOptions(parent=self)
+        staging = self._staging_view(name, s) if s.is_preview else None
+        secret = staging.secret if staging is not None else _config_secrets(s)
+        image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
+        place, _env = railway_env.declare_place(name, s, self, staging)
+        wiring = Wiring(name, s, place, image.ref, secret, self)
+        service_ids = (
+            dict(staging.service_ids) if staging is not None else railway_env.declare_services(wiring)
+        )
+        custom_domain, railway_domain = railway_env.declare_domains(wiring, service_ids["web"])
+        deployments = {
+            "web": railway_env.declare_service(wiring, s.web, service_ids["web"], railway_domain.domain),
+            "worker": railway_env.declare_service(wiring, s.worker, service_ids["worker"], None),
+        }
+        token = railway_env.declare_token(wiring)
+        if s.github is not None:
+            GithubActions(
+                f"{name}-github",
+                GithubActionsArgs(
+                    settings=s.github,
+                    production=s.kind == "production",
+                    railway_token=token.token,
+                    app_url=s.app_url,
+                    environment_id=place.environment_id,
+                    web_service_id=service_ids["web"],
+                    database_url=secret("databaseUrl") if s.kind == "production" else None,
+                    slack_bot_token=secret("slackBotToken") if s.kind == "production" else None,
+                    test_database_url=secret("testDatabaseUrl") if s.kind == "production" else None,
+                ),
+                child,
+            )
+        self.outputs = {
+            out.APP_URL: s.app_url,
+            out.DOMAIN: s.domain,
+            out.DNS_RECORDS: railway_env.dns_records(custom_domain),
+            out.IMAGE: image.ref,
+            out.IMAGE_DIGEST: image.digest,
+            out.PROJECT_ID: place.project_id,
+            out.ENVIRONMENT_ID: place.environment_id,
+            out.SERVICE_IDS: service_ids,
+            out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in deployments.items()},
+            out.HEALTH_DOMAIN: railway_domain.domain,
+            out.PROJECT_TOKEN: pulumi.Output.secret(token.token),
+        }
+        if s.kind == "staging":
+            self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(
+                {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
+            )
+        self.register_outputs(self.outputs)
+
+    def _staging_view(self, name: str, s: Settings) -> StagingView:
+        ref = pulumi.StackReference(
+            f"{name}-staging", stack_name=s.staging_stack_ref, opts=pulumi.ResourceOptions(parent=self)
+        )
+        services = ref.require_output(out.SERVICE_IDS)
+        secrets = ref.require_output(out.PREVIEW_SECRETS)
+
+        def secret(key: str) -> pulumi.Output[str]:
+            value: pulumi.Output[str] = secrets.apply(lambda values: str(values[key]))
+            return pulumi.Output.secret(value)
+
+        return StagingView(
+            project_id=ref.require_output(out.PROJECT_ID).apply(str),
+            environment_id=ref.require_output(out.ENVIRONMENT_ID).apply(str),
+            service_ids={role: _pick(services, role) for role in ("web", "worker")},
+            secret=secret,
+        )
+
+
+def _pick(ids: pulumi.Output[Any], role: str) -> pulumi.Output[str]:
+    picked: pulumi.Output[str] = ids.apply(lambda values: str(values[role]))
+    return picked
+
+
+def _config_secrets(s: Settings) -> SecretSource:
+    def secret(key: str) -> pulumi.Output[str]:
+        if key not in s.secrets:
+            raise ValueError(f"Unable to read secret cartly-infra:{key} of stack '{s.stack}': it is not set")
+        return pulumi.Output.secret(s.secrets[key].reveal())
+
+    return secret

@@ -1,0 +1,157 @@
+"""GitHub Actions wiring of a long-lived stack: its repository environment, secrets and variables.
+
+Owns `GithubActions` (`cartly:github:GithubActions`): the repository environment named after the stack
+(production: required reviewers resolved from logins and team slugs to ids, deployments from `main` only;
+staging: from `staging` only), its environment secrets and variables, and, for production alone, the
+repository-level secrets and `main`'s branch protection. Values use pulumi-github 6.x's non-deprecated `value`
+arguments. `DEFINED_SECRETS` / `DEFINED_VARIABLES` list every name the program defines, for the workflow
+checks. Preview stacks declare none of this; Railway objects come in as ids and the token as a secret.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_github as github
+
+from components.config import GithubSettings
+
+RAILWAY_TOKEN = "RAILWAY_TOKEN"  # noqa: S105 (a secret's name)
+PRODUCTION_DATABASE_URL = "PRODUCTION_DATABASE_URL"
+SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"  # noqa: S105 (a secret's name)
+TEST_DATABASE_URL = "TEST_DATABASE_URL"
+RAILWAY_STAGING_ENV = "RAILWAY_STAGING_ENV"
+RAILWAY_STAGING_SERVICE = "RAILWAY_STAGING_SERVICE"
+APP_URL = "APP_URL"
+
+DEFINED_SECRETS = frozenset({RAILWAY_TOKEN, PRODUCTION_DATABASE_URL, SLACK_BOT_TOKEN, TEST_DATABASE_URL})
+DEFINED_VARIABLES = frozenset({RAILWAY_STAGING_ENV, RAILWAY_STAGING_SERVICE, APP_URL})
+
+
+@dataclass(frozen=True)
+class GithubActionsArgs:
+    settings: GithubSettings
+    production: bool
+    railway_token: pulumi.Input[str]  # secret: the project token scoped to this stack's environment
+    app_url: str
+    environment_id: pulumi.Input[str]  # Railway environment id
+    web_service_id: pulumi.Input[str]
+    database_url: pulumi.Input[str] | None = None  # secret; production only (migrations)
+    slack_bot_token: pulumi.Input[str] | None = None  # secret; production only
+    test_database_url: pulumi.Input[str] | None = None  # secret; production only
+
+
+class GithubActions(pulumi.ComponentResource):
+    """The stack's GitHub environment, its secrets and variables (and production's repository settings)."""
+
+    environment: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: GithubActionsArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cartly:github:GithubActions", name, None, opts)
+        self._name, self._args, s = name, args, args.settings
+        env = self._environment()
+        self.environment = env.environment
+        self._env_secret(RAILWAY_TOKEN, args.railway_token)
+        self._env_variable(APP_URL, args.app_url)
+        if args.production:
+            self._env_secret(PRODUCTION_DATABASE_URL, _required(args.database_url, PRODUCTION_DATABASE_URL))
+            self._repository_secret(SLACK_BOT_TOKEN, _required(args.slack_bot_token, SLACK_BOT_TOKEN))
+            self._repository_secret(TEST_DATABASE_URL, _required(args.test_database_url, TEST_DATABASE_URL))
+            self._branch_protection(s)
+        else:
+            self._env_variable(RAILWAY_STAGING_ENV, args.environment_id)
+            self._env_variable(RAILWAY_STAGING_SERVICE, args.web_service_id)
+        self.register_outputs({"environment": self.environment})
+
+    def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+
+    def _environment(self) -> github.RepositoryEnvironment:
+        s = self._args.settings
+        reviewers = None
+        if self._args.production:
+            users = [github.get_user_output(username=login).id.apply(int) for login in s.reviewers]
+            teams = [github.get_team_output(slug=slug).id.apply(int) for slug in s.reviewer_teams]
+            reviewers = [github.RepositoryEnvironmentReviewerArgs(users=users, teams=teams)]
+        env = github.RepositoryEnvironment(
+            f"{self._name}-environment",
+            repository=s.repository,
+            environment=s.environment,
+            reviewers=reviewers,
+            can_admins_bypass=not self._args.production,
+            prevent_self_review=self._args.production,
+            deployment_branch_policy=github.RepositoryEnvironmentDeploymentBranchPolicyArgs(
+                protected_branches=False, custom_branch_policies=True
+            ),
+            opts=self._child(),
+        )
+        github.RepositoryEnvironmentDeploymentPolicy(
+            f"{self._name}-branch-policy",
+            repository=s.repository,
+            environment=env.environment,
+            branch_pattern=s.branch,
+            opts=self._child(env),
+        )
+        self._env = env
+        return env
+
+    def _env_secret(self, secret_name: str, value: pulumi.Input[str]) -> None:
+        github.ActionsEnvironmentSecret(
+            f"{self._name}-secret-{_slug(secret_name)}",
+            repository=self._args.settings.repository,
+            environment=self._env.environment,
+            secret_name=secret_name,
+            value=pulumi.Output.secret(value),
+            opts=self._child(self._env),
+        )
+
+    def _env_variable(self, variable_name: str, value: pulumi.Input[str]) -> None:
+        github.ActionsEnvironmentVariable(
+            f"{self._name}-variable-{_slug(variable_name)}",
+            repository=self._args.settings.repository,
+            environment=self._env.environment,
+            variable_name=variable_name,
+            value=value,
+            opts=self._child(self._env),
+        )
+
+    def _repository_secret(self, secret_name: str, value: pulumi.Input[str]) -> None:
+        github.ActionsSecret(
+            f"{self._name}-repository-secret-{_slug(secret_name)}",
+            repository=self._args.settings.repository,
+            secret_name=secret_name,
+            value=pulumi.Output.secret(value),
+            opts=self._child(),
+        )
+
+    def _branch_protection(self, s: GithubSettings) -> None:
+        github.BranchProtection(
+            f"{self._name}-main-protection",
+            repository_id=s.repository,
+            pattern="main",
+            enforce_admins=True,
+            required_status_checks=[
+                github.BranchProtectionRequiredStatusCheckArgs(strict=True, contexts=list(s.required_checks))
+            ],
+            required_pull_request_reviews=[
+                github.BranchProtectionRequiredPullRequestReviewArgs(
+                    required_approving_review_count=1, dismiss_stale_reviews=True
+                )
+            ],
+            opts=self._child(),
+        )
+
+
+def _slug(name: str) -> str:
+    return name.lower().replace("_", "-")
+
+
+def _required(value: pulumi.Input[str] | None, what: str) -> pulumi.Input[str]:
+    if value is None:
+        raise ValueError(
+            f"Unable to define GitHub secret {what}: no value was given for the production stack"
+        )
+    return value

@@ -1,0 +1,96 @@
+"""The app image on GHCR, handed on by digest: built and pushed here, or an already-pushed tag resolved.
+
+Owns `GhcrImage` (`cartly:image:GhcrImage`): with a build context it builds and pushes with pulumi-docker
+(`docker.Image`, the registry password passed as a secret); without one it resolves `<repository>:<tag>`
+(the app pipeline pushes `<branch>-<sha>` and `pr-<N>` tags) to its sha256 digest through
+`docker.get_registry_image_output`, authenticated by a docker provider. Either way `ref` is
+`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs.
+It does not decide which tag a stack deploys (components.config) nor how Railway pulls it (cartly_stack).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_docker as docker
+
+from components.config import ImageSettings
+
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
+
+
+@dataclass(frozen=True)
+class GhcrImageArgs:
+    settings: ImageSettings
+    registry_password: pulumi.Input[str]  # secret: a GHCR token with read:packages (write:packages to build)
+
+
+def pinned(repository: str, digest: str) -> str:
+    """`repository@digest`, refusing anything that is not a sha256 digest (an empty lookup, a tag)."""
+    if not _DIGEST.match(digest):
+        raise ValueError(f"Unable to pin image {repository}: '{digest}' is not a sha256 digest")
+    return f"{repository}@{digest}"
+
+
+def digest_of(repo_digest: str) -> str:
+    """The `sha256:...` part of `repo@sha256:...` (what docker.Image's repo_digest holds)."""
+    _, _, digest = repo_digest.partition("@")
+    if not _DIGEST.match(digest):
+        raise ValueError(f"Unable to read the digest of pushed image '{repo_digest}'")
+    return digest
+
+
+class GhcrImage(pulumi.ComponentResource):
+    """The image Railway runs: `ref` (repository@sha256:...) and `digest` (sha256:...)."""
+
+    ref: pulumi.Output[str]
+    digest: pulumi.Output[str]
+
+    def __init__(self, name: str, args: GhcrImageArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("cartly:image:GhcrImage", name, None, opts)
+        s = args.settings
+        password = pulumi.Output.secret(args.registry_password)
+        if s.build_context is not None:
+            self.digest = self._build(name, s, password)
+        else:
+            self.digest = self._resolve(name, s, password)
+        self.ref = self.digest.apply(lambda digest: pinned(s.repository, digest))
+        self.register_outputs({"ref": self.ref, "digest": self.digest})
+
+    def _build(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
+        image = docker.Image(
+            f"{name}-build",
+            image_name=s.tagged,
+            build=docker.DockerBuildArgs(
+                context=s.build_context, dockerfile=s.dockerfile, platform="linux/amd64"
+            ),
+            registry=docker.RegistryArgs(server=s.registry, username=s.registry_username, password=password),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        return image.repo_digest.apply(digest_of)
+
+    def _resolve(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
+        registry = docker.Provider(
+            f"{name}-registry",
+            registry_auth=[
+                docker.ProviderRegistryAuthArgs(
+                    address=s.registry, username=s.registry_username, password=password
+                )
+            ],
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+        found = docker.get_registry_image_output(
+            name=s.tagged, opts=pulumi.InvokeOutputOptions(parent=self, provider=registry)
+        )
+        return found.sha256_digest.apply(lambda digest: _found(s.tagged, digest))
+
+
+def _found(tagged: str, digest: str | None) -> str:
+    if not digest:
+        raise ValueError(
+            f"Unable to resolve image {tagged}: the registry has no such tag; push it first "
+            "(the app pipeline pushes <branch>-<sha> and pr-<N>) or fix cartly-infra:imageTag"
+        )
+    return digest
