@@ -15,6 +15,7 @@ from pulumi.dynamic.config import Config
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.railway import provider_base as base
+from components.railway.environment import Environment, EnvironmentArgs
 from components.railway.errors import (
     RailwayAuthError,
     RailwayError,
@@ -22,7 +23,11 @@ from components.railway.errors import (
     RailwayNotFound,
     RailwayTransientError,
 )
+from components.railway.project import Project, ProjectArgs
+from components.railway.service import Service, ServiceArgs
+from components.railway.service_instance import ServiceInstance, ServiceInstanceArgs
 from tests.provider_harness import DIGEST
+from tests.pulumi_mocks import run_program
 
 TOKEN = "tok-provider-base-0123456789"
 
@@ -295,3 +300,51 @@ def test_validators_let_unknown_values_through() -> None:
         *base.check_image(props, "x", pinned=True, required=True),
     ]
     assert found == []
+
+
+# --- every resource's pickled provider, as the engine receives it ---------------------------------------
+
+SECRET_SIG = "4dabf18193072939515e22adb298388d"
+
+
+def unwrap_secret(value: Any) -> Any:
+    assert isinstance(value, dict) and SECRET_SIG in value, "expected a secret input"
+    return value["value"]
+
+
+def register_all_four() -> list[Any]:
+    image = f"ghcr.io/cartly/web@{DIGEST}"
+
+    def program() -> None:
+        Project("project", ProjectArgs(name="cartly-staging"))
+        Environment("environment", EnvironmentArgs(project_id="p", name="staging"))
+        Service("service", ServiceArgs("p", "e", "web", image, variables={"DATABASE_URL": "postgres://x"}))
+        creds = {"username": "bot", "password": "registry-password"}
+        ServiceInstance("instance", ServiceInstanceArgs("s", "e", image=image, registry_credentials=creds))
+
+    return list(run_program("staging", program=program, secrets={"railwayToken": TOKEN}))
+
+
+def test_every_resource_pickles_a_tiny_provider_by_reference_without_the_token(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("RAILWAY_API_TOKEN", TOKEN)
+    registered = register_all_four()
+    assert [r.type for r in registered] == [
+        f"pulumi-python:dynamic/railway:{name}"
+        for name in ("Project", "Environment", "Service", "ServiceInstance")
+    ]
+    for resource in registered:
+        pickled = base64.b64decode(unwrap_secret(resource.inputs["__provider"]))
+        assert len(pickled) < 200, resource.type
+        assert TOKEN.encode() not in pickled
+        provider = dill.loads(pickled)  # noqa: S301 (the pickle this test's own program just made)
+        assert type(provider).__module__.startswith("components.railway.")
+        assert type(provider).__name__ in pickled.decode("latin-1")
+        assert provider._token is None
+
+
+def test_secret_inputs_are_registered_as_secrets() -> None:
+    registered = {r.name: r for r in register_all_four()}
+    assert unwrap_secret(registered["service"].inputs["variables"]) == {"DATABASE_URL": "postgres://x"}
+    assert unwrap_secret(registered["instance"].inputs["registry_credentials"])["username"] == "bot"
