@@ -208,7 +208,10 @@ def test_a_json_answer_without_data_or_errors_is_an_http_error() -> None:
     error = failing({"status": 200, "json": {"unexpected": True}})
 
     assert type(error) is RailwayHTTPError
-    assert "answered without GraphQL data" in str(error)
+    assert (
+        str(error)
+        == "Railway answered query 'Service' with HTTP 200 and no GraphQL data: '{\"unexpected\": true}'"
+    )
 
 
 # --- Reading the document's kind --------------------------------------------------------------------------

@@ -190,9 +190,9 @@ class RailwayClient:
             if not (status >= 500 and type(error) is RailwayGraphQLError):
                 self._graphql_failed(op, error)
         if status >= 500 or (body is None and status < 300):
-            self._answer_lost(op, f"HTTP {status}", http=_http_error(op, response, "failed"))
+            self._answer_lost(op, f"HTTP {status}", http=_http_error(op, response))
         if body is None or status >= 300 or not isinstance(body.get("data"), dict):
-            raise _http_error(op, response, "answered without GraphQL data")
+            raise _http_error(op, response, " and no GraphQL data")
         return body["data"]
 
     def _never_applied(self, op: Operation, response: requests.Response) -> NoReturn:
@@ -206,7 +206,7 @@ class RailwayClient:
                 retry_after=hint,
             )
         else:
-            final = _http_error(op, response, "failed")
+            final = _http_error(op, response)
         raise _Retry(f"HTTP {status}", final, retry_after=hint)
 
     def _graphql_failed(self, op: Operation, error: RailwayGraphQLError) -> NoReturn:
@@ -236,7 +236,7 @@ class RailwayClient:
         raise _Retry(lost, final) from cause
 
 
-def _http_error(op: Operation, response: requests.Response, what: str) -> RailwayHTTPError:
+def _http_error(op: Operation, response: requests.Response, what: str = "") -> RailwayHTTPError:
     status = response.status_code
     where = (
         f" (redirected to {response.headers.get('Location')}: set RAILWAY_API_URL to it)"
@@ -244,7 +244,7 @@ def _http_error(op: Operation, response: requests.Response, what: str) -> Railwa
         else ""
     )
     return RailwayHTTPError(
-        f"Railway {what} for {op.label}: HTTP {status}{where}: {response.text[:200]!r}",
+        f"Railway answered {op.label} with HTTP {status}{what}{where}: {response.text[:200]!r}",
         status=status,
         body=response.text,
     )
