@@ -330,9 +330,9 @@ def test_every_resource_pickles_a_tiny_provider_by_reference_without_the_token(
 ) -> None:
     monkeypatch.setenv("RAILWAY_API_TOKEN", TOKEN)
     registered = register_all_four()
-    assert [r.type for r in registered] == [
+    assert sorted(r.type for r in registered) == [
         f"pulumi-python:dynamic/railway:{name}"
-        for name in ("Project", "Environment", "Service", "ServiceInstance")
+        for name in ("Environment", "Project", "Service", "ServiceInstance")
     ]
     for resource in registered:
         pickled = base64.b64decode(unwrap_secret(resource.inputs["__provider"]))

@@ -2,9 +2,9 @@
 
 Owns: where the token comes from (stack config `cartly-infra:railwayToken`, else env `RAILWAY_API_TOKEN`),
 keeping it out of the pickled provider, building a `RailwayClient` per call (with a retry policy tests can
-shrink through env `CARTLY_RAILWAY_RETRY_BASE_DELAY` or by patching `sleep`), validators shared by the
-resources' `check`, a local `diff` over a list of keys, "is this object gone?" for `read`/`delete`, and
-create-or-adopt after a transport failure.
+shrink through env `CARTLY_RAILWAY_RETRY_BASE_DELAY` or by patching `sleep`), the validators of checks.py
+(re-exported, so a provider imports its toolkit from one place), a local `diff` over a list of keys,
+"is this object gone?" for `read`/`delete`, and create-or-adopt after a transport failure.
 Deliberately not here: GraphQL documents (operations.py), HTTP and retries (client.py), anything about
 one particular resource.
 """
@@ -12,14 +12,25 @@ one particular resource.
 from __future__ import annotations
 
 import os
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-import pulumi
-from pulumi.dynamic import CheckFailure, ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 
+from components.railway.checks import (
+    REGIONS,
+    RESTART_POLICIES,
+    check_bool,
+    check_choice,
+    check_id,
+    check_image,
+    check_int,
+    check_name,
+    check_string,
+    failure,
+    is_unknown,
+)
 from components.railway.client import RailwayClient, RetryPolicy
 from components.railway.errors import (
     RailwayAuthError,
@@ -35,9 +46,31 @@ RETRY_BASE_DELAY_ENV = "CARTLY_RAILWAY_RETRY_BASE_DELAY"
 PROVIDER_KEY = "__provider"
 T = TypeVar("T")
 
-REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
-RESTART_POLICIES = ("ALWAYS", "NEVER", "ON_FAILURE")
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
+__all__ = [  # the validators are re-exported so every provider imports its toolkit from one place
+    "PROVIDER_KEY",
+    "REGIONS",
+    "RESTART_POLICIES",
+    "RailwayProvider",
+    "check_bool",
+    "check_choice",
+    "check_id",
+    "check_image",
+    "check_int",
+    "check_name",
+    "check_string",
+    "create_or_adopt",
+    "diff_keys",
+    "drop_none",
+    "fail",
+    "failure",
+    "is_gone",
+    "is_unknown",
+    "paginate",
+    "railway_token",
+    "resend_idempotent",
+    "retry_policy",
+    "sleep",
+]
 
 # Looked up at call time so tests can patch it; never pickled (providers pickle by reference).
 sleep: Callable[[float], None] = time.sleep
@@ -82,15 +115,6 @@ class RailwayProvider(ResourceProvider):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
-
-
-def is_unknown(value: Any) -> bool:
-    """True for a value not known yet (preview), at the top level or anywhere inside it."""
-    return pulumi.output.contains_unknowns(value) or isinstance(value, pulumi.output.Unknown)
-
-
-def failure(prop: str, reason: str) -> CheckFailure:
-    return CheckFailure(prop, reason)
 
 
 def diff_keys(
@@ -165,101 +189,6 @@ def is_gone(exc: RailwayError, probe: Callable[[], object] | None = None) -> boo
 def fail(verb: str, what: str, exc: Exception) -> RailwayError:
     """The error to raise (`raise fail(...) from exc`): what failed and on what, then the cause."""
     return RailwayError(f"Unable to {verb} {what}: {exc}")
-
-
-# Validators for `check`: each returns the failures for one property; unknown values pass (preview).
-
-
-def check_name(props: Mapping[str, Any], key: str, *, required: bool = True) -> list[CheckFailure]:
-    value = props.get(key)
-    if is_unknown(value) or (value is None and not required):
-        return []
-    if not isinstance(value, str) or not _NAME.match(value):
-        return [
-            failure(
-                key,
-                f"{key} must be a non-empty name of at most 100 letters, digits, spaces, '.', '_' or '-', "
-                f"starting with a letter or digit; got {value!r}",
-            )
-        ]
-    return []
-
-
-def check_id(props: Mapping[str, Any], key: str, *, required: bool = True) -> list[CheckFailure]:
-    value = props.get(key)
-    if is_unknown(value) or (value is None and not required):
-        return []
-    if not isinstance(value, str) or not value.strip():
-        return [failure(key, f"{key} must be a Railway id (a non-empty string); got {value!r}")]
-    return []
-
-
-def check_int(
-    props: Mapping[str, Any], key: str, *, minimum: int, maximum: int | None = None
-) -> list[CheckFailure]:
-    """An optional whole number within [minimum, maximum]."""
-    value = props.get(key)
-    if value is None or is_unknown(value):
-        return []
-    upper = "" if maximum is None else f" and at most {maximum}"
-    in_range = isinstance(value, int) and value >= minimum and (maximum is None or value <= maximum)
-    if isinstance(value, bool) or not in_range:
-        return [failure(key, f"{key} must be a whole number at least {minimum}{upper}; got {value!r}")]
-    return []
-
-
-def check_choice(props: Mapping[str, Any], key: str, choices: Iterable[str]) -> list[CheckFailure]:
-    """An optional value from a fixed list."""
-    value = props.get(key)
-    options = list(choices)
-    if value is None or is_unknown(value) or value in options:
-        return []
-    return [failure(key, f"{key} must be one of {', '.join(options)}; got {value!r}")]
-
-
-def check_bool(props: Mapping[str, Any], key: str) -> list[CheckFailure]:
-    value = props.get(key)
-    if value is None or is_unknown(value) or isinstance(value, bool):
-        return []
-    return [failure(key, f"{key} must be true or false; got {value!r}")]
-
-
-def check_string(props: Mapping[str, Any], key: str) -> list[CheckFailure]:
-    """An optional non-empty string (a command, an icon)."""
-    value = props.get(key)
-    if value is None or is_unknown(value) or (isinstance(value, str) and value.strip()):
-        return []
-    return [failure(key, f"{key} must be a non-empty string, or left out to not manage it; got {value!r}")]
-
-
-_IMAGE = re.compile(
-    r"^[a-z0-9]+(?:[._-]+[a-z0-9]+)*(?::[0-9]+)?(?:/[a-z0-9]+(?:[._-]+[a-z0-9]+)*)*"
-    r"(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$"
-)
-
-
-def check_image(props: Mapping[str, Any], key: str, *, pinned: bool, required: bool) -> list[CheckFailure]:
-    """An image reference `registry/name[:tag][@sha256:<digest>]`; `pinned` demands the digest."""
-    value = props.get(key)
-    if is_unknown(value) or (value is None and not required):
-        return []
-    if not isinstance(value, str) or not _IMAGE.match(value):
-        return [
-            failure(
-                key,
-                f"{key} must be an image reference like ghcr.io/owner/app@sha256:<64 hex digits>; "
-                f"got {value!r}",
-            )
-        ]
-    if pinned and "@sha256:" not in value:
-        return [
-            failure(
-                key,
-                f"{key} must be pinned by digest so every environment runs the same bytes: use "
-                f"{value}@sha256:<digest> (docker.Image's repo_digest); got the tag-only {value!r}",
-            )
-        ]
-    return []
 
 
 def drop_none(**values: Any) -> dict[str, Any]:

@@ -21,6 +21,11 @@ import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from components.railway import operations as ops
+from components.railway.checks import (
+    check_health_path,
+    check_registry_credentials,
+    check_replicas_per_region,
+)
 from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError, RailwayNotFound
 from components.railway.provider_base import (
@@ -37,7 +42,6 @@ from components.railway.provider_base import (
     fail,
     failure,
     is_gone,
-    is_unknown,
     resend_idempotent,
 )
 
@@ -100,50 +104,12 @@ def _what(props: Mapping[str, Any]) -> str:
     return f"settings of service '{props.get('service_id')}' in environment '{props.get('environment_id')}'"
 
 
-def _check_path(news: Mapping[str, Any]) -> list[CheckFailure]:
-    path = news.get("healthcheck_path")
-    if path is None or is_unknown(path) or (isinstance(path, str) and path.startswith("/")):
+def _one_way_to_place_replicas(news: Mapping[str, Any]) -> list[CheckFailure]:
+    if news.get("multi_region_config") is None:
         return []
-    return [
-        failure("healthcheck_path", f"healthcheck_path must start with '/', e.g. '/health'; got {path!r}")
-    ]
-
-
-def _check_credentials(news: Mapping[str, Any]) -> list[CheckFailure]:
-    creds = news.get("registry_credentials")
-    if creds is None or is_unknown(creds):
+    if news.get("region") is None and news.get("num_replicas") is None:
         return []
-    ok = isinstance(creds, Mapping) and set(creds) == {"username", "password"}
-    if ok and all(is_unknown(v) or (isinstance(v, str) and v) for v in creds.values()):
-        return []
-    # Never the value in the message: it holds a password.
-    return [
-        failure("registry_credentials", "registry_credentials must be {username, password}, both non-empty")
-    ]
-
-
-def _check_regions(news: Mapping[str, Any]) -> list[CheckFailure]:
-    config = news.get("multi_region_config")
-    if config is None or is_unknown(config):
-        return []
-    if news.get("region") is not None or news.get("num_replicas") is not None:
-        return [
-            failure("multi_region_config", "set either multi_region_config or region/num_replicas, not both")
-        ]
-    bad = {
-        str(region): count
-        for region, count in (config.items() if isinstance(config, Mapping) else [("", None)])
-        if region not in REGIONS or not (is_unknown(count) or (type(count) is int and count >= 1))
-    }
-    if not config or bad:
-        return [
-            failure(
-                "multi_region_config",
-                f"multi_region_config maps regions ({', '.join(REGIONS)}) to replicas ≥ 1; "
-                f"got {bad or config!r}",
-            )
-        ]
-    return []
+    return [failure("multi_region_config", "set either multi_region_config or region/num_replicas, not both")]
 
 
 def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
@@ -151,14 +117,15 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
         *check_id(news, "service_id"),
         *check_id(news, "environment_id"),
         *check_image(news, "image", pinned=True, required=False),
-        *_check_credentials(news),
+        *check_registry_credentials(news, "registry_credentials"),
         *check_string(news, "start_command"),
         *check_string(news, "pre_deploy_command"),
-        *_check_path(news),
+        *check_health_path(news, "healthcheck_path"),
         *check_int(news, "healthcheck_timeout", minimum=1, maximum=3600),
         *check_int(news, "num_replicas", minimum=1),
         *check_choice(news, "region", REGIONS),
-        *_check_regions(news),
+        *check_replicas_per_region(news, "multi_region_config"),
+        *_one_way_to_place_replicas(news),
         *check_choice(news, "restart_policy_type", RESTART_POLICIES),
         *check_int(news, "restart_policy_max_retries", minimum=0),
         *check_bool(news, "sleep_application"),
