@@ -33,6 +33,7 @@ class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRu
             self.clear_state()
             self.clear_deploy_script()
             self.clock_offset = 0.0
+            self.frozen_at = None
             self.system_variables = True
             self.requests = RequestLog()
             self.health_checks: list[tuple[str, str, int]] = []  # (domain, path, status)

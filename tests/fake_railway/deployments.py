@@ -100,7 +100,7 @@ class DeploymentRules(State):
             for d in self.deployments.values()
             if d.live and d.service_id == service_id and d.environment_id == environment_id
         ]
-        return sorted(deps, key=lambda d: d.created_at, reverse=True)
+        return sorted(deps, key=lambda d: d.seq, reverse=True)
 
     def active_deployment(self, service_id: str, environment_id: str) -> r.Deployment | None:
         return next(

@@ -129,7 +129,7 @@ class Queries(RootBase):
         deps = [d for d in deps if d.status not in (status.get("notIn") or [])]
         for project_id in {d.project_id for d in deps}:
             self.allow(self.b.projects[project_id], input.get("environmentId"), project_token=True)
-        deps.sort(key=lambda d: d.created_at, reverse=True)
+        deps.sort(key=lambda d: d.seq, reverse=True)
         return v.connection(deps, lambda d: v.deployment(self.b, d), args)
 
     def projectToken(self, info: Info) -> v.View:

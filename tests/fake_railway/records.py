@@ -29,6 +29,7 @@ class Record:
     created_at: str
     updated_at: str
     deleted_at: str | None = None
+    seq: int = 0  # creation order (timestamps can tie)
 
     @property
     def live(self) -> bool:

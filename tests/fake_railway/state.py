@@ -6,6 +6,7 @@ services.py, variables.py, deployments.py, domains.py, tokens.py) build on it, a
 
 from __future__ import annotations
 
+import itertools
 import secrets
 import threading
 import time
@@ -38,9 +39,11 @@ class State:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.clock_offset = 0.0
+        self.frozen_at: float | None = None
         self.clear_state()
 
     def clear_state(self) -> None:
+        self.sequence = itertools.count(1)
         self.workspace_id = WORKSPACE_ID
         self.workspace_tokens: dict[str, str] = {WORKSPACE_TOKEN: WORKSPACE_ID}
         self.projects: dict[str, r.Project] = {}
@@ -55,12 +58,16 @@ class State:
 
     # --- clock and ids -------------------------------------------------------------------------
     def now(self) -> float:
-        """Seconds since the epoch, shifted by advance_time()."""
-        return time.time() + self.clock_offset
+        """Seconds since the epoch (or the frozen instant), shifted by advance_time()."""
+        return (time.time() if self.frozen_at is None else self.frozen_at) + self.clock_offset
 
     def advance_time(self, seconds: float) -> None:
         """Move the emulator's clock forward (rate-limit windows, timestamps) without sleeping."""
         self.clock_offset += seconds
+
+    def freeze_time(self, at: float | None = None) -> None:
+        """Stop the emulator's clock (at `at`, default now); advance_time() still moves it."""
+        self.frozen_at = time.time() if at is None else at
 
     def now_iso(self) -> str:
         return (
@@ -70,7 +77,7 @@ class State:
     def stamp(self) -> dict[str, Any]:
         """The id and timestamps of a new record."""
         now = self.now_iso()
-        return {"id": str(uuid.uuid4()), "created_at": now, "updated_at": now}
+        return {"id": str(uuid.uuid4()), "created_at": now, "updated_at": now, "seq": next(self.sequence)}
 
     @staticmethod
     def random_suffix(n: int = 4) -> str:

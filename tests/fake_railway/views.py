@@ -81,7 +81,7 @@ def environment(b: Backend, e: r.Environment) -> View:
     def deployments(info: Any, **args: Any) -> View:
         deps = sorted(
             (d for d in b.deployments.values() if d.live and d.environment_id == e.id),
-            key=lambda d: d.created_at,
+            key=lambda d: d.seq,
             reverse=True,
         )
         return connection(deps, lambda d: deployment(b, d), args)
