@@ -79,6 +79,20 @@ def test_read_reports_a_rename_made_outside_pulumi(
     assert provider.diff(created.id, read.outs, inputs()).changes is True
 
 
+def test_a_created_project_starts_with_the_named_default_environment(
+    provider: ProjectProvider, fake_railway: FakeRailway
+) -> None:
+    created = provider.create(inputs(default_environment_name="staging"))
+    assert created.outs is not None
+    envs = [e for e in live(fake_railway.backend.environments) if e.project_id == created.id]
+    assert [(e.name, e.id) for e in envs] == [("staging", created.outs["default_environment_id"])]
+
+
+def test_the_default_environment_name_is_creation_time_only(provider: ProjectProvider) -> None:
+    olds = {**inputs(default_environment_name="staging"), "project_id": "p-1", "adopted": False}
+    assert provider.diff("p-1", olds, inputs(default_environment_name="qa")).changes is False
+
+
 def test_adopting_takes_over_an_existing_project_without_creating(
     provider: ProjectProvider, fake_railway: FakeRailway
 ) -> None:
@@ -147,6 +161,7 @@ def test_an_unknown_name_at_preview_is_a_change(provider: ProjectProvider) -> No
         ("workspace_id", "", "workspace_id must be a Railway id"),
         ("description", "", "description must be a non-empty string"),
         ("project_id", " ", "project_id must be a Railway id"),
+        ("default_environment_name", "", "default_environment_name must be a non-empty name"),
     ],
 )
 def test_check_rejects_bad_input_naming_the_property(

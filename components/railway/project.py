@@ -2,9 +2,10 @@
 
 Owns: `ProjectArgs`, `ProjectProvider` (check, diff, create/adopt, read, update, delete) and `Project`.
 Outputs: the inputs, `project_id`, `default_environment_id` (the oldest non-ephemeral environment, which
-is the one `projectCreate` makes) and `adopted`.
+is the one `projectCreate` makes, named by `default_environment_name`) and `adopted`.
 Deliberately not here: environments (environment.py), which a stack manages as their own resources, even
-the default one (adopted with `Environment(adopt=True)`).
+the default one (adopted with `Environment(adopt=True)`, which is why a created project's first environment
+can be given the stack's environment name).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from components.railway.provider_base import (
     resend_idempotent,
 )
 
-INPUT_KEYS = ("name", "workspace_id", "description", "project_id")
+INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name")
 UPDATE_KEYS = ("name", "description", "workspace_id")
 REPLACE_KEYS = ("workspace_id", "project_id")
 
@@ -45,6 +46,9 @@ class ProjectArgs:
     description: pulumi.Input[str] | None = None
     project_id: pulumi.Input[str] | None = None
     """Adopt this existing project instead of creating one; an adopted project is never deleted."""
+    default_environment_name: pulumi.Input[str] | None = None
+    """Name of the environment a created project starts with (Railway's default: production).
+    Creation-time only: not diffed, and not used when adopting."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,7 @@ class _Props:
     workspace_id: str | None
     description: str | None
     project_id: str | None
+    default_environment_name: str | None
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> _Props:
@@ -77,6 +82,7 @@ class ProjectProvider(RailwayProvider):
             *check_id(news, "workspace_id", required=False),
             *check_string(news, "description"),
             *check_id(news, "project_id", required=False),
+            *check_name(news, "default_environment_name", required=False),
         ]
         return CheckResult(news, failures)
 
@@ -96,7 +102,12 @@ class ProjectProvider(RailwayProvider):
                 project = _adopt(client, p)
                 return CreateResult(project["id"], _outputs(p, project, adopted=True))
             variables = {
-                "input": drop_none(name=p.name, description=p.description, workspaceId=p.workspace_id)
+                "input": drop_none(
+                    name=p.name,
+                    description=p.description,
+                    workspaceId=p.workspace_id,
+                    defaultEnvironmentName=p.default_environment_name,
+                )
             }
             created: dict[str, Any] = {}
 
@@ -128,10 +139,12 @@ class ProjectProvider(RailwayProvider):
             description=project.get("description") if p.description is not None else None,
             workspace_id=project.get("workspaceId") if p.workspace_id is not None else None,
             project_id=p.project_id,
+            default_environment_name=p.default_environment_name,
         )
         outs = _outputs(live, project, adopted=bool(props.get("adopted")))
         inputs = {key: outs[key] for key in UPDATE_KEYS}
-        return ReadResult(id_, outs, {**inputs, "project_id": p.project_id})
+        creation = {"project_id": p.project_id, "default_environment_name": p.default_environment_name}
+        return ReadResult(id_, outs, {**inputs, **creation})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = _Props.of(news)
@@ -200,6 +213,7 @@ def _outputs(p: _Props, project: Mapping[str, Any], *, adopted: bool) -> dict[st
         "project_id": str(project["id"]),
         "default_environment_id": _default_environment_id(project),
         "adopted": adopted,
+        "default_environment_name": p.default_environment_name,
     }
 
 
@@ -209,6 +223,7 @@ class Project(pulumi.dynamic.Resource, module="railway", name="Project"):
     name: pulumi.Output[str]
     workspace_id: pulumi.Output[str | None]
     description: pulumi.Output[str | None]
+    default_environment_name: pulumi.Output[str | None]
     project_id: pulumi.Output[str]
     default_environment_id: pulumi.Output[str]
     adopted: pulumi.Output[bool]
