@@ -1,0 +1,1 @@
+"""Scripts that measure Railway API calls and deploys per scenario against the emulator."""
