@@ -24,6 +24,22 @@ INSTANCE_DEFAULTS: dict[str, Any] = {
     "builder": "RAILPACK",
     "watchPatterns": [],
 }
+# Every setting ServiceInstance reads back (registryCredentials and multiRegionConfig are write-only).
+READ_SETTINGS = (
+    *INSTANCE_DEFAULTS,
+    "buildCommand",
+    "cronSchedule",
+    "dockerfilePath",
+    "drainingSeconds",
+    "healthcheckPath",
+    "ipv6EgressEnabled",
+    "nixpacksPlan",
+    "overlapSeconds",
+    "preDeployCommand",
+    "railwayConfigFile",
+    "rootDirectory",
+    "startCommand",
+)
 
 
 class ServiceRules(State):

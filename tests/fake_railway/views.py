@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from tests.fake_railway import records as r
-from tests.fake_railway.services import INSTANCE_DEFAULTS
+from tests.fake_railway.services import READ_SETTINGS
 
 if TYPE_CHECKING:
     from tests.fake_railway.backend import FakeRailwayBackend as Backend
@@ -124,7 +124,7 @@ def service(b: Backend, s: r.Service) -> View:
 
 def instance(b: Backend, i: r.Instance) -> View:
     svc = b.services[i.service_id]
-    settings = {key: b.instance_setting(i, key) for key in INSTANCE_SETTINGS}
+    settings = {key: b.instance_setting(i, key) for key in READ_SETTINGS}
     source = i.settings.get("source")
     latest = b.instance_deployments(i.service_id, i.environment_id)
     active = b.active_deployment(i.service_id, i.environment_id)
@@ -143,23 +143,6 @@ def instance(b: Backend, i: r.Instance) -> View:
         "activeDeployments": lambda info: [deployment(b, active)] if active else [],
         "domains": lambda info: all_domains(b, b.instance_domains(i.service_id, i.environment_id)),
     }
-
-
-INSTANCE_SETTINGS = (
-    *INSTANCE_DEFAULTS,
-    "buildCommand",
-    "cronSchedule",
-    "dockerfilePath",
-    "drainingSeconds",
-    "healthcheckPath",
-    "ipv6EgressEnabled",
-    "nixpacksPlan",
-    "overlapSeconds",
-    "preDeployCommand",
-    "railwayConfigFile",
-    "rootDirectory",
-    "startCommand",
-)
 
 
 def deployment(b: Backend, d: r.Deployment) -> View:
