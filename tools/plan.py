@@ -1,0 +1,191 @@
+"""What a stack deploys, offline: `plan.py --stack S` prints it; `plan.py --diff BASE` compares revisions.
+
+Owns the command line and the orchestration: every stack runs in a fresh `tools/plan_runner.py` process
+(Pulumi's runtime is process-global) with credentials removed from its environment, a preview stack gets
+the staging plan's outputs as its StackReference, and `--diff` checks the base revision out with
+`git archive` into a temporary directory (the repository is left untouched). Comparing and wording live in
+`tools/plan_diff.py` and `tools/plan_markdown.py`. Exit codes: 0 done, 1 the program fails for a stack
+(on this change), 2 bad usage (an unknown revision, no git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+import tempfile
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python tools/plan.py`
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tools.plan_diff import StackDiff, diff_plans
+from tools.plan_markdown import render, short_type
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+RUNNER = Path(__file__).resolve().with_name("plan_runner.py")
+LONG_LIVED = ("production", "staging")
+DEFAULT_STACKS = "production,staging,pr-1"
+# Never handed to the program's process: the plan must not be able to reach anything real.
+CREDENTIALS = (
+    "PULUMI_ACCESS_TOKEN",
+    "PULUMI_BACKEND_URL",
+    "PULUMI_CONFIG_PASSPHRASE",
+    "PULUMI_CONFIG_PASSPHRASE_FILE",
+    "RAILWAY_API_TOKEN",
+    "RAILWAY_TOKEN",
+    "GITHUB_TOKEN",
+    "GH_TOKEN",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+)
+RUN_TIMEOUT = 300
+
+
+class PlanError(Exception):
+    """Bad input (an unknown revision, no git): nothing was planned."""
+
+
+def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -> dict[str, Any]:
+    """One stack's plan from a fresh process; a failure comes back as {"stack", "error"}."""
+    env = {k: v for k, v in os.environ.items() if k not in CREDENTIALS}
+    with tempfile.TemporaryDirectory(prefix="cartly-plan-") as scratch:
+        command = [sys.executable, str(RUNNER), "--project-dir", str(tree), "--stack", stack]
+        if reference is not None:
+            ref_file = Path(scratch) / "reference.json"
+            ref_file.write_text(json.dumps(reference))
+            command += ["--reference-file", str(ref_file)]
+        done = subprocess.run(  # noqa: S603 (our own runner, arguments are paths and a stack name)
+            command, cwd=tree, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False
+        )
+    try:
+        result: dict[str, Any] = json.loads(done.stdout)
+    except json.JSONDecodeError:
+        tail = " | ".join(done.stderr.strip().splitlines()[-5:])
+        return {"stack": stack, "error": f"the plan runner failed (exit {done.returncode}): {tail}"}
+    return result
+
+
+def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> dict[str, dict[str, Any]]:
+    """Plans for `stacks` of one checkout; previews read the staging plan's outputs (planned if not asked)."""
+    previews = [s for s in stacks if s not in LONG_LIVED]
+    first = [s for s in LONG_LIVED if s in stacks or (s == "staging" and previews)]
+    plans = dict(zip(first, pool.map(lambda s: run_stack(tree, s), first), strict=True))
+    staging = plans.get("staging", {})
+    if previews and staging.get("error"):
+        plans.update({p: {"stack": p, "error": "needs the staging plan, which failed"} for p in previews})
+    elif previews:
+        ref = staging["reference"]
+        plans.update(zip(previews, pool.map(lambda s: run_stack(tree, s, ref), previews), strict=True))
+    return {s: plans[s] for s in stacks}
+
+
+def checkout(revision: str, repo: Path, into: Path) -> str:
+    """Extracts `revision` of `repo` into `into` (git archive); returns its short commit id."""
+    try:
+        sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
+        archive = _git(repo, "archive", "--format=tar", sha)
+    except FileNotFoundError as exc:
+        raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
+    except subprocess.CalledProcessError as exc:
+        raise PlanError(
+            f"Unknown git revision '{revision}' in {repo}: give a commit, branch or tag "
+            "(in CI, fetch it first: actions/checkout with fetch-depth: 0)"
+        ) from exc
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(into, filter="data")
+    return sha[:12]
+
+
+def _git(repo: Path, *args: str) -> bytes:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True).stdout  # noqa: S603, S607
+
+
+def diff(project_dir: Path, base: str, stacks: Sequence[str]) -> tuple[list[StackDiff], str]:
+    with tempfile.TemporaryDirectory(prefix="cartly-plan-base-") as tmp, ThreadPoolExecutor(5) as pool:
+        label = checkout(base, project_dir, Path(tmp))
+        before_future = pool.submit(plan_tree, Path(tmp), stacks, pool)
+        after = plan_tree(project_dir, stacks, pool)
+        before = before_future.result()
+    return [diff_plans(s, before[s], after[s]) for s in stacks], label
+
+
+def plan_text(plan: dict[str, Any]) -> str:
+    resources = plan["resources"]
+    lines = [f"Stack {plan['stack']}: {len(resources)} resources (offline: no credentials, secrets masked)"]
+    for r in resources:
+        lines += ["", f"{short_type(r['type'])} {r['name']}"]
+        lines += [f"  {k}: {json.dumps(v, sort_keys=True)}" for k, v in r["inputs"].items()]
+    lines += ["", "Outputs:"]
+    lines += [f"  {k}: {json.dumps(v, sort_keys=True)}" for k, v in plan["outputs"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="plan.py",
+        description="Show what a stack deploys, or what a change does to each stack, without any account: "
+        "the program runs under Pulumi mocks with the repository's stack files.",
+    )
+    p.add_argument(
+        "--project-dir", type=Path, default=PROJECT_DIR, help="Pulumi project (default: this repo)"
+    )
+    p.add_argument("--stack", default="staging", help="stack to show: production, staging or pr-<N>")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON (stable order)")
+    p.add_argument(
+        "--diff", metavar="BASE", help="compare git revision BASE with the working tree (Markdown)"
+    )
+    p.add_argument("--stacks", default=DEFAULT_STACKS, help=f"stacks for --diff (default {DEFAULT_STACKS})")
+    p.add_argument("--output", type=Path, help="also write the --diff Markdown to this file")
+    p.add_argument("--affected", action="store_true", help="with --diff: print the changed long-lived stacks")
+    return p
+
+
+def show(project_dir: Path, stack: str, as_json: bool) -> int:
+    with ThreadPoolExecutor(2) as pool:
+        plan = plan_tree(project_dir, [stack], pool)[stack]
+    if plan.get("error"):
+        print(f"plan.py: Unable to plan stack '{stack}': {plan['error']}", file=sys.stderr)
+        return 1
+    print(
+        json.dumps(plan, indent=2, sort_keys=True) if as_json else plan_text(plan),
+        end="\n" if as_json else "",
+    )
+    return 0
+
+
+def compare(args: argparse.Namespace) -> int:
+    stacks = [s.strip() for s in args.stacks.split(",") if s.strip()]
+    diffs, label = diff(args.project_dir.resolve(), args.diff, stacks)
+    markdown = render(diffs, label)
+    if args.output:
+        args.output.write_text(markdown)
+    if args.affected:
+        print(json.dumps([d.stack for d in diffs if d.stack in LONG_LIVED and not d.empty]))
+    else:
+        print(markdown, end="")
+    failed = [d.stack for d in diffs if d.error and "on this change" in d.error]
+    if failed:
+        print(f"plan.py: the program fails for {', '.join(failed)} on this change", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return compare(args) if args.diff else show(args.project_dir.resolve(), args.stack, args.json)
+    except PlanError as exc:
+        print(f"plan.py: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

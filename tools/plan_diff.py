@@ -1,0 +1,105 @@
+"""What a change does to each stack's desired state: resources added, removed, replaced and updated.
+
+Owns comparing two offline plans (from `tools/plan_runner.py`) resource by resource — matched on their URN
+without the stack prefix, so a renamed or re-parented resource counts as removed plus added — and the
+Markdown a PR comment shows. Whether a change replaces a resource is *estimated* from the inputs each type
+cannot change in place (the table below: the Railway provider's `replace on` keys, and the GitHub
+provider's immutable arguments); the real engine decides, and `pulumi preview` is authoritative. It
+deliberately runs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+MARKER = "<!-- cartly-plan -->"
+RAILWAY = "pulumi-python:dynamic/railway:"
+GITHUB = "github:index/"
+REPLACE_ON: dict[str, frozenset[str]] = {
+    RAILWAY + "Project": frozenset({"workspace_id", "project_id"}),
+    RAILWAY + "Environment": frozenset({"project_id", "name", "source_environment_id", "ephemeral"}),
+    RAILWAY + "Service": frozenset({"project_id"}),
+    RAILWAY + "ServiceInstance": frozenset({"service_id", "environment_id"}),
+    RAILWAY + "Variables": frozenset({"project_id", "environment_id", "service_id"}),
+    RAILWAY + "CustomDomain": frozenset({"project_id", "environment_id", "service_id", "domain"}),
+    RAILWAY + "ServiceDomain": frozenset({"environment_id", "service_id"}),
+    RAILWAY + "ProjectToken": frozenset({"project_id", "environment_id", "name"}),
+    GITHUB + "actionsSecret:ActionsSecret": frozenset({"repository", "secretName"}),
+    GITHUB + "actionsVariable:ActionsVariable": frozenset({"repository", "variableName"}),
+    GITHUB + "actionsEnvironmentSecret:ActionsEnvironmentSecret": frozenset(
+        {"repository", "environment", "secretName"}
+    ),
+    GITHUB + "actionsEnvironmentVariable:ActionsEnvironmentVariable": frozenset(
+        {"repository", "environment", "variableName"}
+    ),
+    GITHUB + "repositoryEnvironment:RepositoryEnvironment": frozenset({"repository", "environment"}),
+    GITHUB + "repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": frozenset(
+        {"repository", "environment"}
+    ),
+    GITHUB + "branchProtection:BranchProtection": frozenset({"repositoryId"}),
+}
+VALUE_WIDTH = 60
+
+
+@dataclass(frozen=True)
+class Change:
+    key: str
+    before: Any
+    after: Any
+
+
+@dataclass(frozen=True)
+class Modified:
+    type: str
+    name: str
+    changes: tuple[Change, ...]
+    replaced_by: tuple[str, ...]  # the changed inputs that force a replacement (estimated)
+
+
+@dataclass
+class StackDiff:
+    stack: str
+    added: list[tuple[str, str]] = field(default_factory=list)  # (type, name)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    modified: list[Modified] = field(default_factory=list)
+    outputs: list[Change] = field(default_factory=list)
+    error: str | None = None  # the program failed on one side: no diff
+
+    @property
+    def replaced(self) -> list[Modified]:
+        return [m for m in self.modified if m.replaced_by]
+
+    @property
+    def updated(self) -> list[Modified]:
+        return [m for m in self.modified if not m.replaced_by]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.modified or self.outputs or self.error)
+
+
+def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackDiff:
+    result = StackDiff(stack)
+    if base.get("error") or head.get("error"):
+        side = "this change" if head.get("error") else "the base revision"
+        result.error = f"the program fails on {side}: {head.get('error') or base.get('error')}"
+        return result
+    before = {r["key"]: r for r in base["resources"]}
+    after = {r["key"]: r for r in head["resources"]}
+    result.added = sorted((after[k]["type"], after[k]["name"]) for k in after.keys() - before.keys())
+    result.removed = sorted((before[k]["type"], before[k]["name"]) for k in before.keys() - after.keys())
+    for key in sorted(before.keys() & after.keys(), key=lambda k: (after[k]["type"], after[k]["name"])):
+        old, new = before[key], after[key]
+        changes = _changes(old["inputs"], new["inputs"])
+        if changes:
+            immutable = REPLACE_ON.get(new["type"], frozenset())
+            forced = tuple(c.key for c in changes if c.key in immutable)
+            result.modified.append(Modified(new["type"], new["name"], changes, forced))
+    result.outputs = list(_changes(base.get("outputs", {}), head.get("outputs", {})))
+    return result
+
+
+def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
+    keys = sorted(old.keys() | new.keys())
+    return tuple(Change(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k))

@@ -1,0 +1,236 @@
+"""Runs a Pulumi Python program for one stack under Pulumi mocks and prints its desired state as JSON.
+
+Owns one offline run, in a process of its own (Pulumi's runtime is process-global): the stack's config
+read the way the CLI would (Pulumi.yaml defaults, then Pulumi.<stack>.yaml, every `secure:` value replaced
+by the mask), mocks that echo inputs and answer everything generically (declared string outputs of dynamic
+resources, invokes, a StackReference fed from a file), and the result: every registered resource with its
+inputs, secrets masked, and the stack outputs. Stdout carries exactly one JSON document.
+
+Run as a script by `tools/plan.py` (`python tools/plan_runner.py --project-dir D --stack S`); it imports
+nothing of this repository except the program it runs, so it can run an older checkout's program. It needs
+no credential and opens no connection; it deliberately knows nothing of cartly-infra's resources.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import json
+import runpy
+import sys
+from pathlib import Path
+from typing import Any
+
+import pulumi
+import yaml
+from pulumi.runtime import mocks as pulumi_mocks
+from pulumi.runtime import rpc
+from pulumi.runtime import settings as pulumi_settings
+from pulumi.runtime.sync_await import _sync_await
+
+MASK = "[secret]"
+SECRET_SIG = rpc._special_sig_key
+SECRET_VALUE = rpc._special_secret_sig
+DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
+
+
+def load_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], list[str]]:
+    """(project name, config as the CLI passes it, secret keys); secure values are the mask."""
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
+    name = str(project["name"])
+    config: dict[str, str] = {}
+    for key, spec in (project.get("config") or {}).items():
+        if isinstance(spec, dict) and "default" in spec:
+            config[key if ":" in key else f"{name}:{key}"] = _text(spec["default"])
+    secret_keys: list[str] = []
+    stack_file = project_dir / f"Pulumi.{stack}.yaml"
+    if stack_file.exists():
+        for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
+            full = key if ":" in key else f"{name}:{key}"
+            if isinstance(value, dict) and set(value) == {"secure"}:
+                config[full] = MASK
+                secret_keys.append(full)
+            else:
+                config[full] = _text(value)
+    return name, config, secret_keys
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value) if isinstance(value, int | float) else json.dumps(value)
+
+
+def masked(value: Any) -> Any:
+    """A deserialized property with every secret replaced by the mask, keys sorted."""
+    if isinstance(value, dict):
+        if value.get(SECRET_SIG) == SECRET_VALUE:
+            return MASK
+        return {k: masked(v) for k, v in sorted(value.items()) if k not in DROPPED_INPUTS}
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    if isinstance(value, pulumi.Resource | pulumi.Output):
+        return "(reference)"
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # protobuf carries every number as a double: 3000.0 was 3000
+    return value
+
+
+def deep_mask(value: Any) -> Any:
+    """A secret value's shape with its leaves masked: previews index into staging's secret dicts."""
+    if isinstance(value, dict):
+        return {k: deep_mask(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [deep_mask(v) for v in value]
+    return MASK
+
+
+def _declared_outputs(typ: str, name: str) -> dict[str, Any]:
+    """Placeholders for the outputs a dynamic resource class declares (`x: pulumi.Output[str]`)."""
+    if not typ.startswith("pulumi-python:"):
+        return {}
+    stack = list(pulumi.dynamic.Resource.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        stack.extend(cls.__subclasses__())
+        if f"pulumi-python:{getattr(cls, '_resource_type_name', '')}" == typ:
+            hints = {
+                k: str(v)
+                for c in reversed(cls.__mro__)
+                for k, v in vars(c).get("__annotations__", {}).items()
+            }
+            return {k: _placeholder(f"{name}.{k}", hint) for k, hint in hints.items() if "Output[" in hint}
+    return {}
+
+
+def _placeholder(name: str, hint: str) -> Any:
+    inner = hint.split("Output[", 1)[1]
+    for prefix, value in (
+        ("str", None),
+        ("bool", False),
+        ("int", 0),
+        ("float", 0.0),
+        ("list", []),
+        ("dict", {}),
+    ):
+        if inner.startswith(prefix):
+            return value if prefix != "str" else f"({name})"
+    return None
+
+
+class PlanMocks(pulumi_mocks.Mocks):
+    """Echo inputs; fill declared outputs; answer a StackReference from `reference`; invokes generically."""
+
+    def __init__(self, reference: dict[str, Any]) -> None:
+        self.reference = reference
+
+    def new_resource(self, args: pulumi_mocks.MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ == "pulumi:pulumi:StackReference":
+            outputs = {"name": args.name, **self.reference}
+            return args.name, outputs
+        outputs = {**_declared_outputs(args.typ, args.name), **args.inputs}
+        return f"{args.name}-id", outputs
+
+    def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
+        digest = hashlib.sha256(f"{args.token}:{json.dumps(args.args, sort_keys=True, default=str)}".encode())
+        # Numeric ids (GitHub users and teams are parsed with int()), a registry digest, and the args back.
+        fake = {"id": str(int(digest.hexdigest()[:8], 16)), "sha256Digest": f"sha256:{digest.hexdigest()}"}
+        return {**args.args, **fake}, []
+
+
+class RecordingMonitor(pulumi_mocks.MockMonitor):
+    """Keeps each registration with its URN (the identity a diff matches resources on)."""
+
+    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
+        super().__init__(mocks)
+        self.seen: list[dict[str, Any]] = []
+
+    def _record(self, request: Any, response: Any, props: Any) -> None:
+        inputs = rpc.deserialize_properties(props)
+        self.seen.append({"urn": response.urn, "type": request.type, "name": request.name, "inputs": inputs})
+
+    def RegisterResource(self, request: Any) -> Any:
+        response = super().RegisterResource(request)
+        if request.type != "pulumi:pulumi:Stack":
+            self._record(request, response, request.object)
+        return response
+
+    def ReadResource(self, request: Any) -> Any:
+        response = super().ReadResource(request)
+        self._record(request, response, request.properties)
+        return response
+
+
+def run(project_dir: Path, stack: str, reference: dict[str, Any]) -> dict[str, Any]:
+    """The stack's desired state: {stack, resources, outputs, reference}; raises what the program raises."""
+    project, config, secret_keys = load_config(project_dir, stack)
+    monitor = RecordingMonitor(PlanMocks(reference))
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(config, secret_keys)
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    exports: dict[str, Any] = {}
+
+    def program() -> None:
+        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
+        _sync_await(pulumi.runtime.stack.wait_for_rpcs(await_all_outstanding_tasks=True))
+        _sync_await(_collect(exports))
+
+    _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
+    prefix = f"urn:pulumi:{stack}::{project}::"
+    resources = sorted(
+        (
+            {
+                "key": r["urn"].removeprefix(prefix),
+                "type": r["type"],
+                "name": r["name"],
+                "inputs": masked(r["inputs"]),
+            }
+            for r in monitor.seen
+        ),
+        key=lambda r: (r["type"], r["name"], r["key"]),
+    )
+    secret_names = sorted(k for k, (_v, secret) in exports.items() if secret)
+    return {
+        "stack": stack,
+        "resources": resources,
+        "outputs": {k: MASK if secret else masked(v) for k, (v, secret) in sorted(exports.items())},
+        # What a StackReference to this stack would read: secrets keep their shape, never their values.
+        "reference": {
+            "outputs": {k: deep_mask(v) if secret else masked(v) for k, (v, secret) in exports.items()},
+            "secretOutputNames": secret_names,
+        },
+    }
+
+
+async def _collect(exports: dict[str, Any]) -> None:
+    root = pulumi_settings.get_root_resource()
+    for name, value in dict(getattr(root, "outputs", {}) or {}).items():
+        output = pulumi.Output.from_input(value)
+        exports[name] = (await output.future(), await output.is_secret())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="One offline run of a Pulumi program (used by tools/plan.py)."
+    )
+    parser.add_argument("--project-dir", type=Path, required=True)
+    parser.add_argument("--stack", required=True)
+    parser.add_argument("--reference-file", type=Path, help="JSON the program's StackReference reads")
+    args = parser.parse_args(argv)
+    project_dir = args.project_dir.resolve()
+    reference = json.loads(args.reference_file.read_text()) if args.reference_file else {}
+    sys.path.insert(0, str(project_dir))  # the program's own modules (components/…) come from its tree
+    try:
+        result = run(project_dir, args.stack, reference or {"outputs": {}, "secretOutputNames": []})
+    except Exception as exc:  # the program's own error (a ConfigError…), reported as data
+        result = {"stack": args.stack, "error": f"{type(exc).__name__}: {exc}"}
+    print(json.dumps(result, sort_keys=True, default=str))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
