@@ -113,35 +113,8 @@ class CustomDomainProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        client = self.client()
-        made: dict[str, Any] = {}
-
-        def send() -> str:
-            data = client.execute(
-                ops.CUSTOM_DOMAIN_CREATE,
-                {
-                    "input": {
-                        "projectId": new.project_id,
-                        "environmentId": new.environment_id,
-                        "serviceId": new.service_id,
-                        "domain": new.domain,
-                        "targetPort": new.target_port,
-                    }
-                },
-                operation_name="CustomDomainCreate",
-            )
-            made.update(data["customDomainCreate"])
-            return str(made["id"])
-
-        try:
-            domain_id = create_or_adopt(lambda: _find(client, new), send, new.what)
-            node = made if made.get("id") == domain_id else _get(client, new.project_id, domain_id)
-            if node.get("targetPort") != new.target_port:  # adopted with another port
-                _set_port(client, new, domain_id)
-                node = {**node, "targetPort": new.target_port}
-        except RailwayError as exc:
-            raise fail("create", new.what, exc) from exc
-        return CreateResult(domain_id, new.outputs(node))
+        with self.client() as client:
+            return _create(client, new)
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = _Props.parse(news)
@@ -149,40 +122,79 @@ class CustomDomainProvider(RailwayProvider):
         outs.pop("__provider", None)
         if _Props.parse(olds).target_port != new.target_port:
             try:
-                _set_port(self.client(), new, id_)
+                with self.client() as client:
+                    _set_port(client, new, id_)
             except RailwayError as exc:
                 raise fail("change the port of", new.what, exc) from exc
         return UpdateResult(outs)
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        try:
-            node = _get(self.client(), current.project_id, id_)
-        except RailwayError as exc:
-            if is_gone(exc):
-                return ReadResult("", {})
-            raise fail("read", current.what, exc) from exc
+        with self.client() as client:
+            try:
+                node = _get(client, current.project_id, id_)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current.project_id)):
+                    return ReadResult("", {})
+                raise fail("read", current.what, exc) from exc
         if node.get("deletedAt"):
             return ReadResult("", {})
         return ReadResult(id_, current.outputs(node))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         current = _Props.parse(props)
-        client = self.client()
+        with self.client() as client:
 
-        def send() -> str:
+            def send() -> str:
+                try:
+                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, operation_name="CustomDomainDelete")
+                except RailwayError as exc:
+                    if not is_gone(exc):
+                        raise
+                return id_
+
             try:
-                client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, operation_name="CustomDomainDelete")
+                # A delete that may have applied is sent again: "not found" the second time is success.
+                resend_idempotent(send)
             except RailwayError as exc:
-                if not is_gone(exc):
-                    raise
-            return id_
+                raise fail("delete", current.what, exc) from exc
 
-        try:
-            # A delete that may have applied is simply sent again: "not found" the second time is success.
-            resend_idempotent(send)
-        except RailwayError as exc:
-            raise fail("delete", current.what, exc) from exc
+
+def _create(client: RailwayClient, new: _Props) -> CreateResult:
+    """Create the domain, or adopt the one a create whose answer was lost already made."""
+    made: dict[str, Any] = {}
+
+    def send() -> str:
+        data = client.execute(
+            ops.CUSTOM_DOMAIN_CREATE,
+            {
+                "input": {
+                    "projectId": new.project_id,
+                    "environmentId": new.environment_id,
+                    "serviceId": new.service_id,
+                    "domain": new.domain,
+                    "targetPort": new.target_port,
+                }
+            },
+            operation_name="CustomDomainCreate",
+        )
+        made.update(data["customDomainCreate"])
+        return str(made["id"])
+
+    try:
+        domain_id = create_or_adopt(lambda: _find(client, new), send, new.what)
+        node = made if made.get("id") == domain_id else _get(client, new.project_id, domain_id)
+        if node.get("targetPort") != new.target_port:  # adopted with another port
+            _set_port(client, new, domain_id)
+            node = {**node, "targetPort": new.target_port}
+    except RailwayError as exc:
+        raise fail("create", new.what, exc) from exc
+    return CreateResult(domain_id, new.outputs(node))
+
+
+def _probe(client: RailwayClient, project_id: str) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
+    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
 
 
 def _get(client: RailwayClient, project_id: str, domain_id: str) -> dict[str, Any]:

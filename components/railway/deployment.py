@@ -24,6 +24,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from components.railway import deploy_gate
 from components.railway import operations as ops
+from components.railway.client import RailwayClient
 from components.railway.domain_names import check_domain
 from components.railway.errors import RailwayError
 from components.railway.provider_base import (
@@ -186,12 +187,13 @@ class DeploymentProvider(RailwayProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
         deployment_id = str(props.get("deployment_id") or id_)
-        try:
-            data = self.client().execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")
-        except RailwayError as exc:
-            if is_gone(exc):
-                return ReadResult("", {})
-            raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
+        with self.client() as client:
+            try:
+                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
+                    return ReadResult("", {})
+                raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
         return ReadResult(id_, current.outputs(data["deployment"]))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -199,11 +201,17 @@ class DeploymentProvider(RailwayProvider):
 
     def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
         try:
-            return deploy_gate.deploy(self.client(), new.target, new.gate, previous_id=previous_id)
+            with self.client() as client:
+                return deploy_gate.deploy(client, new.target, new.gate, previous_id=previous_id)
         except deploy_gate.DeploymentFailed:
             raise
         except RailwayError as exc:
             raise fail(verb, new.target.what, exc) from exc
+
+
+def _probe(client: RailwayClient, project_id: str) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the deployment means gone."""
+    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
 
 
 class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):

@@ -82,37 +82,38 @@ class ProjectTokenProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        client = self.client()
         try:
-            try:
-                token = _mint(client, new)
-            except (RailwayMaybeApplied, RailwayTransientError):
-                for stray in _tokens_named(client, new):
-                    _revoke(client, stray)
-                token = _mint(client, new)
-            token_id = _identify(client, new, token)
+            with self.client() as client:
+                try:
+                    token = _mint(client, new)
+                except (RailwayMaybeApplied, RailwayTransientError):
+                    for stray in _tokens_named(client, new):
+                        _revoke(client, stray)
+                    token = _mint(client, new)
+                token_id = _identify(client, new, token)
         except RailwayError as exc:
             raise fail("create", new.what, exc) from exc
         return CreateResult(token_id, new.outputs(token, token_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        try:
-            alive = any(node["id"] == id_ for node in _tokens(self.client(), current.project_id))
-        except RailwayError as exc:
-            if is_gone(exc):
-                return ReadResult("", {})
-            raise fail("read", current.what, exc) from exc
+        with self.client() as client:
+            try:
+                alive = any(node["id"] == id_ for node in _tokens(client, current.project_id))
+            except RailwayError as exc:
+                if is_gone(exc):
+                    return ReadResult("", {})
+                raise fail("read", current.what, exc) from exc
         if not alive:
             return ReadResult("", {})
         return ReadResult(id_, current.outputs(str(props.get("token") or ""), id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         current = _Props.parse(props)
-        client = self.client()
         try:
-            # "Not found" the second time means the first one applied.
-            resend_idempotent(lambda: _revoke(client, id_))
+            with self.client() as client:
+                # "Not found" the second time means the first one applied.
+                resend_idempotent(lambda: _revoke(client, id_))
         except RailwayError as exc:
             raise fail("delete", current.what, exc) from exc
 
@@ -128,14 +129,14 @@ def _mint(client: RailwayClient, props: _Props) -> str:
 
 def _own_id(workspace_client: RailwayClient, token: str) -> str:
     """The id of `token`, asked with the token itself: the only query that maps a token to its id."""
-    client = RailwayClient(
+    with RailwayClient(
         token,
         token_kind="project",  # noqa: S106 (a token kind, not a secret)
         endpoint=workspace_client.endpoint,
         timeout=workspace_client.timeout,
         retry=workspace_client.retry,
-    )
-    data = client.execute(ops.PROJECT_TOKEN, operation_name="ProjectToken")
+    ) as client:
+        data = client.execute(ops.PROJECT_TOKEN, operation_name="ProjectToken")
     return str(data["projectToken"]["id"])
 
 

@@ -96,34 +96,11 @@ class ServiceDomainProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        client = self.client()
-        made: dict[str, Any] = {}
-
-        def send() -> str:
-            data = client.execute(
-                ops.SERVICE_DOMAIN_CREATE,
-                {
-                    "input": {
-                        "environmentId": new.environment_id,
-                        "serviceId": new.service_id,
-                        "targetPort": new.target_port,
-                    }
-                },
-                operation_name="ServiceDomainCreate",
-            )
-            made.update(data["serviceDomainCreate"])
-            return str(made["id"])
-
-        def lookup() -> str | None:
-            found = _find(client, new, _project_of(client, new.service_id))
-            if found:
-                made.update(found)
-            return str(found["id"]) if found else None
-
-        try:
-            create_or_adopt(lookup, send, new.what)
-        except RailwayError as exc:
-            raise fail("create", new.what, exc) from exc
+        with self.client() as client:
+            try:
+                made = _create(client, new)
+            except RailwayError as exc:
+                raise fail("create", new.what, exc) from exc
         return CreateResult(str(made["id"]), new.outputs(made, None))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -131,7 +108,8 @@ class ServiceDomainProvider(RailwayProvider):
         new = _Props.parse(news)
         if old.target_port != new.target_port:
             try:
-                _set_port(self.client(), new, id_, str(old.domain))
+                with self.client() as client:
+                    _set_port(client, new, id_, str(old.domain))
             except RailwayError as exc:
                 raise fail("change the port of", new.what, exc) from exc
         node = {"id": id_, "domain": old.domain, "targetPort": new.target_port}
@@ -139,34 +117,62 @@ class ServiceDomainProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        client = self.client()
-        try:
-            project_id = current.project_id or _project_of(client, current.service_id)
-            found = _find(client, current, project_id, domain_id=id_)
-        except RailwayError as exc:
-            if is_gone(exc):
-                return ReadResult("", {})
-            raise fail("read", current.what, exc) from exc
+        with self.client() as client:
+            try:
+                project_id = current.project_id or _project_of(client, current.service_id)
+                found = _find(client, current, project_id, domain_id=id_)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _project_of(client, current.service_id)):
+                    return ReadResult("", {})
+                raise fail("read", current.what, exc) from exc
         if found is None:
             return ReadResult("", {})
         return ReadResult(id_, current.outputs(found, project_id))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         current = _Props.parse(props)
-        client = self.client()
+        with self.client() as client:
 
-        def send() -> str:
+            def send() -> str:
+                try:
+                    client.execute(
+                        ops.SERVICE_DOMAIN_DELETE, {"id": id_}, operation_name="ServiceDomainDelete"
+                    )
+                except RailwayError as exc:
+                    if not is_gone(exc):
+                        raise
+                return id_
+
             try:
-                client.execute(ops.SERVICE_DOMAIN_DELETE, {"id": id_}, operation_name="ServiceDomainDelete")
+                resend_idempotent(send)
             except RailwayError as exc:
-                if not is_gone(exc):
-                    raise
-            return id_
+                raise fail("delete", current.what, exc) from exc
 
-        try:
-            resend_idempotent(send)
-        except RailwayError as exc:
-            raise fail("delete", current.what, exc) from exc
+
+def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
+    """Create the domain, or adopt the one a create whose answer was lost already made; its node."""
+    made: dict[str, Any] = {}
+
+    def send() -> str:
+        payload = {
+            "environmentId": new.environment_id,
+            "serviceId": new.service_id,
+            "targetPort": new.target_port,
+        }
+        data = client.execute(
+            ops.SERVICE_DOMAIN_CREATE, {"input": payload}, operation_name="ServiceDomainCreate"
+        )
+        made.update(data["serviceDomainCreate"])
+        return str(made["id"])
+
+    def lookup() -> str | None:
+        found = _find(client, new, _project_of(client, new.service_id))
+        if found:
+            made.update(found)
+        return str(found["id"]) if found else None
+
+    create_or_adopt(lookup, send, new.what)
+    return made
 
 
 def _project_of(client: RailwayClient, service_id: str) -> str:

@@ -163,7 +163,8 @@ class VariablesProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        _write(self.client(), new, new.variables, removed=(), verb="create")
+        with self.client() as client:
+            _write(client, new, new.variables, removed=(), verb="create")
         return CreateResult(new.resource_id, new.outputs())
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -171,29 +172,35 @@ class VariablesProvider(RailwayProvider):
         new = _Props.parse(news)
         changed = {k: v for k, v in new.variables.items() if old.variables.get(k) != v}
         removed = [k for k in old.managed_keys if k not in new.variables]
-        _write(self.client(), new, changed, removed=removed, verb="update", secrets=old.variables)
+        with self.client() as client:
+            _write(client, new, changed, removed=removed, verb="update", secrets=old.variables)
         return UpdateResult(new.outputs())
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        try:
-            found = _current(self.client(), current)
-        except RailwayError as exc:
-            if is_gone(exc):
-                return ReadResult("", {})
-            # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
-            raise RailwayError(
-                f"Unable to read {current.where}: {redact(str(exc), current.variables)}"
-            ) from None
+        with self.client() as client:
+            try:
+                found = _current(client, current)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current)):
+                    return ReadResult("", {})
+                # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
+                raise RailwayError(
+                    f"Unable to read {current.where}: {redact(str(exc), current.variables)}"
+                ) from None
         # Only managed keys: a managed key deleted out of band is missing here, so the next diff shows it.
         mine = {k: found[k] for k in current.managed_keys if k in found}
         return ReadResult(id_, current.outputs(mine))
 
     def delete(self, _id: str, props: dict[str, Any]) -> None:
         current = _Props.parse(props)
-        client = self.client()
-        for name in current.managed_keys:
-            _delete_key(client, current, name)
+        with self.client() as client:
+            _write(client, current, {}, removed=current.managed_keys, verb="delete")
+
+
+def _probe(client: RailwayClient, props: _Props) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the variables means gone."""
+    return client.execute(ops.PROJECT, {"id": props.project_id}, operation_name="Project")
 
 
 def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
