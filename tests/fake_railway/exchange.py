@@ -103,7 +103,7 @@ def handle_graphql(
         fault = backend.faults.take(entry.operation_name)
         if fault is not None:
             entry.fault = fault.kind
-            early = fault_answer(fault, entry, backend.now())
+            early = fault_answer(fault, entry, backend.now(), backend.budget.limit)
             if early is not None:
                 entry.status = early.status
                 return early
@@ -124,7 +124,7 @@ def handle_graphql(
     return answer
 
 
-def fault_answer(fault: Fault, entry: LoggedRequest, now: float) -> Answer | None:
+def fault_answer(fault: Fault, entry: LoggedRequest, now: float, limit: int) -> Answer | None:
     """The answer a fault gives instead of running the request, or None when the request runs."""
     if fault.kind == "status":
         if fault.status in BAD_GATEWAY:
@@ -136,7 +136,7 @@ def fault_answer(fault: Fault, entry: LoggedRequest, now: float) -> Answer | Non
         retry = max(int(fault.seconds), 0)
         headers = {
             "Retry-After": str(retry),
-            "X-RateLimit-Limit": "1000",
+            "X-RateLimit-Limit": str(limit),
             "X-RateLimit-Remaining": "0",
             "X-RateLimit-Reset": str(int(now) + retry),
         }
