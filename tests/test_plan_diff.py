@@ -1,0 +1,69 @@
+"""tools/plan_diff.py and tools/plan_markdown.py on hand-made plans: what counts as added, removed,
+replaced and updated, and how each is written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tools.plan_diff import diff_plans
+from tools.plan_markdown import render
+
+SERVICE = "pulumi-python:dynamic/railway:Service"
+VARIABLES = "pulumi-python:dynamic/railway:Variables"
+SECRET = "github:index/actionsSecret:ActionsSecret"
+
+
+def resource(typ: str, name: str, **inputs: Any) -> dict[str, Any]:
+    return {"key": f"{typ}::{name}", "type": typ, "name": name, "inputs": inputs}
+
+
+def stack_plan(*resources: dict[str, Any], **outputs: Any) -> dict[str, Any]:
+    return {"stack": "staging", "resources": list(resources), "outputs": outputs}
+
+
+def test_a_resource_only_in_the_new_plan_is_added_and_one_only_in_the_old_is_removed() -> None:
+    old = stack_plan(resource(SERVICE, "web", project_id="p"))
+    new = stack_plan(resource(SERVICE, "api", project_id="p"))
+    diff = diff_plans("staging", old, new)
+    assert diff.added == [(SERVICE, "api")]
+    assert diff.removed == [(SERVICE, "web")]
+    assert diff.modified == []
+
+
+def test_a_changed_immutable_input_replaces_and_a_mutable_one_updates() -> None:
+    old = stack_plan(resource(SERVICE, "web", project_id="p1", image="a"), resource(SERVICE, "w", image="a"))
+    new = stack_plan(resource(SERVICE, "web", project_id="p2", image="b"), resource(SERVICE, "w", image="b"))
+    diff = diff_plans("staging", old, new)
+    assert [(m.name, m.replaced_by) for m in diff.modified] == [("w", ()), ("web", ("project_id",))]
+    assert [m.name for m in diff.replaced] == ["web"]
+    assert [m.name for m in diff.updated] == ["w"]
+
+
+def test_a_changed_key_of_a_map_input_is_shown_by_its_path() -> None:
+    old = stack_plan(resource(VARIABLES, "vars", variables={"NODE_ENV": "production", "PORT": "3000"}))
+    new = stack_plan(resource(VARIABLES, "vars", variables={"NODE_ENV": "staging", "PORT": "3000"}))
+    markdown = render([diff_plans("staging", old, new)], "abc123")
+    assert "  - `variables.NODE_ENV`: `production` → `staging`\n" in markdown
+    assert "PORT" not in markdown
+
+
+def test_a_masked_secret_shows_no_change_and_never_a_value() -> None:
+    old = stack_plan(resource(SECRET, "slack", secretName="SLACK_BOT_TOKEN", value="[secret]"))
+    new = stack_plan(resource(SECRET, "slack", secretName="SLACK_BOT_TOKEN", value="[secret]"))
+    diff = diff_plans("staging", old, new)
+    assert diff.empty
+    assert "No change to the desired state." in render([diff], "abc123")
+
+
+def test_a_long_value_is_cut_to_keep_the_comment_readable() -> None:
+    old = stack_plan(resource(SERVICE, "web", image="a" * 200))
+    new = stack_plan(resource(SERVICE, "web", image="b" * 200))
+    line = next(x for x in render([diff_plans("staging", old, new)], "r").splitlines() if "`image`" in x)
+    assert len(line) < 160
+    assert "…`" in line
+
+
+def test_a_program_failure_on_the_base_revision_is_reported_as_such() -> None:
+    diff = diff_plans("staging", {"stack": "staging", "error": "ConfigError: bad"}, stack_plan())
+    assert diff.error == "the program fails on the base revision: ConfigError: bad"
+    assert not diff.empty
