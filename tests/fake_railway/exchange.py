@@ -59,7 +59,15 @@ class Request:
             error = None
         except graphql.GraphQLError as exc:
             document, error = None, exc
-        return cls(query, payload.get("variables") or {}, payload.get("operationName"), document, error)
+        variables = payload.get("variables")
+        name = payload.get("operationName")
+        return cls(
+            query,
+            variables if isinstance(variables, dict) else {},
+            name if isinstance(name, str) else None,
+            document,
+            error,
+        )
 
     def operation(self) -> graphql.OperationDefinitionNode | None:
         ops = [

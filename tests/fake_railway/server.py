@@ -14,6 +14,7 @@ import socket
 import struct
 import threading
 import time
+import traceback
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -53,14 +54,18 @@ class Handler(BaseHTTPRequestHandler):
         if parts.path.rstrip("/") != "/graphql/v2":
             self.send(Answer(404, {"errors": [{"message": f"No route for POST {parts.path}"}]}))
             return
-        answer = handle_graphql(
-            self.server.backend,
-            emulator_schema(),
-            body,
-            query_string=parts.query,
-            authorization=self.headers.get("Authorization"),
-            project_access_token=self.headers.get("Project-Access-Token"),
-        )
+        try:
+            answer = handle_graphql(
+                self.server.backend,
+                emulator_schema(),
+                body,
+                query_string=parts.query,
+                authorization=self.headers.get("Authorization"),
+                project_access_token=self.headers.get("Project-Access-Token"),
+            )
+        except Exception as exc:  # a bug in the emulator: answer it visibly rather than drop the connection
+            traceback.print_exc()
+            answer = Answer(500, {"errors": [{"message": f"Emulator bug: {type(exc).__name__}: {exc}"}]})
         if answer.delay:
             time.sleep(answer.delay)
         if answer.reset:
