@@ -63,7 +63,19 @@ def test_a_long_value_is_cut_to_keep_the_comment_readable() -> None:
     assert "…`" in line
 
 
-def test_a_program_failure_on_the_base_revision_is_reported_as_such() -> None:
-    diff = diff_plans("staging", {"stack": "staging", "error": "ConfigError: bad"}, stack_plan())
-    assert diff.error == "the program fails on the base revision: ConfigError: bad"
-    assert not diff.empty
+def test_a_base_revision_without_a_plan_makes_everything_added_with_a_note() -> None:
+    base = {"stack": "staging", "error": "FileNotFoundError: __main__.py"}
+    diff = diff_plans("staging", base, stack_plan(resource(SERVICE, "web", project_id="p")))
+    assert diff.error is None
+    assert diff.added == [(SERVICE, "web")]
+    assert "_Note: the program fails on the base revision (FileNotFoundError: __main__.py)" in render(
+        [diff], "r"
+    )
+
+
+def test_a_program_failure_on_this_change_is_an_error_not_a_diff() -> None:
+    diff = diff_plans(
+        "staging", stack_plan(resource(SERVICE, "web")), {"stack": "staging", "error": "ConfigError: x"}
+    )
+    assert diff.error == "the program fails on this change: ConfigError: x"
+    assert diff.added == diff.removed == diff.modified == []

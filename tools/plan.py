@@ -138,7 +138,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--project-dir", type=Path, default=PROJECT_DIR, help="Pulumi project (default: this repo)"
     )
-    p.add_argument("--stack", default="staging", help="stack to show: production, staging or pr-<N>")
+    p.add_argument("stack_arg", nargs="?", metavar="STACK", help="same as --stack (plan.py production)")
+    p.add_argument("--stack", default=None, help="stack to show: production, staging (default) or pr-<N>")
     p.add_argument("--json", action="store_true", help="print the plan as JSON (stable order)")
     p.add_argument(
         "--diff", metavar="BASE", help="compare git revision BASE with the working tree (Markdown)"
@@ -172,7 +173,7 @@ def compare(args: argparse.Namespace) -> int:
         print(json.dumps([d.stack for d in diffs if d.stack in LONG_LIVED and not d.empty]))
     else:
         print(markdown, end="")
-    failed = [d.stack for d in diffs if d.error and "on this change" in d.error]
+    failed = [d.stack for d in diffs if d.error]
     if failed:
         print(f"plan.py: the program fails for {', '.join(failed)} on this change", file=sys.stderr)
     return 1 if failed else 0
@@ -181,7 +182,8 @@ def compare(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return compare(args) if args.diff else show(args.project_dir.resolve(), args.stack, args.json)
+        stack = args.stack or args.stack_arg or "staging"
+        return compare(args) if args.diff else show(args.project_dir.resolve(), stack, args.json)
     except PlanError as exc:
         print(f"plan.py: {exc}", file=sys.stderr)
         return 2

@@ -64,7 +64,8 @@ class StackDiff:
     removed: list[tuple[str, str]] = field(default_factory=list)
     modified: list[Modified] = field(default_factory=list)
     outputs: list[Change] = field(default_factory=list)
-    error: str | None = None  # the program failed on one side: no diff
+    error: str | None = None  # the program fails on this change: no diff
+    note: str | None = None  # the base revision had no plan: everything counts as added
 
     @property
     def replaced(self) -> list[Modified]:
@@ -81,10 +82,12 @@ class StackDiff:
 
 def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackDiff:
     result = StackDiff(stack)
-    if base.get("error") or head.get("error"):
-        side = "this change" if head.get("error") else "the base revision"
-        result.error = f"the program fails on {side}: {head.get('error') or base.get('error')}"
+    if head.get("error"):
+        result.error = f"the program fails on this change: {head['error']}"
         return result
+    if base.get("error"):
+        result.note = f"the program fails on the base revision ({base['error']}): all of it counts as added"
+        base = {"resources": [], "outputs": {}}
     before = {r["key"]: r for r in base["resources"]}
     after = {r["key"]: r for r in head["resources"]}
     result.added = sorted((after[k]["type"], after[k]["name"]) for k in after.keys() - before.keys())

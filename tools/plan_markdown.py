@@ -63,6 +63,9 @@ def stack_section(diff: StackDiff) -> Iterator[str]:
     if diff.error:
         yield f"**Could not compute the plan:** {diff.error}"
         return
+    if diff.note:
+        yield f"_Note: {diff.note}._"
+        yield ""
     if diff.empty:
         yield "No change to the desired state."
         return

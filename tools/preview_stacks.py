@@ -24,7 +24,7 @@ from pulumi import automation as auto
 IMAGE_TAG_KEY = "cartly-infra:imageTag"
 STACK_PATTERN = re.compile(r"^pr-([1-9][0-9]*)$")
 SECRET_MASK = "[secret]"  # noqa: S105 (the CLI's mask, not a password)
-URL_OUTPUTS = ("url", "previewUrl", "appUrl", "webUrl")
+URL_OUTPUTS = ("appUrl", "url", "previewUrl", "webUrl")  # appUrl: components/stack_outputs.py
 
 OnOutput = Callable[[str], object]
 
