@@ -312,6 +312,10 @@ def _reset_runtime(
     pulumi_settings.ROOT.set(None)
     pulumi.runtime.set_all_config(values, secret_keys)
     pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
+    # As pulumi.runtime.test does: tasks and RPCs left by a failed run belong to a dead loop; waiting on
+    # them would hang the next run.
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
 
 
 async def _collect(captured: _Captured) -> None:
