@@ -16,10 +16,11 @@ import pulumi
 
 from components import railway_env
 from components import stack_outputs as out
-from components.config import Settings
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
+from components.railway.custom_domain import CustomDomain
 from components.railway_env import SecretSource, StagingView, Wiring
+from components.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ class CartlyStack(pulumi.ComponentResource):
         self.outputs = {
             out.APP_URL: s.app_url,
             out.DOMAIN: s.domain,
-            out.DNS_RECORDS: railway_env.dns_records(custom_domain),
+            out.DNS_RECORDS: dns_records(custom_domain),
             out.IMAGE: image.ref,
             out.IMAGE_DIGEST: image.digest,
             out.PROJECT_ID: place.project_id,
@@ -116,3 +117,20 @@ def _config_secrets(s: Settings) -> SecretSource:
         return pulumi.Output.secret(s.secrets[key].reveal())
 
     return secret
+
+
+def dns_records(custom: CustomDomain) -> pulumi.Output[list[dict[str, Any]]]:
+    """The records to create at the DNS host: Railway's routing records plus the TXT verification record."""
+
+    def combine(parts: list[Any]) -> list[dict[str, Any]]:
+        records, host, token = parts
+        out = [dict(record) for record in records or []]
+        if host and token:
+            out.append(
+                {"fqdn": host, "record_type": "TXT", "required_value": token, "purpose": "verification"}
+            )
+        return out
+
+    return pulumi.Output.all(
+        custom.dns_records, custom.verification_dns_host, custom.verification_token
+    ).apply(combine)

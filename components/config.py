@@ -15,10 +15,9 @@ from types import MappingProxyType
 
 import pulumi
 
-from components.config_keys import KEYS, KEYS_BY_NAME, NAMESPACE, Key, default_text, set_command
+from components.config_keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
 from components.config_rules import ConfigError, Problems, parse_array, parse_int
 from components.settings import (
-    HEALTH_PATH,
     REGIONS,
     RESTART_POLICIES,
     SECRET_VARIABLES,
@@ -233,27 +232,23 @@ def load_settings(stack: str | None = None) -> Settings:
     config = pulumi.Config(NAMESPACE)
     raw: dict[str, str] = {}
     secret: set[str] = set()
-    for key in KEYS:
-        value = config.get(key.name)
+    names = [key.name for key in KEYS] + sorted(_unknown_keys())
+    for name in names:
+        value = config.get(name)
         if value is not None:
-            raw[key.name] = value if key.type != "array" or value.startswith("[") else json.dumps([value])
-            if pulumi.runtime.is_config_secret(key.qualified):
-                secret.add(key.name)
+            array = name in KEYS_BY_NAME and KEYS_BY_NAME[name].type == "array"
+            raw[name] = json.dumps([value]) if array and not value.startswith("[") else value
+            if pulumi.runtime.is_config_secret(f"{NAMESPACE}:{name}"):
+                secret.add(name)
     return parse_settings(stack, raw, frozenset(secret))
 
 
-__all__ = [
-    "HEALTH_PATH",
-    "REGIONS",
-    "SECRET_VARIABLES",
-    "ConfigError",
-    "GithubSettings",
-    "ImageSettings",
-    "Key",
-    "Secret",
-    "ServiceSettings",
-    "Settings",
-    "load_settings",
-    "parse_settings",
-    "stack_kind",
-]
+def _unknown_keys() -> set[str]:
+    """Keys of our namespace that the stack sets but the project does not declare (typos, stale keys)."""
+    # The CLI passes config in env PULUMI_CONFIG; mocks set it with set_all_config. Read both.
+    given = set(pulumi.runtime.config.CONFIG.get()) | set(pulumi.runtime.config.get_config_env())
+    prefix = f"{NAMESPACE}:"
+    return {key[len(prefix) :] for key in given if key.startswith(prefix)} - set(KEYS_BY_NAME)
+
+
+__all__ = ["ConfigError", "Secret", "Settings", "load_settings", "parse_settings", "stack_kind"]

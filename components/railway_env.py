@@ -19,7 +19,6 @@ from typing import Any
 
 import pulumi
 
-from components.config import HEALTH_PATH, SECRET_VARIABLES, ServiceSettings, Settings
 from components.railway.custom_domain import CustomDomain, CustomDomainArgs
 from components.railway.deployment import Deployment, DeploymentArgs
 from components.railway.environment import Environment, EnvironmentArgs
@@ -29,6 +28,7 @@ from components.railway.service import Service, ServiceArgs
 from components.railway.service_domain import ServiceDomain, ServiceDomainArgs
 from components.railway.service_instance import ServiceInstance, ServiceInstanceArgs
 from components.railway.variables import Variables, VariablesArgs
+from components.settings import HEALTH_PATH, SECRET_VARIABLES, ServiceSettings, Settings
 
 SecretSource = Callable[[str], pulumi.Output[str]]  # config key -> its value, as a secret Output
 
@@ -237,20 +237,3 @@ def declare_token(w: Wiring) -> ProjectToken:
         ),
         w.opts(),
     )
-
-
-def dns_records(custom: CustomDomain) -> pulumi.Output[list[dict[str, Any]]]:
-    """The records to create at the DNS host: Railway's routing records plus the TXT verification record."""
-
-    def combine(parts: list[Any]) -> list[dict[str, Any]]:
-        records, host, token = parts
-        out = [dict(record) for record in records or []]
-        if host and token:
-            out.append(
-                {"fqdn": host, "record_type": "TXT", "required_value": token, "purpose": "verification"}
-            )
-        return out
-
-    return pulumi.Output.all(
-        custom.dns_records, custom.verification_dns_host, custom.verification_token
-    ).apply(combine)

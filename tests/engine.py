@@ -26,7 +26,8 @@ from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 from pulumi.runtime import mocks as pulumi_mocks
 
 from components.stack_outputs import SECRET_OUTPUTS
-from tests.pulumi_mocks import PROJECT, CartlyMocks, ProgramRun, run_program, unwrap
+from tests.mock_answers import CartlyMocks
+from tests.pulumi_mocks import PROJECT, ProgramRun, run_program, unwrap
 
 DYNAMIC = "pulumi-python:dynamic/"
 PROVIDER_KEY = "__provider"

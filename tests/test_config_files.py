@@ -97,6 +97,11 @@ def test_a_preview_loads_from_the_project_defaults_alone() -> None:
     assert (settings.domain, settings.image.tag, settings.web.replicas) == ("pr-42.cartly.io", "pr-42", 1)
 
 
+def test_a_key_the_project_does_not_declare_is_refused_when_loaded_through_pulumi() -> None:
+    with pytest.raises(ConfigError, match=r"cartly-infra:webReplica: unknown key \(a typo\?\)"):
+        load_through_pulumi("staging", {"cartly-infra:webReplica": "3"})
+
+
 def test_a_bad_value_is_refused_when_loaded_through_pulumi() -> None:
     with pytest.raises(ConfigError, match=r"cartly-infra:region: unknown region 'moon'"):
         load_through_pulumi("staging", {"cartly-infra:region": "moon"})

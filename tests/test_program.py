@@ -7,8 +7,9 @@ import re
 import pytest
 
 from components.stack_outputs import ENVIRONMENT_ID, PROJECT_ID, SERVICE_IDS
+from tests.mock_answers import staging_outputs
 from tests.program_runs import STACKS, counts, of, one, plain, program_run
-from tests.pulumi_mocks import staging_outputs
+from tests.pulumi_mocks import is_secret, run_program, stub_secret
 
 RAILWAY_COMMON = {
     "cartly:image:GhcrImage": 1,
@@ -123,8 +124,6 @@ def test_the_web_deploy_is_gated_on_the_railway_domain_and_the_worker_on_success
 
 
 def test_a_different_image_tag_changes_both_revisions() -> None:
-    from tests.pulumi_mocks import run_program
-
     before = program_run("staging")
     after = run_program("staging", config={"imageTag": "staging-abc1234"})
     for name in ("cartly-web-deployment", "cartly-worker-deployment"):
@@ -190,8 +189,6 @@ def test_the_stack_exports_ids_digest_deployments_and_dns_records(stack: str) ->
 
 
 def test_with_a_build_context_the_image_is_built_and_pushed_with_a_secret_password() -> None:
-    from tests.pulumi_mocks import is_secret, run_program, stub_secret
-
     run = run_program("staging", config={"imageBuildContext": "../cartly"})
     image = one(run, "docker:index/image:Image")
     assert plain(image, "imageName") == "ghcr.io/cartly-app/cartly:staging"

@@ -9,8 +9,9 @@ from pulumi.runtime import mocks as pulumi_mocks
 
 from components.config import ConfigError
 from components.github_actions import DEFINED_SECRETS, DEFINED_VARIABLES
+from tests.mock_answers import CartlyMocks, fake_call
 from tests.program_runs import of, one, plain, program_run
-from tests.pulumi_mocks import CartlyMocks, fake_call, is_secret, run_program
+from tests.pulumi_mocks import is_secret, run_program
 
 REPOSITORY_LEVEL = ("github:ActionsSecret", "github:ActionsVariable", "github:BranchProtection")
 
