@@ -11,9 +11,11 @@ from typing import Any
 
 import pytest
 
+from components.railway import operations as ops
+from components.railway.client import RailwayClient
 from tests.engine import Engine, EngineError
 from tests.fake_railway.pytest_plugin import FakeRailway
-from tests.pulumi_mocks import stub_secret
+from tests.pulumi_mocks import stub_secret, unwrap
 
 
 def _whole_numbers_refused() -> bool:
@@ -112,6 +114,21 @@ class TestStagingFromNothing:
         assert (web["PORT"], web["APP_URL"]) == ("3000", "https://staging.cartly.io")
         worker_key = (key[0], key[1], outputs["railwayServiceIds"]["worker"])
         assert "JWT_SECRET" not in fake_railway.backend.variables[worker_key]
+
+
+class TestGithubWiring:
+    def test_the_railway_token_github_receives_works_for_the_staging_environment_only(
+        self, fake_railway: FakeRailway, staging: Engine
+    ) -> None:
+        again = staging.up()
+        assert again.ok and again.run is not None
+        secrets = [r for r in again.run if r.type.endswith("ActionsEnvironmentSecret")]
+        assert [unwrap(r.inputs["secretName"]) for r in secrets] == ["RAILWAY_TOKEN"]
+        token = unwrap(secrets[0].inputs["value"])
+        client = RailwayClient(token, token_kind="project", endpoint=fake_railway.url)
+        seen = client.execute(ops.PROJECT_TOKEN)["projectToken"]
+        assert seen["environmentId"] == staging.outputs["railwayEnvironmentId"]
+        assert seen["projectId"] == staging.outputs["railwayProjectId"]
 
 
 class TestNoChange:

@@ -199,3 +199,10 @@ def test_with_a_build_context_the_image_is_built_and_pushed_with_a_secret_passwo
     assert plain(one(run, "railway:ServiceInstance", "cartly-web-settings"), "image") == (
         f"ghcr.io/cartly-app/cartly@sha256:{'ab' * 32}"
     )
+
+
+def test_a_configured_project_id_is_adopted_rather_than_created() -> None:
+    adopt = "0f0e0d0c-0b0a-4908-8706-050403020100"
+    run = run_program("staging", config={"railwayProjectId": adopt})
+    assert plain(one(run, "railway:Project"), "project_id") == adopt
+    assert plain(one(program_run("staging"), "railway:Project"), "project_id") is None
