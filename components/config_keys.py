@@ -30,7 +30,7 @@ class Key:
     default: str | int | bool | list[str]
     description: str
     secret: bool = False
-    # Secrets only: which stacks must set it ("all" long-lived stacks, or "production" alone).
+    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none).
     required_in: Literal["long-lived", "production", "never"] = "never"
 
     @property
