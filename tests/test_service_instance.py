@@ -155,6 +155,27 @@ def test_read_reports_a_setting_changed_outside_pulumi(
     assert provider.diff(created.id, read.outs, news).changes is True
 
 
+def test_the_engines_whole_number_floats_pass_check_and_are_sent_as_integers(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    news = inputs(ids, num_replicas=2.0, healthcheck_timeout=120.0, multi_region_config=None)
+    assert failures(provider, news) == {}
+    created = provider.create(news)
+    [first] = sent(fake_railway)
+    assert (first["numReplicas"], type(first["numReplicas"])) == (2, int)
+    assert created.outs is not None
+    assert created.outs["num_replicas"] == 2
+
+
+def test_replicas_per_region_as_floats_are_sent_as_integers(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    news = inputs(ids, multi_region_config={"us-west2": 2.0})
+    assert failures(provider, news) == {}
+    provider.create(news)
+    assert sent(fake_railway)[0]["multiRegionConfig"] == {"us-west2": {"numReplicas": 2}}
+
+
 def test_pre_deploy_command_is_sent_as_one_entry_and_read_back_as_text(
     provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
 ) -> None:
@@ -230,6 +251,7 @@ BAD_INPUTS = [
     ("healthcheck_path", "health", "healthcheck_path must start with '/'"),
     ("healthcheck_timeout", 0, "healthcheck_timeout must be a whole number at least 1"),
     ("num_replicas", 0, "num_replicas must be a whole number at least 1"),
+    ("num_replicas", 1.5, "num_replicas must be a whole number at least 1"),
     ("region", "mars-1", "region must be one of us-west2"),
     ("multi_region_config", {"mars-1": 1}, "multi_region_config maps regions"),
     ("multi_region_config", {"us-west2": 0}, "multi_region_config maps regions"),

@@ -25,6 +25,11 @@ def is_unknown(value: Any) -> bool:
     return pulumi.output.contains_unknowns(value) or isinstance(value, pulumi.output.Unknown)
 
 
+def as_int(value: Any) -> Any:
+    """A whole-number float as an int: the engine hands a dynamic provider every number as a float."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
 def failure(prop: str, reason: str) -> CheckFailure:
     return CheckFailure(prop, reason)
 
@@ -57,7 +62,7 @@ def check_int(
     props: Mapping[str, Any], key: str, *, minimum: int, maximum: int | None = None
 ) -> list[CheckFailure]:
     """An optional whole number within [minimum, maximum]."""
-    value = props.get(key)
+    value = as_int(props.get(key))
     if value is None or is_unknown(value):
         return []
     upper = "" if maximum is None else f" and at most {maximum}"
@@ -149,7 +154,8 @@ def check_replicas_per_region(props: Mapping[str, Any], key: str) -> list[CheckF
     bad = {
         str(region): count
         for region, count in pairs
-        if region not in REGIONS or not (is_unknown(count) or (type(count) is int and count >= 1))
+        if region not in REGIONS
+        or not (is_unknown(count) or (type(as_int(count)) is int and as_int(count) >= 1))
     }
     if pairs and not bad:
         return []

@@ -22,6 +22,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from components.railway import operations as ops
 from components.railway.checks import (
+    as_int,
     check_health_path,
     check_registry_credentials,
     check_replicas_per_region,
@@ -73,6 +74,13 @@ DEFAULTS: dict[str, Any] = {
     "restart_policy_max_retries": 10,
     "sleep_application": False,
 }
+INTEGERS = (
+    "healthcheck_timeout",
+    "num_replicas",
+    "restart_policy_max_retries",
+    "overlap_seconds",
+    "draining_seconds",
+)
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
 REPLACE_KEYS = ("service_id", "environment_id")
 
@@ -176,6 +184,7 @@ class ServiceInstanceProvider(RailwayProvider):
         return diff_keys(olds, news, INPUT_KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
+        props = whole_numbers(props)
         with self.client() as client:
             _send(client, props, payload(props, None), verb="set")
             try:
@@ -185,6 +194,7 @@ class ServiceInstanceProvider(RailwayProvider):
         return CreateResult(str(instance["id"]), _outputs(props))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        props = whole_numbers(props)
         with self.client() as client:
             try:
                 instance = _fetch(client, props)
@@ -201,6 +211,7 @@ class ServiceInstanceProvider(RailwayProvider):
         return ReadResult(str(instance["id"]) or id_, _outputs(live), live)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        news = whole_numbers(news)
         with self.client() as client:
             _send(client, news, payload(news, olds), verb="update")
         return UpdateResult(_outputs(news))
@@ -235,6 +246,15 @@ def _probe(client: RailwayClient, props: Mapping[str, Any]) -> None:
 def _outputs(props: Mapping[str, Any]) -> dict[str, Any]:
     # Every input under its own key: registry_credentials stays secret because its input is.
     return {key: props.get(key) for key in INPUT_KEYS}
+
+
+def whole_numbers(props: Mapping[str, Any]) -> dict[str, Any]:
+    """props with the engine's whole-number floats (2.0) as the ints Railway's Int fields take."""
+    fixed = {**props, **{key: as_int(props.get(key)) for key in INTEGERS if key in props}}
+    regions = props.get("multi_region_config")
+    if isinstance(regions, Mapping):
+        fixed["multi_region_config"] = {region: as_int(count) for region, count in regions.items()}
+    return fixed
 
 
 class ServiceInstance(pulumi.dynamic.Resource, module="railway", name="ServiceInstance"):
