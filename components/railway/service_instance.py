@@ -6,7 +6,7 @@ resource managed before and no longer does (null unsets it on Railway). Read-bac
 (null → Railway's effective default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys are
 reported as None, so a refresh shows no drift. Registry credentials are write-only: sent, never read back,
 echoed under their own (secret) key. `multiRegionConfig` cannot be read back either, so it keeps the last
-value sent.
+value sent. The mapping of each setting onto Railway's fields lives in instance_settings.py.
 Deliberately not here: deploying (deployment.py: settings alone do not redeploy) and deleting. A service
 instance lives and dies with its service and environment, so `delete` leaves the last settings in place.
 """
@@ -22,13 +22,13 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 
 from components.railway import operations as ops
 from components.railway.checks import (
-    as_int,
     check_health_path,
     check_registry_credentials,
     check_replicas_per_region,
 )
 from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError, RailwayNotFound
+from components.railway.instance_settings import FIELDS, WRITE_ONLY, from_api, payload, whole_numbers
 from components.railway.provider_base import (
     REGIONS,
     RESTART_POLICIES,
@@ -46,41 +46,6 @@ from components.railway.provider_base import (
     resend_idempotent,
 )
 
-# Managed setting → its field in ServiceInstanceUpdateInput / ServiceInstance.
-FIELDS = {
-    "image": "source",
-    "registry_credentials": "registryCredentials",
-    "start_command": "startCommand",
-    "pre_deploy_command": "preDeployCommand",
-    "healthcheck_path": "healthcheckPath",
-    "healthcheck_timeout": "healthcheckTimeout",
-    "num_replicas": "numReplicas",
-    "region": "region",
-    "multi_region_config": "multiRegionConfig",
-    "restart_policy_type": "restartPolicyType",
-    "restart_policy_max_retries": "restartPolicyMaxRetries",
-    "sleep_application": "sleepApplication",
-    "overlap_seconds": "overlapSeconds",
-    "draining_seconds": "drainingSeconds",
-}
-WRITE_ONLY = ("registry_credentials", "multi_region_config")
-NEVER_UNSET = ("image",)  # a null source would disconnect the service from its image
-# What Railway reads back as null but means (its effective values); the emulator's defaults agree.
-DEFAULTS: dict[str, Any] = {
-    "healthcheck_timeout": 300,
-    "num_replicas": 1,
-    "region": "us-west2",
-    "restart_policy_type": "ON_FAILURE",
-    "restart_policy_max_retries": 10,
-    "sleep_application": False,
-}
-INTEGERS = (
-    "healthcheck_timeout",
-    "num_replicas",
-    "restart_policy_max_retries",
-    "overlap_seconds",
-    "draining_seconds",
-)
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
 REPLACE_KEYS = ("service_id", "environment_id")
 
@@ -142,40 +107,6 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
     ]
 
 
-def _to_api(key: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if key == "image":
-        return {"image": value}
-    if key == "pre_deploy_command":
-        return [value]
-    if key == "multi_region_config":
-        return {region: {"numReplicas": count} for region, count in value.items()}
-    if key == "registry_credentials":
-        return {"username": value["username"], "password": value["password"]}
-    return value
-
-
-def _from_api(key: str, instance: Mapping[str, Any]) -> Any:
-    value = instance.get(FIELDS[key])
-    if key == "image":
-        value = (value or {}).get("image")
-    elif key == "pre_deploy_command" and isinstance(value, list):
-        value = " && ".join(str(part) for part in value) or None
-    return DEFAULTS.get(key) if value is None else value
-
-
-def payload(news: Mapping[str, Any], olds: Mapping[str, Any] | None) -> dict[str, Any]:
-    """The keys to send: every managed one, and null for one managed before and dropped since."""
-    sent: dict[str, Any] = {}
-    for key, field in FIELDS.items():
-        value = news.get(key)
-        previously = olds.get(key) if olds is not None else None
-        if value is not None or (previously is not None and key not in NEVER_UNSET):
-            sent[field] = _to_api(key, value)
-    return sent
-
-
 class ServiceInstanceProvider(RailwayProvider):
     def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
         return CheckResult(news, _check(news))
@@ -207,7 +138,7 @@ class ServiceInstanceProvider(RailwayProvider):
         live = {key: props.get(key) for key in INPUT_KEYS}
         for key in FIELDS:
             if live[key] is not None and key not in WRITE_ONLY:
-                live[key] = _from_api(key, instance)
+                live[key] = from_api(key, instance)
         return ReadResult(str(instance["id"]) or id_, _outputs(live), live)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -246,15 +177,6 @@ def _probe(client: RailwayClient, props: Mapping[str, Any]) -> None:
 def _outputs(props: Mapping[str, Any]) -> dict[str, Any]:
     # Every input under its own key: registry_credentials stays secret because its input is.
     return {key: props.get(key) for key in INPUT_KEYS}
-
-
-def whole_numbers(props: Mapping[str, Any]) -> dict[str, Any]:
-    """props with the engine's whole-number floats (2.0) as the ints Railway's Int fields take."""
-    fixed = {**props, **{key: as_int(props.get(key)) for key in INTEGERS if key in props}}
-    regions = props.get("multi_region_config")
-    if isinstance(regions, Mapping):
-        fixed["multi_region_config"] = {region: as_int(count) for region, count in regions.items()}
-    return fixed
 
 
 class ServiceInstance(pulumi.dynamic.Resource, module="railway", name="ServiceInstance"):
