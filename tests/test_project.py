@@ -128,6 +128,16 @@ def test_adopting_a_missing_project_says_which(provider: ProjectProvider, fake_r
         provider.create({"name": "cartly", "project_id": "nope"})
 
 
+def test_a_refused_token_fails_saying_what_without_showing_the_token(fake_railway: FakeRailway) -> None:
+    provider = configured(ProjectProvider(), "wrong-token-0123456789")
+    with pytest.raises(RailwayError) as caught:
+        provider.create(inputs())
+    assert str(caught.value).startswith("Unable to create project 'cartly-staging': ")
+    assert "Not Authorized" in str(caught.value)
+    assert "wrong-token-0123456789" not in str(caught.value)
+    assert fake_railway.backend.count("ProjectCreate") == 0
+
+
 def test_a_different_adopt_id_replaces(provider: ProjectProvider) -> None:
     olds = {**inputs(), "project_id": "p-1", "adopted": True}
     assert provider.diff("p-1", olds, inputs(project_id="p-2")).replaces == ["project_id"]

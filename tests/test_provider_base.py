@@ -338,6 +338,8 @@ def test_every_resource_pickles_a_tiny_provider_by_reference_without_the_token(
         pickled = base64.b64decode(unwrap_secret(resource.inputs["__provider"]))
         assert len(pickled) < 200, resource.type
         assert TOKEN.encode() not in pickled
+        assert b"postgres://x" not in pickled
+        assert b"registry-password" not in pickled
         provider = dill.loads(pickled)  # noqa: S301 (the pickle this test's own program just made)
         assert type(provider).__module__.startswith("components.railway.")
         assert type(provider).__name__ in pickled.decode("latin-1")
