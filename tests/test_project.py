@@ -138,6 +138,16 @@ def test_a_refused_token_fails_saying_what_without_showing_the_token(fake_railwa
     assert fake_railway.backend.count("ProjectCreate") == 0
 
 
+def test_naming_the_workspace_it_is_already_in_is_no_change(
+    provider: ProjectProvider, fake_railway: FakeRailway
+) -> None:
+    created = provider.create(inputs())
+    assert created.outs is not None
+    assert created.outs["workspace_id"] == fake_railway.workspace_id
+    same = provider.diff(created.id, created.outs, inputs(workspace_id=fake_railway.workspace_id))
+    assert same.changes is False
+
+
 def test_a_different_adopt_id_replaces(provider: ProjectProvider) -> None:
     olds = {**inputs(), "project_id": "p-1", "adopted": True}
     assert provider.diff("p-1", olds, inputs(project_id="p-2")).replaces == ["project_id"]

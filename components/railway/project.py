@@ -30,13 +30,15 @@ from components.railway.provider_base import (
     drop_none,
     fail,
     is_gone,
+    is_unknown,
     paginate,
     resend_idempotent,
 )
 
 INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name")
-UPDATE_KEYS = ("name", "description", "workspace_id")
-REPLACE_KEYS = ("workspace_id", "project_id")
+UPDATE_KEYS = ("name", "description")
+# Outputs hold where the project really is: only an input that is given and differs is a change.
+PLACE_KEYS = ("workspace_id", "project_id")
 
 
 @dataclass
@@ -87,13 +89,16 @@ class ProjectProvider(RailwayProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        result = diff_keys(olds, news, UPDATE_KEYS, REPLACE_KEYS)
-        # Output `project_id` is always the real id: only a different adopt id is a change. Dropping the
-        # adopt id keeps managing (and never deleting) the adopted project rather than creating a new one.
-        adopt = news.get("project_id")
-        if adopt is not None and adopt != olds.get("project_id"):
-            return DiffResult(changes=True, replaces=[*(result.replaces or []), "project_id"], stables=[])
-        return result
+        # Adding the workspace or adopt id the project already has is no change, and dropping the adopt id
+        # keeps managing (never deleting) the adopted project rather than creating a new one.
+        moved = [
+            key
+            for key in PLACE_KEYS
+            if news.get(key) is not None and (is_unknown(news[key]) or news[key] != olds.get(key))
+        ]
+        if moved:
+            return DiffResult(changes=True, replaces=moved, stables=[])
+        return diff_keys(olds, news, UPDATE_KEYS, ())
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.of(props)
@@ -137,14 +142,14 @@ class ProjectProvider(RailwayProvider):
         live = _Props(
             name=project["name"],
             description=project.get("description") if p.description is not None else None,
-            workspace_id=project.get("workspaceId") if p.workspace_id is not None else None,
+            workspace_id=p.workspace_id,
             project_id=p.project_id,
             default_environment_name=p.default_environment_name,
         )
         outs = _outputs(live, project, adopted=bool(props.get("adopted")))
-        inputs = {key: outs[key] for key in UPDATE_KEYS}
-        creation = {"project_id": p.project_id, "default_environment_name": p.default_environment_name}
-        return ReadResult(id_, outs, {**inputs, **creation})
+        given = {"workspace_id": p.workspace_id, "project_id": p.project_id}
+        given["default_environment_name"] = p.default_environment_name
+        return ReadResult(id_, outs, {**{key: outs[key] for key in UPDATE_KEYS}, **given})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         p = _Props.of(news)
@@ -208,7 +213,7 @@ def _new_id_named(client: RailwayClient, p: _Props, existing: set[str]) -> str |
 def _outputs(p: _Props, project: Mapping[str, Any], *, adopted: bool) -> dict[str, Any]:
     return {
         "name": p.name,
-        "workspace_id": p.workspace_id,
+        "workspace_id": project.get("workspaceId") or p.workspace_id,
         "description": p.description,
         "project_id": str(project["id"]),
         "default_environment_id": _default_environment_id(project),
