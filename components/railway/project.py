@@ -1,8 +1,9 @@
 """The Railway project resource: create one, or adopt an existing one by id and never delete it.
 
 Owns: `ProjectArgs`, `ProjectProvider` (check, diff, create/adopt, read, update, delete) and `Project`.
-Outputs: the inputs, `project_id`, `default_environment_id` (the oldest non-ephemeral environment, which
-is the one `projectCreate` makes, named by `default_environment_name`) and `adopted`.
+Outputs: the inputs (`workspace_id` as the workspace the project is really in), `project_id`,
+`default_environment_id` (the oldest non-ephemeral environment, which is the one `projectCreate` makes,
+named by `default_environment_name`) and `adopted`.
 Deliberately not here: environments (environment.py), which a stack manages as their own resources, even
 the default one (adopted with `Environment(adopt=True)`, which is why a created project's first environment
 can be given the stack's environment name).
