@@ -8,7 +8,7 @@ Deliberately not here: the emulator's fixtures (tests/fake_railway/pytest_plugin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -21,6 +21,17 @@ from components.railway import deploy_gate, provider_base
 P = TypeVar("P", bound=ResourceProvider)
 WEB_IMAGE = "ghcr.io/cartly/web@sha256:" + "ab" * 32
 WORKER_IMAGE = "ghcr.io/cartly/worker@sha256:" + "cd" * 32
+
+
+# Every transport fault a mutation can meet, by name: (fault plan, operation) -> schedules one.
+FAULTS: dict[str, Callable[[Any, str], object]] = {
+    "429 with Retry-After": lambda plan, op: plan.rate_limited(retry_after=1, operation=op),
+    "HTML 429": lambda plan, op: plan.html_429(operation=op),
+    "503": lambda plan, op: plan.http_status(503, operation=op),
+    "500": lambda plan, op: plan.http_status(500, operation=op),
+    "connection reset after apply": lambda plan, op: plan.reset_after_apply(operation=op),
+    "Problem processing request": lambda plan, op: plan.problem_processing(operation=op),
+}
 
 
 @dataclass
@@ -60,6 +71,10 @@ class World:
 
     def operations_since(self, mark: int) -> list[str | None]:
         return [entry.operation_name for entry in self.since(mark)]
+
+    def inject(self, fault: str, operation: str) -> None:
+        """Answer the next request of `operation` with the fault named `fault` (a key of FAULTS)."""
+        FAULTS[fault](self.backend.faults, operation)
 
     def stored_variables(self, service_id: str | None) -> dict[str, str]:
         return dict(self.backend.variables.get((self.project_id, self.environment_id, service_id), {}))

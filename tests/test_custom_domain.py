@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from components.railway.custom_domain import CustomDomainProvider
-from tests.railway_world import World, configured, failures, seed_world
+from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 DOMAIN = "staging.cartly.io"
 
@@ -99,27 +99,28 @@ def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> No
     assert live_domains(world) == []
 
 
-@pytest.mark.parametrize("fault", ["reset_after_apply", "problem_processing", "html_429", "rate_limited"])
+@pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_create_leaves_exactly_one_domain(world: World, provider: Any, fault: str) -> None:
-    world.backend.faults.add(fault, operation="CustomDomainCreate", seconds=1)
+    world.inject(fault, "CustomDomainCreate")
     id_, outs = created(provider, props(world))
     assert [d.id for d in live_domains(world)] == [id_]
     assert outs["domain"] == DOMAIN
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
-@pytest.mark.parametrize("fault", ["reset_after_apply", "problem_processing"])
+@pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_a_port_change_still_sets_the_port(world: World, provider: Any, fault: str) -> None:
     id_, state = created(provider, props(world))
-    world.backend.faults.add(fault, operation="CustomDomainUpdate")
+    world.inject(fault, "CustomDomainUpdate")
     provider.update(id_, state, props(world, port=8080))
     assert live_domains(world)[0].target_port == 8080
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
-def test_a_fault_during_delete_still_deletes(world: World, provider: Any) -> None:
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_fault_during_delete_still_deletes(world: World, provider: Any, fault: str) -> None:
     id_, state = created(provider, props(world))
-    world.backend.faults.reset_after_apply(operation="CustomDomainDelete")
+    world.inject(fault, "CustomDomainDelete")
     provider.delete(id_, state)
     assert live_domains(world) == []
     assert world.backend.faults.pending() == 0  # the fault did happen

@@ -9,7 +9,7 @@ import pytest
 
 from components.railway.deploy_gate import DeploymentFailed
 from components.railway.deployment import DeploymentProvider
-from tests.railway_world import World, configured, failures, seed_world
+from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 DOMAIN = "staging.cartly.io"
 
@@ -179,21 +179,23 @@ def test_a_first_deploy_that_fails_has_nothing_to_roll_back_to(world: World, pro
 # --- transport faults --------------------------------------------------------------------------------
 
 
-def test_a_trigger_whose_answer_was_lost_is_adopted_not_repeated(world: World, provider: Any) -> None:
-    world.backend.faults.reset_after_apply(operation="ServiceInstanceDeployV2")
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_fault_on_the_trigger_still_makes_exactly_one_deployment(
+    world: World, provider: Any, fault: str
+) -> None:
+    world.inject(fault, "ServiceInstanceDeployV2")
     id_, outs = created(provider, props(world))
     assert [d.id for d in world.live_deployments(world.web_id)] == [id_]
     assert outs["status"] == "SUCCESS"
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
-@pytest.mark.parametrize("fault", ["problem_processing", "html_429", "rate_limited"])
-def test_a_trigger_refused_before_applying_is_sent_again_once(
-    world: World, provider: Any, fault: str
-) -> None:
-    world.backend.faults.add(fault, operation="ServiceInstanceDeployV2", seconds=1)
-    id_, _ = created(provider, props(world))
-    assert [d.id for d in world.live_deployments(world.web_id)] == [id_]
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_fault_on_the_rollback_still_rolls_back(world: World, provider: Any, fault: str) -> None:
+    world.inject(fault, "DeploymentRollback")
+    first, error = redeploy_failing(world, provider, "UNHEALTHY")
+    assert world.active_deployment_id(world.web_id) == first
+    assert f"rolled back to deployment {first}" in str(error)
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 

@@ -10,7 +10,7 @@ import pytest
 from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError
 from components.railway.project_token import ProjectTokenProvider
-from tests.railway_world import World, configured, failures, seed_world
+from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 
 @pytest.fixture
@@ -86,17 +86,18 @@ def test_delete_revokes_it_and_succeeds_again(world: World, provider: Any) -> No
     assert live_tokens(world) == []
 
 
-@pytest.mark.parametrize("fault", ["reset_after_apply", "problem_processing", "html_429", "rate_limited"])
+@pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_create_leaves_exactly_one_token(world: World, provider: Any, fault: str) -> None:
-    world.backend.faults.add(fault, operation="ProjectTokenCreate", seconds=1)
+    world.inject(fault, "ProjectTokenCreate")
     id_, _ = created(provider, props(world))
     assert [t.id for t in live_tokens(world)] == [id_]
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
-def test_a_fault_during_delete_still_revokes(world: World, provider: Any) -> None:
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_fault_during_delete_still_revokes(world: World, provider: Any, fault: str) -> None:
     id_, state = created(provider, props(world))
-    world.backend.faults.reset_after_apply(operation="ProjectTokenDelete")
+    world.inject(fault, "ProjectTokenDelete")
     provider.delete(id_, state)
     assert live_tokens(world) == []
     assert world.backend.faults.pending() == 0  # the fault did happen

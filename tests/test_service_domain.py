@@ -8,7 +8,7 @@ import pytest
 
 from components.railway.errors import RailwayError
 from components.railway.service_domain import ServiceDomainProvider
-from tests.railway_world import World, configured, failures, seed_world
+from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 
 @pytest.fixture
@@ -103,17 +103,18 @@ def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> No
     assert live_domains(world) == []
 
 
-@pytest.mark.parametrize("fault", ["reset_after_apply", "problem_processing", "html_429", "rate_limited"])
+@pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_create_leaves_exactly_one_domain(world: World, provider: Any, fault: str) -> None:
-    world.backend.faults.add(fault, operation="ServiceDomainCreate", seconds=1)
+    world.inject(fault, "ServiceDomainCreate")
     id_, _ = created(provider, props(world))
     assert [d.id for d in live_domains(world)] == [id_]
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
-def test_a_fault_during_a_port_change_still_sets_the_port(world: World, provider: Any) -> None:
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_fault_during_a_port_change_still_sets_the_port(world: World, provider: Any, fault: str) -> None:
     id_, state = created(provider, props(world))
-    world.backend.faults.reset_after_apply(operation="ServiceDomainUpdate")
+    world.inject(fault, "ServiceDomainUpdate")
     provider.update(id_, state, props(world, 8080))
     assert live_domains(world)[0].target_port == 8080
     assert world.backend.faults.pending() == 0  # the fault did happen

@@ -12,7 +12,7 @@ from pulumi.dynamic.dynamic import serialize_provider
 
 from components.railway.errors import RailwayError
 from components.railway.variables import VariablesProvider, values_sha256
-from tests.railway_world import World, configured, failures, seed_world
+from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 SECRET = "postgres://cartly:hunter2-very-secret@db.internal:5432/cartly"
 APPLIED_FAULTS = (None, "reset_after_apply", "slow")  # the request reached Railway's state
@@ -164,22 +164,13 @@ def test_delete_removes_only_managed_keys_and_succeeds_again(world: World, provi
 
 # --- faults -------------------------------------------------------------------------------------------------
 
-FAULTS = {
-    "429 with Retry-After": lambda f, op: f.rate_limited(retry_after=1, operation=op),
-    "HTML 429": lambda f, op: f.html_429(operation=op),
-    "503": lambda f, op: f.http_status(503, operation=op),
-    "500": lambda f, op: f.http_status(500, operation=op),
-    "connection reset after apply": lambda f, op: f.reset_after_apply(operation=op),
-    "Problem processing request": lambda f, op: f.problem_processing(operation=op),
-}
-
 
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_the_upsert_still_writes_each_value_exactly_once(
     world: World, provider: Any, fault: str
 ) -> None:
     id_, state = state_after_create(provider, props(world, {"PORT": "3000"}))
-    FAULTS[fault](world.backend.faults, "VariableCollectionUpsert")
+    world.inject(fault, "VariableCollectionUpsert")
     mark = world.mark()
     provider.update(id_, state, props(world, {"PORT": "4000"}))
     assert applied(world, mark, "VariableCollectionUpsert") == 1
@@ -191,7 +182,7 @@ def test_a_fault_during_the_upsert_still_writes_each_value_exactly_once(
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_a_delete_still_removes_the_key(world: World, provider: Any, fault: str) -> None:
     id_, state = state_after_create(provider, props(world, {"PORT": "3000", "OLD": "x"}))
-    FAULTS[fault](world.backend.faults, "VariableDelete")
+    world.inject(fault, "VariableDelete")
     provider.update(id_, state, props(world, {"PORT": "3000"}))
     assert "OLD" not in world.stored_variables(world.web_id)
     assert world.stored_variables(world.web_id)["PORT"] == "3000"

@@ -27,7 +27,7 @@ from components.railway import operations as ops
 from components.railway import provider_base
 from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError, RailwayHTTPError, RailwayTransientError
-from components.railway.provider_base import create_or_adopt, resend_idempotent
+from components.railway.provider_base import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
 BROKEN = frozenset({"FAILED", "CRASHED"})
@@ -201,8 +201,11 @@ def _roll_back(
             client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
             return chosen
 
-        # A rollback sent twice lands on the same deployment: no lookup needed before re-sending.
-        resend_idempotent(send)
+        def applied() -> str | None:  # a rollback whose answer was lost: is that deployment active now?
+            return chosen if _deployment(client, chosen).get("status") in HEALTHY else None
+
+        # Not simply re-sent: once active, the deployment can no longer be rolled back to.
+        create_or_adopt(applied, send, f"a rollback of {target.what} to deployment {chosen}")
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
     return chosen, f"rolled back to deployment {chosen}"
