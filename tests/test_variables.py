@@ -11,7 +11,8 @@ import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
 from components.railway.errors import RailwayError
-from components.railway.variables import VariablesProvider, values_sha256
+from components.railway.variable_values import values_sha256
+from components.railway.variables import VariablesProvider
 from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 SECRET = "postgres://cartly:hunter2-very-secret@db.internal:5432/cartly"

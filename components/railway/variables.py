@@ -13,19 +13,18 @@ under its new name before the old one goes; if a delete fails, the update fails,
 `variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
 its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
 Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
-Deliberately not here: deploying (Deployment does that), sealed variables, `${{ref}}` rendering.
+Deliberately not here: deploying (Deployment does that), sealed variables, `${{ref}}` rendering, and
+the rules for names, the digest and redaction (variable_values.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from components.railway import operations as ops
 from components.railway.client import RailwayClient
@@ -35,15 +34,12 @@ from components.railway.provider_base import (
     check_id,
     create_or_adopt,
     diff_keys,
-    failure,
     is_gone,
-    is_unknown,
 )
+from components.railway.variable_values import check_variables, redact, values_sha256
 
-NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 KEYS = ("project_id", "environment_id", "service_id", "variables")
 REPLACE_KEYS = ("project_id", "environment_id", "service_id")
-REDACTED = "[secret]"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -52,20 +48,6 @@ class VariablesArgs:
     environment_id: pulumi.Input[str]
     service_id: pulumi.Input[str] | None = None  # None: the environment's shared variables
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]]
-
-
-def values_sha256(variables: Mapping[str, str]) -> str:
-    """sha256 hex over the sorted `name=value` lines: a change detector that never shows a value."""
-    lines = "".join(f"{name}={variables[name]}\n" for name in sorted(variables))
-    return hashlib.sha256(lines.encode()).hexdigest()
-
-
-def redact(text: str, values: Mapping[str, str]) -> str:
-    """`text` with every variable value replaced (longest first, so overlapping values all go)."""
-    for value in sorted(set(values.values()), key=len, reverse=True):
-        if value:
-            text = text.replace(value, REDACTED)
-    return text
 
 
 @dataclass(frozen=True)
@@ -116,34 +98,6 @@ class _Props:
             "managed_keys": list(self.managed_keys),
             "values_sha256": values_sha256(values),
         }
-
-
-def check_variables(props: Mapping[str, Any]) -> list[CheckFailure]:
-    """Names `[A-Za-z_][A-Za-z0-9_]*`, values strings; a failure never shows a value (they are secret)."""
-    variables = props.get("variables")
-    if isinstance(variables, pulumi.output.Unknown):
-        return []
-    if not isinstance(variables, Mapping):
-        return [
-            failure("variables", "variables must be a mapping of NAME to string value, e.g. {'PORT': '3000'}")
-        ]
-    failures = []
-    for name, value in variables.items():
-        if not isinstance(name, str) or not NAME.match(name):
-            failures.append(
-                failure(
-                    "variables",
-                    f"variable name {name!r} must start with a letter or '_' and contain only letters, "
-                    "digits and '_' (e.g. DATABASE_URL)",
-                )
-            )
-        elif not is_unknown(value) and not isinstance(value, str):
-            failures.append(
-                failure(
-                    "variables", f"variable {name} must be a string; got a {type(value).__name__} (quote it)"
-                )
-            )
-    return failures
 
 
 class VariablesProvider(RailwayProvider):
