@@ -1,6 +1,6 @@
 """What every Railway provider shares (provider_base.py): where the token comes from and that it never
-travels in the pickled provider, the client it builds, the local diff, create-or-adopt, "is it gone?", and
-the validators `check` uses."""
+travels in the pickled provider (of every resource, as registered), the client it builds, the local diff,
+create-or-adopt and "is it gone?". The validators are tested in test_checks.py."""
 
 from __future__ import annotations
 
@@ -106,13 +106,7 @@ def test_retry_policy_is_the_clients_default_without_the_variable(monkeypatch: p
     assert base.retry_policy() is None
 
 
-# --- unknowns and the local diff ------------------------------------------------------------------------
-
-
-def test_unknown_values_are_recognised_at_any_depth() -> None:
-    unknown = pulumi.output.UNKNOWN
-    assert [base.is_unknown(v) for v in (unknown, {"a": unknown}, [1, unknown])] == [True, True, True]
-    assert [base.is_unknown(v) for v in ("x", None, {"a": 1})] == [False, False, False]
+# --- the local diff ------------------------------------------------------------------------
 
 
 def test_diff_reports_no_change_for_equal_values() -> None:
@@ -239,67 +233,6 @@ def test_other_errors_are_not_gone() -> None:
 def test_fail_says_what_failed_and_on_what() -> None:
     error = base.fail("create", "service 'web' in environment 'staging'", RailwayError("HTTP 500"))
     assert str(error) == "Unable to create service 'web' in environment 'staging': HTTP 500"
-
-
-# --- validators ------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("name", ["", " web", "web/api", "x" * 101, 7])
-def test_bad_names_fail_naming_the_property(name: Any) -> None:
-    [failure] = base.check_name({"name": name}, "name")
-    assert failure.property == "name"
-    assert "must be a non-empty name" in failure.reason
-
-
-def test_whole_numbers_out_of_range_fail_with_the_bounds() -> None:
-    [failure] = base.check_int({"n": 0}, "n", minimum=1, maximum=5)
-    assert (failure.property, failure.reason) == (
-        "n",
-        "n must be a whole number at least 1 and at most 5; got 0",
-    )
-
-
-def test_booleans_are_not_whole_numbers() -> None:
-    assert len(base.check_int({"n": True}, "n", minimum=0)) == 1
-
-
-def test_choices_list_the_allowed_values() -> None:
-    [failure] = base.check_choice({"region": "mars"}, "region", base.REGIONS)
-    assert "us-west2, us-east4-eqdc4a" in failure.reason
-
-
-def test_a_tag_only_image_fails_when_a_digest_is_required() -> None:
-    [failure] = base.check_image({"image": "ghcr.io/cartly/web:1.2"}, "image", pinned=True, required=True)
-    assert failure.property == "image"
-    assert "pinned by digest" in failure.reason
-
-
-def test_images_by_digest_and_by_tag_are_well_formed() -> None:
-    props = {
-        "a": f"ghcr.io/cartly/web:pr-42@{DIGEST}",
-        "b": "ghcr.io/cartly/web:pr-42",
-        "c": "localhost:5000/x",
-    }
-    assert [base.check_image(props, key, pinned=False, required=True) for key in props] == [[], [], []]
-
-
-def test_malformed_images_fail() -> None:
-    [failure] = base.check_image({"image": "GHCR.io/Cartly web"}, "image", pinned=False, required=True)
-    assert "must be an image reference" in failure.reason
-
-
-def test_validators_let_unknown_values_through() -> None:
-    props = {"x": pulumi.output.UNKNOWN}
-    found = [
-        *base.check_name(props, "x"),
-        *base.check_id(props, "x"),
-        *base.check_int(props, "x", minimum=1),
-        *base.check_choice(props, "x", ["a"]),
-        *base.check_bool(props, "x"),
-        *base.check_string(props, "x"),
-        *base.check_image(props, "x", pinned=True, required=True),
-    ]
-    assert found == []
 
 
 # --- every resource's pickled provider, as the engine receives it ---------------------------------------
