@@ -241,3 +241,12 @@ def test_check_names_each_bad_input_and_the_fix(provider: Any, world: World) -> 
 
 def test_check_tolerates_an_unknown_revision_at_preview(provider: Any, world: World) -> None:
     assert failures(provider, props(world, revision=pulumi.output.Unknown())) == {}
+
+
+def test_gate_inputs_left_out_fall_back_to_their_defaults(world: World, provider: Any) -> None:
+    bare = {k: v for k, v in props(world).items() if not k.endswith(("_seconds", "_attempts"))}
+    id_, state = created(provider, bare)
+    assert state["status"] == "SUCCESS"
+    assert state["timeout_seconds"] is None
+    assert provider.read(id_, state).outs["status"] == "SUCCESS"
+    assert set(world.time.slept) == {5}

@@ -81,10 +81,10 @@ class _Props:
         domain = props.get("health_domain") or None
         path = str(props.get("health_path") or "/health")
         gate = deploy_gate.Gate(
-            timeout_seconds=float(props.get("timeout_seconds", 600)),
-            poll_interval_seconds=_seconds(POLL_ENV, props.get("poll_interval_seconds", 5)),
-            gate_attempts=int(props.get("gate_attempts", 5)),
-            gate_interval_seconds=_seconds(GATE_ENV, props.get("gate_interval_seconds", 5)),
+            timeout_seconds=_number(props.get("timeout_seconds"), 600),
+            poll_interval_seconds=_seconds(POLL_ENV, _number(props.get("poll_interval_seconds"), 5)),
+            gate_attempts=int(_number(props.get("gate_attempts"), 5)),
+            gate_interval_seconds=_seconds(GATE_ENV, _number(props.get("gate_interval_seconds"), 5)),
             health_url=health_url(domain, path) if domain else None,
         )
         target = deploy_gate.Target(
@@ -111,9 +111,14 @@ def health_url(domain: str, path: str) -> str:
     return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
 
 
-def _seconds(env: str, value: Any) -> float:
+def _number(value: Any, default: float) -> float:
+    """An input number, or its default when left out (None is dropped from inputs, not sent)."""
+    return default if value is None else float(value)
+
+
+def _seconds(env: str, value: float) -> float:
     override = os.environ.get(env)
-    return float(override) if override else float(value)
+    return float(override) if override else value
 
 
 def _check_number(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
