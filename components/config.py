@@ -103,7 +103,7 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
         project_name=text("projectName") or f"cartly-{stack}",
         project_id=project_id,
         workspace_id=text("railwayWorkspaceId") or None,
-        environment_name=stack if preview else (text("environmentName") or "production"),
+        environment_name=stack if preview else (text("environmentName") or stack),
         domain=domain,
         region=region,
         restart_policy=restart,

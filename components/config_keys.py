@@ -56,7 +56,7 @@ KEYS: tuple[Key, ...] = (
         "environmentName",
         "string",
         "",
-        "Environment long-lived stacks adopt (empty: production, Railway's default).",
+        "Environment of a long-lived stack (empty: the stack's name); an adopted project must have it.",
     ),
     Key("region", "string", "us-west2", "Railway region of both services."),
     Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1)."),

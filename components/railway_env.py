@@ -71,7 +71,8 @@ class Wiring:
 def declare_place(
     name: str, s: Settings, parent: pulumi.Resource, staging: StagingView | None
 ) -> tuple[Place, Environment]:
-    """The project and environment: forked from staging for a preview, owned (and adopted env) otherwise."""
+    """The project and environment: forked from staging for a preview; otherwise the project (created, or
+    adopted by id) and its default environment, adopted by the stack's environment name."""
     child = pulumi.ResourceOptions(parent=parent, protect=s.protect)
     if staging is not None:
         env = Environment(
@@ -92,6 +93,8 @@ def declare_place(
             workspace_id=s.workspace_id,
             description=f"Cartly {s.stack}, managed by cartly-infra (pulumi stack {s.stack})",
             project_id=s.project_id,
+            # A created project starts with the stack's environment; an adopted one already has its own.
+            default_environment_name=None if s.project_id else s.environment_name,
         ),
         child,
     )

@@ -102,7 +102,9 @@ class Settings:
     project_name: str
     project_id: str | None  # adopt this Railway project
     workspace_id: str | None
-    environment_name: str  # previews create pr-<N>; long-lived stacks adopt the project's default one
+    # Previews create pr-<N>. Long-lived stacks adopt the project's default environment: a created project
+    # is given this name (default: the stack's), an adopted project must already have it.
+    environment_name: str
     domain: str
     region: str
     restart_policy: str

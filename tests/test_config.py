@@ -9,6 +9,7 @@ from components.config_keys import KEYS
 
 LONG_LIVED_SECRETS = [k.name for k in KEYS if k.secret and k.required_in == "long-lived"]
 PRODUCTION_SECRETS = [*LONG_LIVED_SECRETS, "slackBotToken", "testDatabaseUrl"]
+PROJECT_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
 
 
 def valid(stack: str = "staging", **overrides: str) -> tuple[dict[str, str], frozenset[str]]:
@@ -162,6 +163,17 @@ class TestChoices:
     def test_an_unknown_restart_policy_is_refused(self) -> None:
         message = only_problem("staging", restartPolicy="SOMETIMES")
         assert "'SOMETIMES' is not one of ALWAYS, ON_FAILURE, NEVER" in message
+
+    def test_the_railway_environment_is_named_after_the_long_lived_stack(self) -> None:
+        names = [settings(stack).environment_name for stack in ("production", "staging")]
+        assert names == ["production", "staging"]
+
+    def test_an_adopted_projects_environment_name_can_be_configured(self) -> None:
+        adopted = settings("staging", railwayProjectId=PROJECT_UUID, environmentName="production")
+        assert (adopted.project_id, adopted.environment_name) == (PROJECT_UUID, "production")
+
+    def test_a_preview_environment_is_named_after_its_stack_whatever_environment_name_says(self) -> None:
+        assert parse_settings("pr-7", {"environmentName": "production"}).environment_name == "pr-7"
 
     def test_an_adopted_project_id_must_be_a_uuid(self) -> None:
         message = only_problem("staging", railwayProjectId="my-project")

@@ -86,7 +86,7 @@ def test_staging_loads_from_its_stack_file() -> None:
     settings = load_through_pulumi("staging")
     assert (settings.domain, settings.environment_name, settings.region) == (
         "staging.cartly.io",
-        "production",
+        "staging",
         "us-west2",
     )
     assert not settings.protect

@@ -100,6 +100,14 @@ class TestStagingFromNothing:
         assert fake_railway.backend.health_status(outputs["healthDomain"]) == 200
         assert outputs["image"].startswith("ghcr.io/cartly-app/cartly@sha256:")
 
+    def test_the_railway_environment_is_named_staging_and_is_the_projects_only_one(
+        self, fake_railway: FakeRailway, staging: Engine
+    ) -> None:
+        project_id = staging.outputs["railwayProjectId"]
+        envs = [e for e in fake_railway.backend.environments.values() if e.project_id == project_id]
+        assert len(envs) == 1
+        assert (envs[0].id, envs[0].name) == (staging.outputs["railwayEnvironmentId"], "staging")
+
     def test_each_service_has_its_variables_in_the_environment(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:

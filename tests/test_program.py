@@ -148,9 +148,9 @@ def test_other_stacks_protect_nothing(stack: str) -> None:
 
 
 @pytest.mark.parametrize("stack", ["production", "staging"])
-def test_long_lived_stacks_adopt_their_projects_default_environment(stack: str) -> None:
+def test_long_lived_stacks_adopt_their_projects_default_environment_named_after_the_stack(stack: str) -> None:
     env = one(program_run(stack), "railway:Environment")
-    assert (plain(env, "name"), plain(env, "adopt")) == ("production", True)
+    assert (plain(env, "name"), plain(env, "adopt")) == (stack, True)
     project = one(program_run(stack), "railway:Project")
     assert plain(project, "name") == f"cartly-{stack}"
 
