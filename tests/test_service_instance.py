@@ -4,12 +4,15 @@ credentials, check rules."""
 
 from __future__ import annotations
 
+import json
+import traceback
 from typing import Any
 
 import pulumi
 import pytest
 
-from components.railway.errors import RailwayError
+from components.railway.client import RailwayClient
+from components.railway.errors import RailwayError, graphql_error
 from components.railway.service_instance import ServiceInstanceProvider
 from tests.fake_railway.pytest_plugin import FakeRailway
 from tests.provider_harness import DIGEST, IMAGE, configured, failures, instant_retries
@@ -227,6 +230,25 @@ def test_a_failed_update_names_the_instance_but_no_password(
         provider.update("i", {}, news)
     assert str(caught.value).startswith("Unable to update settings of service 'missing' in environment ")
     assert PASSWORD not in str(caught.value)
+
+
+def test_a_refusal_that_echoes_the_password_reaches_the_engine_without_it(
+    provider: ServiceInstanceProvider, ids: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def echoing(_client: Any, document: str, variables: Any = None, **_: Any) -> dict[str, Any]:
+        # Railway's validation messages may quote the input they refuse, password included.
+        raise graphql_error("ServiceInstanceUpdate", [{"message": f"Invalid input: {json.dumps(variables)}"}])
+
+    monkeypatch.setattr(RailwayClient, "execute", echoing)
+    news = inputs(ids, registry_credentials={"username": "u", "password": PASSWORD})
+    with pytest.raises(RailwayError) as caught:
+        provider.update("i", {}, news)
+    assert str(caught.value).startswith("Unable to update settings of service ")
+    assert "Invalid input" in str(caught.value)
+    # What the provider server sends the engine: traceback.format_exc(), the whole chain included.
+    printed = "".join(traceback.format_exception(caught.value))
+    assert printed.count("Unable to update settings") == 1
+    assert PASSWORD not in printed
 
 
 def test_diff_ignores_the_serialized_provider(provider: ServiceInstanceProvider, ids: dict[str, str]) -> None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
@@ -45,6 +45,7 @@ from components.railway.provider_base import (
     is_gone,
     resend_idempotent,
 )
+from components.railway.variable_values import redact
 
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
 REPLACE_KEYS = ("service_id", "environment_id")
@@ -158,7 +159,19 @@ def _send(client: RailwayClient, props: Mapping[str, Any], sent: dict[str, Any],
     try:
         resend_idempotent(lambda: client.execute(ops.SERVICE_INSTANCE_UPDATE, variables))
     except RailwayError as exc:
+        _fail_without_password(verb, props, exc)
+
+
+def _fail_without_password(verb: str, props: Mapping[str, Any], exc: RailwayError) -> NoReturn:
+    """Raise what failed on what; a registry password Railway's message may echo is redacted."""
+    creds = props.get("registry_credentials")
+    password = creds.get("password") if isinstance(creds, Mapping) else None
+    if not isinstance(password, str) or not password:
         raise fail(verb, _what(props), exc) from exc
+    # `from None`: the engine prints the whole chain (traceback.format_exc), and the cause is not redacted.
+    raise RailwayError(
+        f"Unable to {verb} {_what(props)}: {redact(str(exc), {'password': password})}"
+    ) from None
 
 
 def _fetch(client: RailwayClient, props: Mapping[str, Any]) -> dict[str, Any]:
