@@ -88,7 +88,9 @@ class TestOneStack:
     def test_plan_prints_a_readable_listing_by_default(self, staging_plan: dict[str, Any]) -> None:
         text = plan_text(staging_plan)
         assert text.startswith(f"Stack staging: {len(staging_plan['resources'])} resources")
-        assert "\nrailway:Project cartly-project\n  description: " in text
+        assert (
+            '\nrailway:Project cartly-project\n  default_environment_name: "staging"\n  description: ' in text
+        )
         assert '\n  domain: "staging.cartly.io"\n' in text
 
 
