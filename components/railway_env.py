@@ -116,7 +116,9 @@ def app_variables(w: Wiring, service: ServiceSettings) -> pulumi.Output[dict[str
 
 
 def declare_services(w: Wiring) -> dict[str, pulumi.Output[str]]:
-    """Services web and worker (long-lived stacks), created with image and variables; ids by role."""
+    """Services web and worker (long-lived stacks), created with image and variables; ids by role.
+
+    In an adopted project they are adopted by name: an existing `web` is taken over, never duplicated."""
     ids: dict[str, pulumi.Output[str]] = {}
     for service in (w.settings.web, w.settings.worker):
         created = Service(
@@ -127,6 +129,7 @@ def declare_services(w: Wiring) -> dict[str, pulumi.Output[str]]:
                 name=service.name,
                 image=w.image_ref,
                 variables=app_variables(w, service),
+                adopt=w.settings.project_id is not None,
             ),
             w.opts(protect=w.settings.protect),
         )

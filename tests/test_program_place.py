@@ -2,7 +2,7 @@
 
 A created project starts with an environment named after the stack (staging → `staging`, not Railway's
 default `production`); an adopted project (`cartly-infra:railwayProjectId`) keeps its own environment
-(`cartly-infra:environmentName`).
+(`cartly-infra:environmentName`) and its existing services are taken over by name, never duplicated.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import functools
 
 import pytest
 
-from tests.program_runs import one, plain, program_run
+from tests.program_runs import of, one, plain, program_run
 from tests.pulumi_mocks import ProgramRun, run_program
 
 ADOPTED_ID = "0f0e0d0c-0b0a-4908-8706-050403020100"
@@ -44,3 +44,17 @@ def test_an_adopted_project_is_not_given_a_default_environment_name(stack: str) 
 def test_an_adopted_projects_environment_is_the_configured_one() -> None:
     env = one(adopted_run("staging"), "railway:Environment")
     assert (plain(env, "name"), plain(env, "adopt")) == ("production", True)
+
+
+@pytest.mark.parametrize("stack", ["production", "staging"])
+def test_the_services_of_an_adopted_project_are_adopted_by_name(stack: str) -> None:
+    services = of(adopted_run(stack), "railway:Service")
+    assert len(services) == 2
+    assert {plain(s, "name"): plain(s, "adopt") for s in services} == {"web": True, "worker": True}
+
+
+@pytest.mark.parametrize("stack", ["production", "staging"])
+def test_the_services_of_a_created_project_are_created(stack: str) -> None:
+    services = of(program_run(stack), "railway:Service")
+    assert len(services) == 2
+    assert {plain(s, "name"): plain(s, "adopt") for s in services} == {"web": False, "worker": False}

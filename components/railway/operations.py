@@ -115,10 +115,13 @@ query Service($id: String!) {
 """
 
 PROJECT_SERVICES = """
-query ProjectServices($id: String!) {
+query ProjectServices($id: String!, $first: Int, $after: String) {
   project(id: $id) {
     id
-    services(first: 100) { edges { node { id name deletedAt } } }
+    services(first: $first, after: $after) {
+      edges { node { id name icon deletedAt } }
+      pageInfo { hasNextPage endCursor }
+    }
   }
 }
 """

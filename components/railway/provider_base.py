@@ -197,11 +197,16 @@ def drop_none(**values: Any) -> dict[str, Any]:
 
 
 def paginate(client: RailwayClient, document: str, variables: Mapping[str, Any], field: str) -> list[Any]:
-    """Every node of a connection query (`edges{node}` and `pageInfo{hasNextPage endCursor}`)."""
+    """Every node of a connection query (`edges{node}` and `pageInfo{hasNextPage endCursor}`).
+
+    `field` is the connection's path in the answer, dotted when nested: "projects", "project.services".
+    """
     nodes: list[Any] = []
     after = None
     while True:
-        page = client.execute(document, drop_none(**variables, first=100, after=after))[field]
+        page = client.execute(document, drop_none(**variables, first=100, after=after))
+        for key in field.split("."):
+            page = page[key]
         nodes.extend(edge["node"] for edge in page["edges"])
         if not page["pageInfo"]["hasNextPage"]:
             return nodes

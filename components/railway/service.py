@@ -2,11 +2,11 @@
 
 Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the image source and the initial
 variables (secret) together, so the first deploy never runs without them, and always the environment id
-(without one Railway applies it to every non-fork environment). Name and icon change in place; a project
-change replaces it.
-Deliberately not here: `image`, `variables` and `environment_id` after creation. They are creation-time
-inputs, not diffed: the per-environment image belongs to ServiceInstance and the variables to Variables,
-so a new image tag or variable value never shows up as a change to the service itself.
+(without one Railway applies it to every non-fork environment). `adopt` takes over the project's service of
+that name as it is (bar a given icon), never deleted (`adopted`); with none, it creates one. Name and icon
+change in place; a project change replaces it.
+Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
+inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError
 from components.railway.provider_base import (
     RailwayProvider,
+    check_bool,
     check_id,
     check_image,
     check_name,
@@ -34,10 +35,11 @@ from components.railway.provider_base import (
     failure,
     is_gone,
     is_unknown,
+    paginate,
     resend_idempotent,
 )
 
-INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables")
+INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt")
 DIFF_KEYS = ("project_id", "name", "icon")
 REPLACE_KEYS = ("project_id",)
 
@@ -53,6 +55,8 @@ class ServiceArgs:
     icon: pulumi.Input[str] | None = None
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
     """Variables it is created with (make them secret); afterwards Variables manages them."""
+    adopt: pulumi.Input[bool] = False
+    """Take over the project's existing service of this name (never deleted); create it when there is none."""
 
 
 @dataclass(frozen=True)
@@ -63,17 +67,12 @@ class _Props:
     image: str
     icon: str | None
     variables: dict[str, str]
+    adopt: bool
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> _Props:
-        return cls(
-            project_id=props["project_id"],
-            environment_id=props["environment_id"],
-            name=props["name"],
-            image=props["image"],
-            icon=props.get("icon"),
-            variables=dict(props.get("variables") or {}),
-        )
+        values: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
+        return cls(**{**values, "variables": dict(values["variables"] or {}), "adopt": bool(values["adopt"])})
 
     @property
     def what(self) -> str:
@@ -104,6 +103,7 @@ class ServiceProvider(RailwayProvider):
             *check_image(news, "image", pinned=False, required=True),
             *check_string(news, "icon"),
             *_check_variables(news),
+            *check_bool(news, "adopt"),
         ]
         return CheckResult(news, failures)
 
@@ -112,24 +112,15 @@ class ServiceProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.of(props)
-        payload = drop_none(
-            projectId=p.project_id,
-            environmentId=p.environment_id,
-            name=p.name,
-            icon=p.icon,
-            source={"image": p.image},
-            variables=p.variables or None,
-        )
         with self.client() as client:
-
-            def create() -> str:
-                return str(client.execute(ops.SERVICE_CREATE, {"input": payload})["serviceCreate"]["id"])
-
+            found = _adopt(client, p) if p.adopt else None
+            if found is not None:
+                return CreateResult(found, _outputs(p, found, adopted=True))
             try:
-                service_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+                service_id = create_or_adopt(lambda: _find(client, p), lambda: _create(client, p), p.what)
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
-        return CreateResult(service_id, _outputs(p, service_id))
+        return CreateResult(service_id, _outputs(p, service_id, adopted=False))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.of(props)
@@ -149,8 +140,9 @@ class ServiceProvider(RailwayProvider):
             image=p.image,
             icon=service.get("icon") if p.icon is not None else None,
             variables=p.variables,
+            adopt=p.adopt,
         )
-        outs = _outputs(live, id_)
+        outs = _outputs(live, id_, adopted=bool(props.get("adopted")))
         return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -163,9 +155,11 @@ class ServiceProvider(RailwayProvider):
                 resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
             except RailwayError as exc:
                 raise fail("update", f"{p.what} ({id_})", exc) from exc
-        return UpdateResult(_outputs(p, id_))
+        return UpdateResult(_outputs(p, id_, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("adopted"):
+            return  # adopted, so not ours to delete: destroy only lets go of it
         p = _Props.of(props)
         variables = {"id": id_, "environmentId": p.environment_id}
         with self.client() as client:
@@ -176,18 +170,47 @@ class ServiceProvider(RailwayProvider):
                     raise fail("delete", f"{p.what} ({id_})", exc) from exc
 
 
+def _create(client: RailwayClient, p: _Props) -> str:
+    payload = drop_none(
+        projectId=p.project_id,
+        environmentId=p.environment_id,
+        name=p.name,
+        icon=p.icon,
+        source={"image": p.image},
+        variables=p.variables or None,
+    )
+    return str(client.execute(ops.SERVICE_CREATE, {"input": payload})["serviceCreate"]["id"])
+
+
+def _named(client: RailwayClient, p: _Props) -> dict[str, Any] | None:
+    """The project's live service of this name: the one to adopt, or the one a lost create made."""
+    services = paginate(client, ops.PROJECT_SERVICES, {"id": p.project_id}, "project.services")
+    found = [s for s in services if s["name"] == p.name and not s.get("deletedAt")]
+    return found[0] if found else None
+
+
 def _find(client: RailwayClient, p: _Props) -> str | None:
-    project = client.execute(ops.PROJECT_SERVICES, {"id": p.project_id})["project"]
-    services = [edge["node"] for edge in project["services"]["edges"]]
-    ids = [str(s["id"]) for s in services if s["name"] == p.name and not s.get("deletedAt")]
-    return ids[0] if ids else None
+    found = _named(client, p)
+    return str(found["id"]) if found else None
+
+
+def _adopt(client: RailwayClient, p: _Props) -> str | None:
+    """Take over the existing service as it is, but for a given, different icon; None when there is none."""
+    try:
+        found = _named(client, p)
+        if found is not None and p.icon is not None and found.get("icon") != p.icon:
+            payload = {"id": found["id"], "input": {"icon": p.icon}}
+            resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, payload))
+    except RailwayError as exc:
+        raise fail("adopt", p.what, exc) from exc
+    return str(found["id"]) if found is not None else None
 
 
 def _probe(client: RailwayClient, p: _Props) -> object:
     return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
-def _outputs(p: _Props, service_id: str) -> dict[str, Any]:
+def _outputs(p: _Props, service_id: str, *, adopted: bool) -> dict[str, Any]:
     return {
         "project_id": p.project_id,
         "environment_id": p.environment_id,
@@ -195,12 +218,14 @@ def _outputs(p: _Props, service_id: str) -> dict[str, Any]:
         "image": p.image,
         "icon": p.icon,
         "variables": p.variables,  # same key as the secret input, so it stays secret
+        "adopt": p.adopt,
         "service_id": service_id,
+        "adopted": adopted,
     }
 
 
 class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
-    """A Railway service in a project, created with its image and initial variables."""
+    """A Railway service in a project, created with its image and initial variables, or adopted by name."""
 
     project_id: pulumi.Output[str]
     environment_id: pulumi.Output[str]
@@ -208,12 +233,14 @@ class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
     image: pulumi.Output[str]
     icon: pulumi.Output[str | None]
     variables: pulumi.Output[Mapping[str, str]]
+    adopt: pulumi.Output[bool]
     service_id: pulumi.Output[str]
+    adopted: pulumi.Output[bool]
 
     def __init__(
         self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         # Secret whatever the caller passed: variable values are credentials.
         variables = pulumi.Output.secret(args.variables)
-        props: dict[str, Any] = {**vars(args), "variables": variables, "service_id": None}
+        props: dict[str, Any] = {**vars(args), "variables": variables, "service_id": None, "adopted": None}
         super().__init__(ServiceProvider(), resource_name, props, opts)
