@@ -99,6 +99,18 @@ def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> No
     assert live_domains(world) == []
 
 
+def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_domain(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    world.backend.delete_out_of_band("custom_domain", id_)
+    world.backend.deleted_answer_not_authorized = True
+    mark = world.mark()
+    provider.delete(id_, state)
+    assert [e.operation_name for e in world.since(mark)] == ["CustomDomainDelete", "Project"]
+    assert live_domains(world) == []
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_create_leaves_exactly_one_domain(world: World, provider: Any, fault: str) -> None:
     world.inject(fault, "CustomDomainCreate")

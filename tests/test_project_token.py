@@ -86,6 +86,18 @@ def test_delete_revokes_it_and_succeeds_again(world: World, provider: Any) -> No
     assert live_tokens(world) == []
 
 
+def test_delete_succeeds_when_railway_answers_not_authorized_for_the_revoked_token(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    world.backend.delete_out_of_band("project_token", id_)
+    world.backend.deleted_answer_not_authorized = True
+    mark = world.mark()
+    provider.delete(id_, state)
+    assert [e.operation_name for e in world.since(mark)] == ["ProjectTokenDelete", "Project"]
+    assert live_tokens(world) == []
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_during_create_leaves_exactly_one_token(world: World, provider: Any, fault: str) -> None:
     world.inject(fault, "ProjectTokenCreate")

@@ -163,6 +163,18 @@ def test_delete_removes_only_managed_keys_and_succeeds_again(world: World, provi
     assert world.stored_variables(world.web_id) == {"PERSON_SET": "set by hand in the dashboard"}
 
 
+def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_service(
+    world: World, provider: Any
+) -> None:
+    id_, state = state_after_create(provider, props(world, {"PORT": "3000", "DATABASE_URL": SECRET}))
+    world.backend.delete_out_of_band("service", world.web_id)
+    world.backend.deleted_answer_not_authorized = True
+    mark = world.mark()
+    provider.delete(id_, state)
+    names = [e.operation_name for e in world.since(mark)]
+    assert names == ["VariableDelete", "Project", "VariableDelete", "Project"]
+
+
 # --- faults -------------------------------------------------------------------------------------------------
 
 

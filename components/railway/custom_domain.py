@@ -149,7 +149,8 @@ class CustomDomainProvider(RailwayProvider):
                 try:
                     client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, operation_name="CustomDomainDelete")
                 except RailwayError as exc:
-                    if not is_gone(exc):
+                    # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
+                    if not is_gone(exc, probe=lambda: _probe(client, current.project_id)):
                         raise
                 return id_
 

@@ -88,7 +88,7 @@ class ProjectTokenProvider(RailwayProvider):
                     token = _mint(client, new)
                 except (RailwayMaybeApplied, RailwayTransientError):
                     for stray in _tokens_named(client, new):
-                        _revoke(client, stray)
+                        _revoke(client, stray, new.project_id)
                     token = _mint(client, new)
                 token_id = _identify(client, new, token)
         except RailwayError as exc:
@@ -113,7 +113,7 @@ class ProjectTokenProvider(RailwayProvider):
         try:
             with self.client() as client:
                 # "Not found" the second time means the first one applied.
-                resend_idempotent(lambda: _revoke(client, id_))
+                resend_idempotent(lambda: _revoke(client, id_, current.project_id))
         except RailwayError as exc:
             raise fail("delete", current.what, exc) from exc
 
@@ -166,11 +166,13 @@ def _tokens_named(client: RailwayClient, props: _Props) -> list[str]:
     return [str(node["id"]) for node in _tokens(client, props.project_id) if _same_scope(node, props)]
 
 
-def _revoke(client: RailwayClient, token_id: str) -> None:
+def _revoke(client: RailwayClient, token_id: str, project_id: str) -> None:
     try:
         client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id}, operation_name="ProjectTokenDelete")
     except RailwayError as exc:
-        if not is_gone(exc):
+        # Railway may answer "Not Authorized" for a token already revoked (API.md §4): gone if the
+        # project still reads.
+        if not is_gone(exc, probe=lambda: client.execute(ops.PROJECT, {"id": project_id})):
             raise
 
 

@@ -139,7 +139,8 @@ class ServiceDomainProvider(RailwayProvider):
                         ops.SERVICE_DOMAIN_DELETE, {"id": id_}, operation_name="ServiceDomainDelete"
                     )
                 except RailwayError as exc:
-                    if not is_gone(exc):
+                    # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
+                    if not is_gone(exc, probe=lambda: _probe(client, current)):
                         raise
                 return id_
 
@@ -173,6 +174,13 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
 
     create_or_adopt(lookup, send, new.what)
     return made
+
+
+def _probe(client: RailwayClient, props: _Props) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
+    if props.project_id:
+        return client.execute(ops.PROJECT, {"id": props.project_id}, operation_name="Project")
+    return _project_of(client, props.service_id)
 
 
 def _project_of(client: RailwayClient, service_id: str) -> str:

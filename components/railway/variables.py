@@ -205,7 +205,8 @@ def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
                 ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}}, operation_name="VariableDelete"
             )
         except RailwayError as exc:
-            if not is_gone(exc):
+            # Railway may answer "Not Authorized" once the service or environment is deleted (API.md §4).
+            if not is_gone(exc, probe=lambda: _probe(client, props)):
                 raise
         return "deleted"
 

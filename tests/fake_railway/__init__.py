@@ -51,7 +51,8 @@ API.md's unverified behaviours assumed (change them here if a live test disprove
 - Fork semantics as the schema text says (a fork environmentId: that environment only; non-fork or null:
   every non-fork environment). A service is deleted once no environment has an instance of it.
 - Railway never deletes API-created ephemeral environments by itself.
-- Deleted objects answer "<Type> not found" (not "Not Authorized").
+- Deleted objects answer "<Type> not found"; a test sets `backend.deleted_answer_not_authorized` to get
+  "Not Authorized" instead, which API.md says Railway also answers for them.
 - Every variable write deploys the affected services unless skipDeploys (variableDelete always does); a
   shared variable write deploys every service of the environment that has an image source.
 - serviceCreate with a source image deploys it in each environment it lands in; environmentCreate from a

@@ -35,6 +35,8 @@ class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRu
             self.clock_offset = 0.0
             self.frozen_at = None
             self.system_variables = True
+            # API.md §4: Railway may answer "Not Authorized" (not "<Type> not found") for deleted objects.
+            self.deleted_answer_not_authorized = False
             self.requests = RequestLog()
             self.health_checks: list[tuple[str, str, int]] = []  # (domain, path, status)
             self.faults.clear()

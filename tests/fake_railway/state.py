@@ -36,6 +36,9 @@ class NotAuthorized(GraphQLFailure):
 class State:
     """Stored objects keyed by id, the variables store, and the clock every timestamp comes from."""
 
+    # Set by a test: deleted objects answer "Not Authorized" instead of "<Type> not found" (API.md §4).
+    deleted_answer_not_authorized: bool = False
+
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.clock_offset = 0.0
@@ -85,8 +88,11 @@ class State:
 
     # --- lookups -------------------------------------------------------------------------------
     def get(self, table: dict[str, T], type_name: str, obj_id: str | None) -> T:
-        """The live object with that id, else GraphQLFailure("<Type> not found")."""
+        """The live object with that id, else GraphQLFailure("<Type> not found"), or "Not Authorized" for a
+        deleted one when `deleted_answer_not_authorized` is set (API.md §4: Railway answers that too)."""
         obj = table.get(obj_id or "")
+        if obj is not None and not obj.live and self.deleted_answer_not_authorized:
+            raise NotAuthorized()
         if obj is None or not obj.live:
             raise GraphQLFailure(f"{type_name} not found")
         return obj
