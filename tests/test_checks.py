@@ -33,6 +33,17 @@ def test_whole_numbers_out_of_range_fail_with_the_bounds() -> None:
     )
 
 
+@pytest.mark.parametrize("value", [2**31, 3e9])
+def test_whole_numbers_beyond_railways_32_bit_int_fail_before_anything_is_sent(value: Any) -> None:
+    [failure] = checks.check_int({"num_replicas": value}, "num_replicas", minimum=1)
+    assert failure.property == "num_replicas"
+    assert "at most 2147483647 (Railway's Int is 32-bit)" in failure.reason
+
+
+def test_the_largest_32_bit_int_passes() -> None:
+    assert checks.check_int({"n": 2**31 - 1}, "n", minimum=0) == []
+
+
 def test_booleans_are_not_whole_numbers() -> None:
     assert len(checks.check_int({"n": True}, "n", minimum=0)) == 1
 

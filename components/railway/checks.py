@@ -17,6 +17,7 @@ from pulumi.dynamic import CheckFailure
 
 REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
 RESTART_POLICIES = ("ALWAYS", "NEVER", "ON_FAILURE")
+INT_MAX = 2**31 - 1  # GraphQL's Int: Railway refuses anything larger, after `check` let it through
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$")
 
 
@@ -61,12 +62,15 @@ def check_id(props: Mapping[str, Any], key: str, *, required: bool = True) -> li
 def check_int(
     props: Mapping[str, Any], key: str, *, minimum: int, maximum: int | None = None
 ) -> list[CheckFailure]:
-    """An optional whole number within [minimum, maximum]."""
+    """An optional whole number within [minimum, maximum] (at most GraphQL's Int, 2**31 - 1)."""
     value = as_int(props.get(key))
     if value is None or is_unknown(value):
         return []
-    upper = "" if maximum is None else f" and at most {maximum}"
-    in_range = isinstance(value, int) and value >= minimum and (maximum is None or value <= maximum)
+    maximum = INT_MAX if maximum is None else min(maximum, INT_MAX)
+    upper = "" if maximum == INT_MAX else f" and at most {maximum}"
+    in_range = isinstance(value, int) and minimum <= value <= maximum
+    if isinstance(value, int) and value > INT_MAX:
+        upper = f" and at most {INT_MAX} (Railway's Int is 32-bit)"
     if isinstance(value, bool) or not in_range:
         return [failure(key, f"{key} must be a whole number at least {minimum}{upper}; got {value!r}")]
     return []
