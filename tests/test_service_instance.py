@@ -307,6 +307,17 @@ def test_check_refuses_region_and_replicas_per_region_together(
     assert found == {"multi_region_config": "set either multi_region_config or region/num_replicas, not both"}
 
 
+@pytest.mark.parametrize("key", ["region", "num_replicas", "multi_region_config"])
+def test_check_does_not_call_an_unknown_placement_a_conflict_at_preview(
+    provider: ServiceInstanceProvider, ids: dict[str, str], key: str
+) -> None:
+    placement: dict[str, Any] = {"region": "us-west2", "multi_region_config": {"us-west2": 2}}
+    if key == "num_replicas":
+        placement = {"num_replicas": 2, "multi_region_config": {"us-west2": 2}}
+    placement[key] = pulumi.output.UNKNOWN
+    assert failures(provider, inputs(ids, **placement)) == {}
+
+
 def test_check_never_echoes_the_registry_password(
     provider: ServiceInstanceProvider, ids: dict[str, str]
 ) -> None:

@@ -79,9 +79,11 @@ def _what(props: Mapping[str, Any]) -> str:
 
 
 def _one_way_to_place_replicas(news: Mapping[str, Any]) -> list[CheckFailure]:
-    if news.get("multi_region_config") is None:
-        return []
-    if news.get("region") is None and news.get("num_replicas") is None:
+    def given(key: str) -> bool:  # an unknown value (preview) may still turn out None: not a conflict yet
+        value = news.get(key)
+        return value is not None and not isinstance(value, pulumi.output.Unknown)
+
+    if not given("multi_region_config") or not (given("region") or given("num_replicas")):
         return []
     return [failure("multi_region_config", "set either multi_region_config or region/num_replicas, not both")]
 
