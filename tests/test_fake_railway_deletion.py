@@ -57,6 +57,15 @@ def test_a_deployment_deleted_out_of_band_answers_not_found(
     assert gql.errors(DEPLOYMENT, {"id": deployment.id}) == ["Deployment not found"]
 
 
+def test_a_test_can_make_deleted_objects_answer_not_authorized_as_railway_also_does(
+    gql: Gql, seeded: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    gql.data(ENV_DELETE, {"id": seeded["staging"]})
+    fake_railway.backend.deleted_answer_not_authorized = True
+    assert gql.errors(ENVIRONMENT, {"id": seeded["staging"]}) == ["Not Authorized"]
+    assert gql.errors(ENVIRONMENT, {"id": "never-existed"}) == ["Environment not found"]
+
+
 def test_a_service_deleted_in_a_fork_stays_in_the_other_environments(
     gql: Gql, seeded: dict[str, str]
 ) -> None:
