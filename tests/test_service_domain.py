@@ -95,6 +95,15 @@ def test_read_after_an_out_of_band_delete_returns_an_empty_id(world: World, prov
     assert provider.read(id_, state).id == ""
 
 
+def test_read_after_the_service_was_deleted_returns_an_empty_id_when_railway_says_not_authorized(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    world.backend.delete_out_of_band("service", world.web_id)
+    world.backend.deleted_answer_not_authorized = True
+    assert provider.read(id_, state).id == ""
+
+
 def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> None:
     id_, state = created(provider, props(world))
     provider.delete(id_, state)

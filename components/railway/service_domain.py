@@ -122,7 +122,7 @@ class ServiceDomainProvider(RailwayProvider):
                 project_id = current.project_id or _project_of(client, current.service_id)
                 found = _find(client, current, project_id, domain_id=id_)
             except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _project_of(client, current.service_id)):
+                if is_gone(exc, probe=lambda: _probe(client, current)):
                     return ReadResult("", {})
                 raise fail("read", current.what, exc) from exc
         if found is None:
