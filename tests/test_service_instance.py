@@ -205,6 +205,26 @@ def test_replicas_per_region_are_sent_in_railways_shape_and_kept(
     assert read.outs["multi_region_config"] == config
 
 
+def test_read_after_the_environment_was_deleted_returns_an_empty_id_when_railway_says_not_authorized(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids, num_replicas=2))
+    fake_railway.backend.delete_out_of_band("environment", ids["environment_id"])
+    fake_railway.backend.deleted_answer_not_authorized = True
+    assert created.outs is not None
+    assert provider.read(created.id, created.outs).id == ""
+
+
+def test_read_is_an_auth_failure_when_the_token_reads_neither_environment_nor_service(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    created = provider.create(inputs(ids, num_replicas=2))
+    assert created.outs is not None
+    other = configured(ServiceInstanceProvider(), "a-token-railway-does-not-know")
+    with pytest.raises(RailwayError, match="Not Authorized"):
+        other.read(created.id, created.outs)
+
+
 def test_registry_credentials_are_written_and_echoed_but_never_read(
     provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
 ) -> None:

@@ -27,7 +27,7 @@ from components.railway.checks import (
     check_replicas_per_region,
 )
 from components.railway.client import RailwayClient
-from components.railway.errors import RailwayError, RailwayNotFound
+from components.railway.errors import RailwayAuthError, RailwayError, RailwayNotFound
 from components.railway.instance_settings import FIELDS, WRITE_ONLY, from_api, payload, whole_numbers
 from components.railway.provider_base import (
     REGIONS,
@@ -182,11 +182,14 @@ def _fetch(client: RailwayClient, props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _probe(client: RailwayClient, props: Mapping[str, Any]) -> None:
-    # Proves the token works: the environment answers, or is itself gone (so is the instance).
+    # Proves the token works: the environment answers, or is itself gone (so is the instance). Railway may
+    # answer "Not Authorized" for a deleted environment too (API.md §4): then the service must answer.
     try:
         client.execute(ops.ENVIRONMENT, {"id": props["environment_id"]})
     except RailwayNotFound:
         return
+    except RailwayAuthError:
+        client.execute(ops.SERVICE, {"id": props["service_id"]})
 
 
 def _outputs(props: Mapping[str, Any]) -> dict[str, Any]:
