@@ -6,21 +6,41 @@ Deliberately not here: variables, retries, error handling (client.py) or what a 
 Selections ask only for fields the emulator implements (contract §2), none deprecated.
 """
 
-# --- Project (project.py) -------------------------------------------------------------------------------
+# One fragment per object type that several documents return, so a read and a write can never disagree
+# about the fields a resource builds its outputs from. A document that uses one ends with it.
 
-PROJECT = """
-query Project($id: String!) {
-  project(id: $id) {
-    id
-    name
-    description
-    workspaceId
-    deletedAt
-    createdAt
-    environments(first: 100) { edges { node { id name isEphemeral createdAt } } }
-  }
+_PROJECT_FIELDS = """
+fragment ProjectFields on Project {
+  id
+  name
+  description
+  workspaceId
+  deletedAt
+  createdAt
+  environments(first: 100) { edges { node { id name isEphemeral createdAt } } }
 }
 """
+
+_ENVIRONMENT_FIELDS = """
+fragment EnvironmentFields on Environment {
+  id name projectId isEphemeral deletedAt sourceEnvironment { id name }
+}
+"""
+
+_SERVICE_FIELDS = """
+fragment ServiceFields on Service { id name icon projectId deletedAt }
+"""
+
+# --- Project (project.py) -------------------------------------------------------------------------------
+
+PROJECT = (
+    """
+query Project($id: String!) {
+  project(id: $id) { ...ProjectFields }
+}
+"""
+    + _PROJECT_FIELDS
+)
 
 PROJECTS = """
 query Projects($workspaceId: String, $first: Int, $after: String) {
@@ -31,19 +51,14 @@ query Projects($workspaceId: String, $first: Int, $after: String) {
 }
 """
 
-PROJECT_CREATE = """
+PROJECT_CREATE = (
+    """
 mutation ProjectCreate($input: ProjectCreateInput!) {
-  projectCreate(input: $input) {
-    id
-    name
-    description
-    workspaceId
-    deletedAt
-    createdAt
-    environments(first: 100) { edges { node { id name isEphemeral createdAt } } }
-  }
+  projectCreate(input: $input) { ...ProjectFields }
 }
 """
+    + _PROJECT_FIELDS
+)
 
 PROJECT_UPDATE = """
 mutation ProjectUpdate($id: String!, $input: ProjectUpdateInput!) {
@@ -59,18 +74,14 @@ mutation ProjectDelete($id: String!) {
 
 # --- Environment (environment.py) -----------------------------------------------------------------------
 
-ENVIRONMENT = """
+ENVIRONMENT = (
+    """
 query Environment($id: String!, $projectId: String) {
-  environment(id: $id, projectId: $projectId) {
-    id
-    name
-    projectId
-    isEphemeral
-    deletedAt
-    sourceEnvironment { id name }
-  }
+  environment(id: $id, projectId: $projectId) { ...EnvironmentFields }
 }
 """
+    + _ENVIRONMENT_FIELDS
+)
 
 ENVIRONMENTS = """
 query Environments($projectId: String!, $first: Int, $after: String) {
@@ -81,18 +92,14 @@ query Environments($projectId: String!, $first: Int, $after: String) {
 }
 """
 
-ENVIRONMENT_CREATE = """
+ENVIRONMENT_CREATE = (
+    """
 mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
-  environmentCreate(input: $input) {
-    id
-    name
-    projectId
-    isEphemeral
-    deletedAt
-    sourceEnvironment { id name }
-  }
+  environmentCreate(input: $input) { ...EnvironmentFields }
 }
 """
+    + _ENVIRONMENT_FIELDS
+)
 
 ENVIRONMENT_DELETE = """
 mutation EnvironmentDelete($id: String!) {
@@ -102,17 +109,14 @@ mutation EnvironmentDelete($id: String!) {
 
 # --- Service (service.py) -------------------------------------------------------------------------------
 
-SERVICE = """
+SERVICE = (
+    """
 query Service($id: String!) {
-  service(id: $id) {
-    id
-    name
-    icon
-    projectId
-    deletedAt
-  }
+  service(id: $id) { ...ServiceFields }
 }
 """
+    + _SERVICE_FIELDS
+)
 
 PROJECT_SERVICES = """
 query ProjectServices($id: String!, $first: Int, $after: String) {
@@ -126,29 +130,23 @@ query ProjectServices($id: String!, $first: Int, $after: String) {
 }
 """
 
-SERVICE_CREATE = """
+SERVICE_CREATE = (
+    """
 mutation ServiceCreate($input: ServiceCreateInput!) {
-  serviceCreate(input: $input) {
-    id
-    name
-    icon
-    projectId
-    deletedAt
-  }
+  serviceCreate(input: $input) { ...ServiceFields }
 }
 """
+    + _SERVICE_FIELDS
+)
 
-SERVICE_UPDATE = """
+SERVICE_UPDATE = (
+    """
 mutation ServiceUpdate($id: String!, $input: ServiceUpdateInput!) {
-  serviceUpdate(id: $id, input: $input) {
-    id
-    name
-    icon
-    projectId
-    deletedAt
-  }
+  serviceUpdate(id: $id, input: $input) { ...ServiceFields }
 }
 """
+    + _SERVICE_FIELDS
+)
 
 SERVICE_DELETE = """
 mutation ServiceDelete($id: String!, $environmentId: String) {
@@ -214,31 +212,31 @@ mutation VariableDelete($input: VariableDeleteInput!) {
 # --- Custom and service domains (provider part B) ----------------------------------------------
 
 _CUSTOM_DOMAIN_FIELDS = """
+fragment CustomDomainFields on CustomDomain {
   id domain environmentId serviceId projectId targetPort deletedAt
   status {
     verificationDnsHost verificationToken verified
     dnsRecords { hostlabel fqdn recordType requiredValue zone purpose }
   }
+}
 """
 
 CUSTOM_DOMAIN_CREATE = (
     """
 mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
-  customDomainCreate(input: $input) {"""
-    + _CUSTOM_DOMAIN_FIELDS
-    + """}
+  customDomainCreate(input: $input) { ...CustomDomainFields }
 }
 """
+    + _CUSTOM_DOMAIN_FIELDS
 )
 
 CUSTOM_DOMAIN = (
     """
 query CustomDomain($id: String!, $projectId: String!) {
-  customDomain(id: $id, projectId: $projectId) {"""
-    + _CUSTOM_DOMAIN_FIELDS
-    + """}
+  customDomain(id: $id, projectId: $projectId) { ...CustomDomainFields }
 }
 """
+    + _CUSTOM_DOMAIN_FIELDS
 )
 
 CUSTOM_DOMAIN_UPDATE = """
