@@ -120,9 +120,9 @@ class TestDiff:
     ) -> None:
         _done, markdown = staging_change
         assert markdown.startswith("<!-- cartly-plan -->\n## Infrastructure plan: `")
-        assert "| `production` | 0 | 0 | 0 | 0 |" in markdown
-        assert "| `staging` | 0 | 0 | 1 | 3 |" in markdown
-        assert "| `pr-1` | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `staging` | 0 | 0 | 1 | 3 | 0 |" in markdown
+        assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 |" in markdown
 
     def test_diff_shows_a_changed_input_with_old_and_new_values(
         self, staging_change: tuple[subprocess.CompletedProcess[str], str]
@@ -150,13 +150,46 @@ class TestDiff:
         assert production == "No change to the desired state."
 
 
+@pytest.fixture(scope="module")
+def secret_rotation(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], str]:
+    """A PR whose only change is `pulumi config set --secret cartly-infra:jwtSecret --stack staging`."""
+    root = tmp_path_factory.mktemp("rotation")
+    repo = clone(root / "repo")
+    old = "v1:PLACEHOLDER:pulumi-config-set-secret-jwtSecret-stack-staging"
+    edit(repo / "Pulumi.staging.yaml", old, "v1:Zm9yZ2VkLWNpcGhlcnRleHQ=")
+    markdown = root / "plan.md"
+    done = plan("--project-dir", str(repo), "--diff", "HEAD", "--output", str(markdown), "--affected")
+    return done, markdown.read_text() if markdown.exists() else ""
+
+
+class TestSecretChange:
+    def test_a_rotated_secret_makes_its_stack_affected(
+        self, secret_rotation: tuple[subprocess.CompletedProcess[str], str]
+    ) -> None:
+        done, _markdown = secret_rotation
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout) == ["staging"]
+
+    def test_a_rotated_secret_is_named_in_the_diff_without_its_ciphertext(
+        self, secret_rotation: tuple[subprocess.CompletedProcess[str], str]
+    ) -> None:
+        _done, markdown = secret_rotation
+        assert "| `staging` | 0 | 0 | 0 | 0 | 1 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert (
+            "- **secret** `cartly-infra:jwtSecret` changed in `Pulumi.staging.yaml` "
+            "(encrypted: the value is never shown)"
+        ) in markdown
+        assert "Zm9yZ2VkLWNpcGhlcnRleHQ" not in markdown and "PLACEHOLDER" not in markdown
+
+
 class TestFailures:
     def test_a_change_that_breaks_the_program_is_reported_in_the_diff_and_fails(self, tmp_path: Path) -> None:
         repo = clone(tmp_path / "repo")
         edit(repo / "Pulumi.staging.yaml", "cartly-infra:webReplicas: 1", "cartly-infra:webReplicas: 0")
         done = plan("--project-dir", str(repo), "--diff", "HEAD", "--stacks", "staging")
         assert done.returncode == 1
-        assert "| `staging` | ⚠ plan failed | | | |" in done.stdout
+        assert "| `staging` | ⚠ plan failed | | | | |" in done.stdout
         assert "**Could not compute the plan:** the program fails on this change: ConfigError" in done.stdout
         assert "webReplicas" in done.stdout
         assert "Traceback" not in done.stderr

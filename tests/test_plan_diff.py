@@ -79,3 +79,19 @@ def test_a_program_failure_on_this_change_is_an_error_not_a_diff() -> None:
     )
     assert diff.error == "the program fails on this change: ConfigError: x"
     assert diff.added == diff.removed == diff.modified == []
+
+
+def test_a_secret_whose_ciphertext_changed_is_a_change_even_though_every_input_is_masked() -> None:
+    old = {**stack_plan(), "secrets": {"cartly-infra:jwtSecret": "aaa", "cartly-infra:redisUrl": "bbb"}}
+    new = {**stack_plan(), "secrets": {"cartly-infra:jwtSecret": "ccc", "cartly-infra:sentryDsn": "ddd"}}
+    diff = diff_plans("staging", old, new)
+    assert not diff.empty
+    assert diff.secrets == [
+        ("cartly-infra:jwtSecret", "changed"),
+        ("cartly-infra:redisUrl", "removed"),
+        ("cartly-infra:sentryDsn", "added"),
+    ]
+    markdown = render([diff], "r")
+    assert "| `staging` | 0 | 0 | 0 | 0 | 3 |" in markdown
+    assert "- **secret** `cartly-infra:redisUrl` removed in `Pulumi.staging.yaml`" in markdown
+    assert "aaa" not in markdown and "ccc" not in markdown

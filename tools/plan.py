@@ -11,6 +11,7 @@ the staging plan's outputs as its StackReference, and `--diff` checks the base r
 from __future__ import annotations
 
 import argparse
+import hashlib
 import io
 import json
 import os
@@ -22,6 +23,8 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import yaml
 
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -71,7 +74,24 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
     except json.JSONDecodeError:
         tail = " | ".join(done.stderr.strip().splitlines()[-5:])
         return {"stack": stack, "error": f"the plan runner failed (exit {done.returncode}): {tail}"}
+    if not result.get("error"):
+        result["secrets"] = secret_fingerprints(tree, stack)
     return result
+
+
+def secret_fingerprints(tree: Path, stack: str) -> dict[str, str]:
+    """Each `secure:` key of the stack file with a short hash of its ciphertext.
+
+    The program only ever sees the mask, so a rotated secret changes no planned input; the ciphertext (public
+    in the repository anyway) shows that it changed, without any value.
+    """
+    path = tree / f"Pulumi.{stack}.yaml"
+    config = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
+    return {
+        key: hashlib.sha256(str(value["secure"]).encode()).hexdigest()[:12]
+        for key, value in sorted(config.items())
+        if isinstance(value, dict) and set(value) == {"secure"}
+    }
 
 
 def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> dict[str, dict[str, Any]]:

@@ -64,6 +64,7 @@ class StackDiff:
     removed: list[tuple[str, str]] = field(default_factory=list)
     modified: list[Modified] = field(default_factory=list)
     outputs: list[Change] = field(default_factory=list)
+    secrets: list[tuple[str, str]] = field(default_factory=list)  # (config key, added|removed|changed)
     error: str | None = None  # the program fails on this change: no diff
     note: str | None = None  # the base revision had no plan: everything counts as added
 
@@ -77,7 +78,7 @@ class StackDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.modified or self.outputs or self.error)
+        return not (self.added or self.removed or self.modified or self.outputs or self.secrets or self.error)
 
 
 def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackDiff:
@@ -100,7 +101,21 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
             forced = tuple(c.key for c in changes if c.key in immutable)
             result.modified.append(Modified(new["type"], new["name"], changes, forced))
     result.outputs = list(_changes(base.get("outputs", {}), head.get("outputs", {})))
+    result.secrets = _secret_changes(base.get("secrets", {}), head.get("secrets", {}))
     return result
+
+
+def _secret_changes(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
+    """Stack-file secrets set, removed or re-encrypted: the plan masks values, so compare ciphertexts."""
+    found = []
+    for key in sorted(old.keys() | new.keys()):
+        if key not in old:
+            found.append((key, "added"))
+        elif key not in new:
+            found.append((key, "removed"))
+        elif old[key] != new[key]:
+            found.append((key, "changed"))
+    return found
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
