@@ -17,28 +17,6 @@ from tests.engine import Engine, EngineError
 from tests.fake_railway.pytest_plugin import FakeRailway
 from tests.pulumi_mocks import stub_secret, unwrap
 
-
-def _whole_numbers_refused() -> bool:
-    """Whether ServiceInstance's check refuses 1.0 for an integer: the engine sends every number as a float
-    (protobuf Struct), so such a provider fails every real `pulumi up` at check."""
-    from components.railway.service_instance import ServiceInstanceProvider
-
-    inputs = {
-        "service_id": "s",
-        "environment_id": "e",
-        "num_replicas": 1.0,
-        "restart_policy_max_retries": 10.0,
-    }
-    return bool(ServiceInstanceProvider().check({}, inputs).failures)
-
-
-pytestmark = pytest.mark.xfail(
-    _whole_numbers_refused(),
-    reason="components/railway ServiceInstance.check refuses whole-number floats (1.0), which is how the "
-    "engine sends every number to a dynamic provider: every real `pulumi up` would fail at check",
-    strict=True,
-)
-
 DEPLOY = "serviceInstanceDeployV2"
 UPSERT = "variableCollectionUpsert"
 
@@ -64,6 +42,16 @@ def mutations_since(fake_railway: FakeRailway, start: int) -> list[Any]:
 
 def root_fields(entries: list[Any]) -> list[str]:
     return sorted(field for entry in entries for field in entry.root_fields)
+
+
+def targets(entries: list[Any]) -> dict[str, list[str]]:
+    """The service ids each variable write and each deploy went to, per mutation."""
+    found: dict[str, list[str]] = {}
+    for entry in entries:
+        for field in entry.root_fields:
+            args = entry.variables["input"] if field == UPSERT else entry.variables
+            found.setdefault(field, []).append(args["serviceId"])
+    return {field: sorted(ids) for field, ids in found.items()}
 
 
 class TestStagingFromNothing:
@@ -166,8 +154,9 @@ class TestOneSecretChanged:
         sent = mutations_since(fake_railway, start)
         assert root_fields(sent) == [DEPLOY, UPSERT]
         web = staging.outputs["railwayServiceIds"]["web"]
-        assert all(entry.variables["input" if UPSERT in entry.root_fields else "serviceId"] for entry in sent)
-        assert [e.variables["serviceId"] for e in sent if DEPLOY in e.root_fields] == [web]
+        assert targets(sent) == {UPSERT: [web], DEPLOY: [web]}
+        upsert = next(e.variables["input"] for e in sent if UPSERT in e.root_fields)
+        assert (upsert["skipDeploys"], upsert["variables"]) == (True, {"JWT_SECRET": "a-new-signing-secret"})
         assert result.ops("update") == ["cartly-web-deployment", "cartly-web-variables"]
 
     def test_a_shared_secret_is_one_write_and_one_deploy_per_service(
@@ -176,7 +165,11 @@ class TestOneSecretChanged:
         start = len(fake_railway.backend.requests)
         result = staging.up(secrets={"databaseUrl": "postgres://new@db:5432/cartly"})
         assert result.ok, result.errors
-        assert root_fields(mutations_since(fake_railway, start)) == [DEPLOY, DEPLOY, UPSERT, UPSERT]
+        sent = mutations_since(fake_railway, start)
+        assert root_fields(sent) == [DEPLOY, DEPLOY, UPSERT, UPSERT]
+        services = staging.outputs["railwayServiceIds"]
+        both = sorted([services["web"], services["worker"]])
+        assert targets(sent) == {UPSERT: both, DEPLOY: both}
         assert len(result.ops("update")) == 4
 
 
