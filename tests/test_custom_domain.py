@@ -80,6 +80,22 @@ def test_a_port_change_updates_in_place(world: World, provider: Any) -> None:
     assert outs["dns_records"] == state["dns_records"]
 
 
+def test_a_port_unset_out_of_band_shows_on_refresh_and_the_next_update_restores_it(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    live_domains(world)[0].target_port = None
+    refreshed = {**props(world), **(provider.read(id_, state).outs or {})}
+    assert refreshed["target_port"] is None
+    diff = provider.diff(id_, refreshed, props(world))
+    assert (diff.changes, diff.replaces) == (True, [])
+    mark = world.mark()
+    outs = provider.update(id_, refreshed, props(world)).outs
+    assert world.operations_since(mark) == ["CustomDomainUpdate"]
+    assert live_domains(world)[0].target_port == 3000
+    assert outs["target_port"] == 3000
+
+
 def test_a_domain_change_is_a_replacement(world: World, provider: Any) -> None:
     id_, state = created(provider, props(world))
     assert provider.diff(id_, state, props(world, domain="app.cartly.io")).replaces == ["domain"]

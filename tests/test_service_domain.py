@@ -104,6 +104,25 @@ def test_read_after_the_service_was_deleted_returns_an_empty_id_when_railway_say
     assert provider.read(id_, state).id == ""
 
 
+@pytest.mark.parametrize("clobbered", [None, 0])
+def test_a_port_clobbered_out_of_band_shows_on_refresh_and_the_next_update_restores_it(
+    world: World, provider: Any, clobbered: int | None
+) -> None:
+    id_, state = created(provider, props(world))
+    live_domains(world)[0].target_port = clobbered
+    refreshed = {**props(world), **(provider.read(id_, state).outs or {})}
+    assert refreshed["target_port"] == clobbered
+    diff = provider.diff(id_, refreshed, props(world))
+    assert (diff.changes, diff.replaces) == (True, [])
+    mark = world.mark()
+    outs = provider.update(id_, refreshed, props(world)).outs
+    assert world.operations_since(mark) == ["ServiceDomainUpdate"]
+    assert live_domains(world)[0].target_port == 3000
+    assert outs["target_port"] == 3000
+    provider.delete(id_, refreshed)
+    assert live_domains(world) == []
+
+
 def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> None:
     id_, state = created(provider, props(world))
     provider.delete(id_, state)

@@ -75,7 +75,8 @@ class _Props:
             "environment_id": self.environment_id,
             "service_id": self.service_id,
             "domain": str(node.get("domain") or self.domain),
-            "target_port": node.get("targetPort") or self.target_port,
+            # As Railway has it: a port unset out of band reads as None, so the next diff restores it.
+            "target_port": node.get("targetPort", self.target_port),
             "custom_domain_id": str(node["id"]),
             "dns_records": [_record(r) for r in status.get("dnsRecords") or []],
             "verification_dns_host": status.get("verificationDnsHost"),

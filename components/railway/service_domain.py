@@ -52,15 +52,17 @@ class _Props:
     domain: str | None
 
     @classmethod
-    def parse(cls, props: Mapping[str, Any]) -> _Props:
+    def parse(cls, props: Mapping[str, Any], *, sending: bool = True) -> _Props:
+        """`sending=False` for state that only names the domain (read, delete): a port a refresh recorded
+        as clobbered (null or 0) is accepted there, and never sent."""
         port = as_whole_number(props.get("target_port"))
-        if port is None or not 1 <= port <= 65535:
+        if sending and (port is None or not 1 <= port <= 65535):
             # Never reaches Railway: a 0 here would clobber the domain's routing.
             raise RailwayError(f"ServiceDomain target_port must be 1-65535; got {props.get('target_port')!r}")
         return cls(
             environment_id=str(props["environment_id"]),
             service_id=str(props["service_id"]),
-            target_port=port,
+            target_port=port or 0,
             project_id=props.get("project_id"),
             domain=props.get("domain"),
         )
@@ -73,7 +75,8 @@ class _Props:
         return {
             "environment_id": self.environment_id,
             "service_id": self.service_id,
-            "target_port": node.get("targetPort") or self.target_port,
+            # As Railway has it: a port clobbered out of band (null or 0) shows, so the next diff restores it.
+            "target_port": node.get("targetPort", self.target_port),
             "service_domain_id": str(node["id"]),
             "domain": node.get("domain"),
             "project_id": node.get("projectId") or project_id,
@@ -104,19 +107,20 @@ class ServiceDomainProvider(RailwayProvider):
         return CreateResult(str(made["id"]), new.outputs(made, None))
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        old = _Props.parse(olds)
         new = _Props.parse(news)
-        if old.target_port != new.target_port:
+        # Not parsed: a refresh may have recorded a port clobbered to null or 0, which is what this restores.
+        domain, project_id = olds.get("domain"), olds.get("project_id")
+        if as_whole_number(olds.get("target_port")) != new.target_port:
             try:
                 with self.client() as client:
-                    _set_port(client, new, id_, str(old.domain))
+                    _set_port(client, new, id_, str(domain))
             except RailwayError as exc:
                 raise fail("change the port of", new.what, exc) from exc
-        node = {"id": id_, "domain": old.domain, "targetPort": new.target_port}
-        return UpdateResult(new.outputs(node, old.project_id))
+        node = {"id": id_, "domain": domain, "targetPort": new.target_port}
+        return UpdateResult(new.outputs(node, project_id))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        current = _Props.parse(props)
+        current = _Props.parse(props, sending=False)
         with self.client() as client:
             try:
                 project_id = current.project_id or _project_of(client, current.service_id)
@@ -130,7 +134,7 @@ class ServiceDomainProvider(RailwayProvider):
         return ReadResult(id_, current.outputs(found, project_id))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
-        current = _Props.parse(props)
+        current = _Props.parse(props, sending=False)
         with self.client() as client:
 
             def send() -> str:
