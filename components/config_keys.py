@@ -123,11 +123,18 @@ def default_text(key: Key) -> str:
     return str(key.default)
 
 
-def set_command(key: Key, stack: str, example: str | None = None) -> str:
-    """The exact command that sets `key` on `stack`. Secrets are prompted for, never put on a command line."""
+def set_command(key: Key, stack: str, example: str | None = None, index: int = 0) -> str:
+    """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
+    put on a command line. Preview stacks have no stack file (the driver sets only imageTag, afresh on every
+    run), so for them the fix is the project default in Pulumi.yaml."""
+    if stack.startswith("pr-") and key.name != "imageTag":
+        return (
+            f"change the default of {key.name} in Pulumi.yaml (preview stacks have no stack file: "
+            "they run on the project's defaults)"
+        )
     if key.secret:
         return f"pulumi config set --secret {key.qualified} --stack {stack}"
     value = example if example is not None else "<value>"
     if key.type == "array":
-        return f"pulumi config set --path '{key.qualified}[0]' {value} --stack {stack}"
+        return f"pulumi config set --path '{key.qualified}[{index}]' {value} --stack {stack}"
     return f"pulumi config set {key.qualified} {value} --stack {stack}"

@@ -46,10 +46,9 @@ def parse_int(p: Problems, key: Key, text: str, *, minimum: int) -> int:
         p.add(f"{key.qualified}: '{text}' is not an integer", set_command(key, p.stack, str(key.default)))
         return int(str(key.default))
     if value < minimum:
-        p.add(
-            f"{key.qualified}: must be >= {minimum}, got {value}",
-            set_command(key, p.stack, str(max(minimum, 1))),
-        )
+        # The default is the sensible value to suggest (a 300 s health check, not a 1 s one).
+        example = max(minimum, int(str(key.default)))
+        p.add(f"{key.qualified}: must be >= {minimum}, got {value}", set_command(key, p.stack, str(example)))
     return value
 
 
@@ -62,9 +61,13 @@ def parse_array(
     except json.JSONDecodeError:
         items = None
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
-        p.add(f"{key.qualified}: '{text}' is not a list of strings", set_command(key, p.stack, "<value>"))
+        # `config set --path 'k[0]'` fails on a key holding a plain string: remove the value first.
+        fix = set_command(key, p.stack, "<value>")
+        if not p.stack.startswith("pr-"):
+            fix = f"pulumi config rm {key.qualified} --stack {p.stack} && {fix}"
+        p.add(f"{key.qualified}: '{text}' is not a list of strings", fix)
         return ()
-    for item in items:
+    for index, item in enumerate(items):
         if not item or (pattern is not None and not pattern.match(item)):
-            p.add(f"{key.qualified}: '{item}' is not {what}", set_command(key, p.stack, "<value>"))
+            p.add(f"{key.qualified}: '{item}' is not {what}", set_command(key, p.stack, "<value>", index))
     return tuple(items)
