@@ -13,7 +13,7 @@ import pytest
 
 from components.railway.client import RailwayClient
 from components.railway.errors import RailwayError, graphql_error
-from components.railway.service_instance import ServiceInstanceProvider
+from components.railway.service_instance import ServiceInstanceArgs, ServiceInstanceProvider
 from tests.fake_railway.pytest_plugin import FakeRailway
 from tests.provider_harness import DIGEST, IMAGE, configured, failures, instant_retries
 
@@ -269,6 +269,14 @@ def test_a_refusal_that_echoes_the_password_reaches_the_engine_without_it(
     printed = "".join(traceback.format_exception(caught.value))
     assert printed.count("Unable to update settings") == 1
     assert PASSWORD not in printed
+
+
+def test_the_args_repr_never_shows_the_registry_password() -> None:
+    args = ServiceInstanceArgs(
+        "s", "e", image=IMAGE, registry_credentials={"username": "u", "password": PASSWORD}
+    )
+    assert "service_id='s'" in repr(args)
+    assert PASSWORD not in repr(args)
 
 
 def test_diff_ignores_the_serialized_provider(provider: ServiceInstanceProvider, ids: dict[str, str]) -> None:

@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from pulumi.dynamic.dynamic import serialize_provider
 
+from components.railway import variables as variables_module
 from components.railway.errors import RailwayError
 from components.railway.variable_values import values_sha256
-from components.railway.variables import VariablesProvider
+from components.railway.variables import VariablesArgs, VariablesProvider
 from tests.railway_world import FAULTS, World, configured, failures, seed_world
 
 SECRET = "postgres://cartly:hunter2-very-secret@db.internal:5432/cartly"
@@ -246,3 +247,11 @@ def test_the_pickled_provider_holds_neither_token_nor_values(world: World, provi
     pickled = base64.b64decode(serialize_provider(provider))
     assert world.fake.token.encode() not in pickled
     assert SECRET.encode() not in pickled
+
+
+def test_no_repr_of_the_args_or_parsed_props_shows_a_value(world: World) -> None:
+    news = props(world, {"DATABASE_URL": SECRET})
+    args = VariablesArgs(project_id="p", environment_id="e", variables={"DATABASE_URL": SECRET})
+    shown = [repr(args), repr(variables_module._Props.parse(news))]
+    assert all("project_id=" in text for text in shown)
+    assert [SECRET in text for text in shown] == [False, False]

@@ -14,7 +14,7 @@ instance lives and dies with its service and environment, so `delete` leaves the
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import pulumi
@@ -57,7 +57,9 @@ class ServiceInstanceArgs:
     environment_id: pulumi.Input[str]
     image: pulumi.Input[str] | None = None
     """Pinned by digest: `ghcr.io/owner/app@sha256:…`."""
-    registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = None
+    registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = field(
+        default=None, repr=False
+    )
     """`{"username": …, "password": …}` for a private registry; secret, write-only."""
     start_command: pulumi.Input[str] | None = None
     pre_deploy_command: pulumi.Input[str] | None = None

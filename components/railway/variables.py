@@ -20,7 +20,7 @@ the rules for names, the digest and redaction (variable_values.py).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -47,7 +47,7 @@ class VariablesArgs:
     project_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]
     service_id: pulumi.Input[str] | None = None  # None: the environment's shared variables
-    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]]
+    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(repr=False)  # secret values
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ class _Props:
     project_id: str
     environment_id: str
     service_id: str | None
-    variables: dict[str, str]
+    variables: dict[str, str] = field(repr=False)  # secret values: never in a repr
     managed_keys: tuple[str, ...]
 
     @classmethod
