@@ -134,6 +134,18 @@ def test_a_failed_create_never_shows_the_token(world: World, provider: Any) -> N
     assert minted[0] not in shown
 
 
+def test_a_token_minted_but_never_identified_is_reported_live_and_to_revoke(
+    world: World, provider: Any
+) -> None:
+    world.backend.faults.http_status(503, count=100, operation="ProjectToken")
+    world.backend.faults.http_status(503, count=100, operation="ProjectTokens")
+    with pytest.raises(RailwayError) as caught:
+        provider.create(props(world))
+    assert len(live_tokens(world)) == 1
+    assert "minted but its id could not be read" in str(caught.value)
+    assert "revoke the token named 'ci-staging'" in str(caught.value)
+
+
 def test_check_refuses_an_empty_name(provider: Any) -> None:
     found = failures(provider, {"project_id": "p", "environment_id": "e", "name": ""})
     assert list(found) == ["name"]

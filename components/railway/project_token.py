@@ -90,7 +90,15 @@ class ProjectTokenProvider(RailwayProvider):
                     for stray in _tokens_named(client, new):
                         _revoke(client, stray, new.project_id)
                     token = _mint(client, new)
-                token_id = _identify(client, new, token)
+                try:
+                    token_id = _identify(client, new, token)
+                except RailwayError as exc:
+                    # A live token Pulumi cannot record: say so, or nobody knows to revoke it.
+                    raise RailwayError(
+                        f"the token was minted but its id could not be read, so it is live and not recorded: "
+                        f"revoke the token named '{new.name}' in Railway (project settings, Tokens) before "
+                        f"running again ({exc})"
+                    ) from exc
         except RailwayError as exc:
             raise fail("create", new.what, exc) from exc
         return CreateResult(token_id, new.outputs(token, token_id))
