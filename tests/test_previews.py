@@ -123,3 +123,30 @@ class TestDestroy:
         assert run(tmp_path, "destroy", "--pr", "12") == 0
         assert run(tmp_path, "destroy", "--pr", "12") == 0
         assert stub.commands().count("stack rm") == 1
+
+
+class TestFailureComment:
+    def test_a_failed_up_replaces_the_comment_text_with_the_failure(
+        self, stub: StubPulumi, tmp_path: Path
+    ) -> None:
+        summary = tmp_path / "s.md"
+        assert run(tmp_path, "up", "--pr", "12", "--summary-file", str(summary)) == 0
+        assert "succeeded" in summary.read_text()
+        stub.script(fail={"up": {"code": 255, "stderr": f"error: bad token {RAILWAY_TOKEN}"}})
+        assert run(tmp_path, "up", "--pr", "12", "--summary-file", str(summary)) == 1
+        assert summary.read_text() == (
+            "<!-- cartly-preview -->\n### Preview `pr-12`: failed\n\n"
+            "Unable to update stack 'pr-12': pulumi exited with code 255.\n\n"
+            "The workflow run's log has the details.\n"
+        )
+
+    def test_a_failed_destroy_says_so_in_the_summary_file(self, stub: StubPulumi, tmp_path: Path) -> None:
+        stub.seed_stack("pr-2", created_days_ago=1)
+        stub.script(locked=["pr-2"])
+        summary = tmp_path / "s.md"
+        assert run(tmp_path, "destroy", "--pr", "2", "--summary-file", str(summary)) == 4
+        lines = summary.read_text().splitlines()
+        assert len(lines) == 6
+        assert lines[1] == "### Preview `pr-2`: failed"
+        assert lines[3].startswith("Unable to destroy stack 'pr-2': it is locked by another update.")
+        assert "pulumi cancel --stack pr-2" in lines[3]

@@ -66,6 +66,14 @@ def destroy_summary(stack: str, existed: bool) -> str:
     return f"{MARKER}\n### Preview `{stack}` {said}\n"
 
 
+def failure_summary(stack: str, message: str) -> str:
+    """The PR comment after a failed run: its first line (already redacted), the details stay in the log."""
+    first = message.splitlines()[0] if message else "it failed"
+    return redact(
+        f"{MARKER}\n### Preview `{stack}`: failed\n\n{first}\n\nThe workflow run's log has the details.\n"
+    )
+
+
 def _span(span: timedelta | None) -> str:
     if span is None:
         return "-"

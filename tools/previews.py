@@ -2,7 +2,8 @@
 
 Owns the arguments, the environment checks made before anything changes, and turning every failure into
 one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
-Pulumi CLI, 4 stack locked) instead of a traceback. The stack work itself is `tools/preview_stacks.py`;
+Pulumi CLI, 4 stack locked) instead of a traceback, also written to the summary file so the PR comment
+never keeps showing the last success. The stack work itself is `tools/preview_stacks.py`;
 the wording is `tools/preview_report.py`. Credentials come only from the environment
 (`PULUMI_BACKEND_URL`, `PULUMI_CONFIG_PASSPHRASE`, `RAILWAY_API_TOKEN`, `GITHUB_TOKEN`, cloud keys);
 this tool accepts none as an argument and prints none.
@@ -67,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     up = sub.add_parser("up", help="create or update stack pr-N and print its URL and a summary")
     up.add_argument("--pr", type=pr_number, required=True, help="pull request number")
     up.add_argument("--image-tag", help="image tag to deploy (default: pr-N)")
-    up.add_argument("--url-output", default=None, help="stack output holding the URL (default: url)")
+    up.add_argument("--url-output", default=None, help="stack output holding the URL (default: appUrl)")
     up.add_argument("--summary-file", type=Path, default=Path("preview-summary.md"), help="Markdown summary")
     destroy = sub.add_parser("destroy", help="destroy and remove stack pr-N (absent: success)")
     destroy.add_argument("--pr", type=pr_number, required=True, help="pull request number")
@@ -137,6 +138,9 @@ def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None)
     except Exception as exc:  # every failure ends as one message, never a traceback
         code, message = report.describe_failure(exc, ACTION[args.command], target)
         print(f"previews.py {args.command}: {message}", file=sys.stderr)
+        summary_file = getattr(args, "summary_file", None)
+        if summary_file is not None:  # the PR comment says it failed, instead of keeping the last success
+            summary_file.write_text(report.failure_summary(target, message))
         return code
 
 
