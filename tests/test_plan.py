@@ -121,7 +121,7 @@ class TestDiff:
         _done, markdown = staging_change
         assert markdown.startswith("<!-- cartly-plan -->\n## Infrastructure plan: `")
         assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
-        assert "| `staging` | 0 | 0 | 1 | 3 | 0 |" in markdown
+        assert "| `staging` | 0 | 0 | 1 | 3 | 2 |" in markdown
         assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 |" in markdown
 
     def test_diff_shows_a_changed_input_with_old_and_new_values(
@@ -151,35 +151,46 @@ class TestDiff:
 
 
 @pytest.fixture(scope="module")
-def secret_rotation(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess[str], str]:
-    """A PR whose only change is `pulumi config set --secret cartly-infra:jwtSecret --stack staging`."""
-    root = tmp_path_factory.mktemp("rotation")
+def config_only_change(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[subprocess.CompletedProcess[str], str]:
+    """A PR that rotates staging's jwtSecret (`pulumi config set --secret`) and sets its NODE_ENV: both reach
+    Railway only inside the masked variables, so no planned input shows them."""
+    root = tmp_path_factory.mktemp("config")
     repo = clone(root / "repo")
+    stack_file = repo / "Pulumi.staging.yaml"
     old = "v1:PLACEHOLDER:pulumi-config-set-secret-jwtSecret-stack-staging"
-    edit(repo / "Pulumi.staging.yaml", old, "v1:Zm9yZ2VkLWNpcGhlcnRleHQ=")
+    edit(stack_file, old, "v1:Zm9yZ2VkLWNpcGhlcnRleHQ=")
+    edit(
+        stack_file,
+        "cartly-infra:imageTag: staging\n",
+        "cartly-infra:imageTag: staging\n  cartly-infra:nodeEnv: staging\n",
+    )
     markdown = root / "plan.md"
     done = plan("--project-dir", str(repo), "--diff", "HEAD", "--output", str(markdown), "--affected")
     return done, markdown.read_text() if markdown.exists() else ""
 
 
-class TestSecretChange:
-    def test_a_rotated_secret_makes_its_stack_affected(
-        self, secret_rotation: tuple[subprocess.CompletedProcess[str], str]
+class TestConfigChange:
+    def test_a_change_seen_only_in_config_makes_its_stack_affected(
+        self, config_only_change: tuple[subprocess.CompletedProcess[str], str]
     ) -> None:
-        done, _markdown = secret_rotation
+        done, _markdown = config_only_change
         assert done.returncode == 0, done.stderr
         assert json.loads(done.stdout) == ["staging"]
 
-    def test_a_rotated_secret_is_named_in_the_diff_without_its_ciphertext(
-        self, secret_rotation: tuple[subprocess.CompletedProcess[str], str]
+    def test_the_diff_shows_the_changed_config_and_never_a_secret_or_its_ciphertext(
+        self, config_only_change: tuple[subprocess.CompletedProcess[str], str]
     ) -> None:
-        _done, markdown = secret_rotation
-        assert "| `staging` | 0 | 0 | 0 | 0 | 1 |" in markdown
+        _done, markdown = config_only_change
+        assert "| `staging` | 0 | 0 | 0 | 0 | 2 |" in markdown
         assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
-        assert (
-            "- **secret** `cartly-infra:jwtSecret` changed in `Pulumi.staging.yaml` "
-            "(encrypted: the value is never shown)"
-        ) in markdown
+        section = markdown.split("### `staging`\n\n", 1)[1].split("\n\n", 1)[0]
+        assert section.splitlines() == [
+            "- **config** (secrets never shown)",
+            "  - `cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
+            "  - `cartly-infra:nodeEnv`: `production` → `staging`",
+        ]
         assert "Zm9yZ2VkLWNpcGhlcnRleHQ" not in markdown and "PLACEHOLDER" not in markdown
 
 

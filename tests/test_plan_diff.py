@@ -81,17 +81,30 @@ def test_a_program_failure_on_this_change_is_an_error_not_a_diff() -> None:
     assert diff.added == diff.removed == diff.modified == []
 
 
-def test_a_secret_whose_ciphertext_changed_is_a_change_even_though_every_input_is_masked() -> None:
-    old = {**stack_plan(), "secrets": {"cartly-infra:jwtSecret": "aaa", "cartly-infra:redisUrl": "bbb"}}
-    new = {**stack_plan(), "secrets": {"cartly-infra:jwtSecret": "ccc", "cartly-infra:sentryDsn": "ddd"}}
+def test_config_changes_are_listed_with_secure_values_masked() -> None:
+    old = {
+        **stack_plan(),
+        "config": {"k:jwt": "[secret aaa]", "k:redis": "[secret bbb]", "k:env": "production"},
+    }
+    new = {
+        **stack_plan(),
+        "config": {"k:jwt": "[secret ccc]", "k:sentry": "[secret ddd]", "k:env": "staging"},
+    }
     diff = diff_plans("staging", old, new)
     assert not diff.empty
-    assert diff.secrets == [
-        ("cartly-infra:jwtSecret", "changed"),
-        ("cartly-infra:redisUrl", "removed"),
-        ("cartly-infra:sentryDsn", "added"),
+    assert [(c.key, c.before, c.after) for c in diff.config] == [
+        ("k:env", "production", "staging"),
+        ("k:jwt", "[secret]", "[secret, re-encrypted]"),
+        ("k:redis", "[secret]", None),
+        ("k:sentry", None, "[secret]"),
     ]
     markdown = render([diff], "r")
-    assert "| `staging` | 0 | 0 | 0 | 0 | 3 |" in markdown
-    assert "- **secret** `cartly-infra:redisUrl` removed in `Pulumi.staging.yaml`" in markdown
-    assert "aaa" not in markdown and "ccc" not in markdown
+    assert "| `staging` | 0 | 0 | 0 | 0 | 4 |" in markdown
+    assert "  - `k:redis`: `[secret]` → `(unset)`\n" in markdown
+    assert "aaa" not in markdown and "ccc" not in markdown and "ddd" not in markdown
+
+
+def test_the_config_of_a_base_without_a_plan_is_not_listed_as_all_new() -> None:
+    base = {"stack": "staging", "error": "FileNotFoundError: __main__.py"}
+    head = {**stack_plan(resource(SERVICE, "web")), "config": {"k:env": "production"}}
+    assert diff_plans("staging", base, head).config == []

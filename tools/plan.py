@@ -29,7 +29,7 @@ import yaml
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tools.plan_diff import StackDiff, diff_plans
+from tools.plan_diff import SECURE, StackDiff, diff_plans
 from tools.plan_markdown import render, short_type
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -75,23 +75,31 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
         tail = " | ".join(done.stderr.strip().splitlines()[-5:])
         return {"stack": stack, "error": f"the plan runner failed (exit {done.returncode}): {tail}"}
     if not result.get("error"):
-        result["secrets"] = secret_fingerprints(tree, stack)
+        result["config"] = stack_config(tree, stack)
     return result
 
 
-def secret_fingerprints(tree: Path, stack: str) -> dict[str, str]:
-    """Each `secure:` key of the stack file with a short hash of its ciphertext.
+def stack_config(tree: Path, stack: str) -> dict[str, Any]:
+    """The config `stack` runs with: Pulumi.yaml's defaults, then its stack file; a `secure:` value as
+    `[secret <hash of its ciphertext>]` (the ciphertext is public in the repository anyway).
 
-    The program only ever sees the mask, so a rotated secret changes no planned input; the ciphertext (public
-    in the repository anyway) shows that it changed, without any value.
+    Planned inputs show most of it, but not a value that reaches Railway only inside a masked map (nodeEnv
+    becomes NODE_ENV in the secret variables) nor a rotated secret: the config diff shows those.
     """
-    path = tree / f"Pulumi.{stack}.yaml"
-    config = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
-    return {
-        key: hashlib.sha256(str(value["secure"]).encode()).hexdigest()[:12]
-        for key, value in sorted(config.items())
-        if isinstance(value, dict) and set(value) == {"secure"}
+    project = yaml.safe_load((tree / "Pulumi.yaml").read_text()) or {}
+    name = project.get("name")
+    config: dict[str, Any] = {
+        key if ":" in key else f"{name}:{key}": spec["default"]
+        for key, spec in (project.get("config") or {}).items()
+        if isinstance(spec, dict) and "default" in spec
     }
+    path = tree / f"Pulumi.{stack}.yaml"
+    values = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
+    for key, value in values.items():
+        if isinstance(value, dict) and set(value) == {"secure"}:
+            value = f"{SECURE}{hashlib.sha256(str(value['secure']).encode()).hexdigest()[:12]}]"
+        config[key if ":" in key else f"{name}:{key}"] = value
+    return dict(sorted(config.items()))
 
 
 def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> dict[str, dict[str, Any]]:

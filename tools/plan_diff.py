@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MARKER = "<!-- cartly-plan -->"
+SECURE = "[secret "  # how tools/plan.py writes a `secure:` config value: "[secret <hash of the ciphertext>]"
 RAILWAY = "pulumi-python:dynamic/railway:"
 GITHUB = "github:index/"
 REPLACE_ON: dict[str, frozenset[str]] = {
@@ -64,7 +65,7 @@ class StackDiff:
     removed: list[tuple[str, str]] = field(default_factory=list)
     modified: list[Modified] = field(default_factory=list)
     outputs: list[Change] = field(default_factory=list)
-    secrets: list[tuple[str, str]] = field(default_factory=list)  # (config key, added|removed|changed)
+    config: list[Change] = field(default_factory=list)  # stack config, secure values never shown
     error: str | None = None  # the program fails on this change: no diff
     note: str | None = None  # the base revision had no plan: everything counts as added
 
@@ -78,7 +79,7 @@ class StackDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.modified or self.outputs or self.secrets or self.error)
+        return not (self.added or self.removed or self.modified or self.outputs or self.config or self.error)
 
 
 def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackDiff:
@@ -88,7 +89,7 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
         return result
     if base.get("error"):
         result.note = f"the program fails on the base revision ({base['error']}): all of it counts as added"
-        base = {"resources": [], "outputs": {}}
+        base = {"resources": [], "outputs": {}, "config": head.get("config", {})}
     before = {r["key"]: r for r in base["resources"]}
     after = {r["key"]: r for r in head["resources"]}
     result.added = sorted((after[k]["type"], after[k]["name"]) for k in after.keys() - before.keys())
@@ -101,21 +102,27 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
             forced = tuple(c.key for c in changes if c.key in immutable)
             result.modified.append(Modified(new["type"], new["name"], changes, forced))
     result.outputs = list(_changes(base.get("outputs", {}), head.get("outputs", {})))
-    result.secrets = _secret_changes(base.get("secrets", {}), head.get("secrets", {}))
+    result.config = _config_changes(base.get("config", {}), head.get("config", {}))
     return result
 
 
-def _secret_changes(old: dict[str, str], new: dict[str, str]) -> list[tuple[str, str]]:
-    """Stack-file secrets set, removed or re-encrypted: the plan masks values, so compare ciphertexts."""
+def _config_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+    """Changed config keys; a secure value shows as `[secret]` (re-encrypted: it changed)."""
     found = []
     for key in sorted(old.keys() | new.keys()):
-        if key not in old:
-            found.append((key, "added"))
-        elif key not in new:
-            found.append((key, "removed"))
-        elif old[key] != new[key]:
-            found.append((key, "changed"))
+        before, after = old.get(key), new.get(key)
+        if before == after:
+            continue
+        if _secure(before) and _secure(after):
+            before, after = "[secret]", "[secret, re-encrypted]"
+        found.append(
+            Change(key, "[secret]" if _secure(before) else before, "[secret]" if _secure(after) else after)
+        )
     return found
+
+
+def _secure(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(SECURE)
 
 
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:

@@ -1,8 +1,8 @@
 """The plan diff as Markdown for a pull-request comment (and the same text in a terminal).
 
 Owns the wording and layout: a summary table of every stack, then per stack the replacements, updates
-(each changed input, nested maps down to the changed key), additions, removals, stack-file secrets set or
-re-encrypted (by name only) and changed outputs. The
+(each changed input, nested maps down to the changed key), additions, removals, changed config (a secret
+by name only) and changed outputs. The
 first line is the hidden marker the comment workflow finds to update the comment in place. It computes
 nothing; `tools/plan_diff.py` does.
 """
@@ -78,9 +78,10 @@ def stack_section(diff: StackDiff) -> Iterator[str]:
         yield f"- **add** `{name}` ({short_type(typ)})"
     for typ, name in diff.removed:
         yield f"- **remove** `{name}` ({short_type(typ)})"
-    for key, what in diff.secrets:
-        where = f"`Pulumi.{diff.stack}.yaml`"
-        yield f"- **secret** `{key}` {what} in {where} (encrypted: the value is never shown)"
+    if diff.config:
+        yield "- **config** (secrets never shown)"
+        for change in diff.config:
+            yield from change_lines(change)
     if diff.outputs:
         yield "- **stack outputs**"
         for change in diff.outputs:
@@ -92,14 +93,14 @@ def render(diffs: list[StackDiff], base_label: str) -> str:
         MARKER,
         f"## Infrastructure plan: `{base_label}` → this change",
         "",
-        "| stack | add | remove | replace | update | secrets |",
+        "| stack | add | remove | replace | update | config |",
         "|---|---|---|---|---|---|",
     ]
     for d in diffs:
         if d.error:
             lines.append(f"| `{d.stack}` | ⚠ plan failed | | | | |")
         else:
-            counts = (len(d.added), len(d.removed), len(d.replaced), len(d.updated), len(d.secrets))
+            counts = (len(d.added), len(d.removed), len(d.replaced), len(d.updated), len(d.config))
             lines.append(f"| `{d.stack}` | " + " | ".join(str(c) for c in counts) + " |")
     for d in diffs:
         lines += ["", *stack_section(d)]
