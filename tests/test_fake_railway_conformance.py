@@ -4,29 +4,19 @@ nothing Railway requires is missing from it. Skipped, with the reason, when the 
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import graphql
 import pytest
 
 from tests.fake_railway.exchange import Root
 from tests.fake_railway.server import emulator_schema
+from tests.railway_schema import load_published_schema
 
-RAILWAY_SCHEMA = Path(__file__).resolve().parents[1] / ".." / "shared" / "railway" / "schema.json"
 Fields = dict[str, graphql.GraphQLField] | dict[str, graphql.GraphQLInputField]
 
 
 @pytest.fixture(scope="session")
 def railway() -> graphql.GraphQLSchema:
-    if not RAILWAY_SCHEMA.is_file():
-        pytest.skip(
-            f"Railway's published schema is not at {RAILWAY_SCHEMA} (reference data outside the repo)"
-        )
-    with RAILWAY_SCHEMA.open() as f:
-        schema = graphql.build_client_schema(json.load(f)["data"])
-    schema._validation_errors = []  # one known spec violation in Railway's schema (API.md)
-    return schema
+    return load_published_schema()
 
 
 def emulator_types() -> dict[str, graphql.GraphQLNamedType]:
