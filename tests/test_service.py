@@ -1,16 +1,20 @@
 """The Service provider against the emulator: the acceptance sequence, creation with image and variables in
 one request (environment id always passed), creation-time inputs not diffed, check rules, secrets kept out of
-errors."""
+errors, reprs and logs."""
 
 from __future__ import annotations
 
+import json
+import logging
+import traceback
 from typing import Any
 
 import pulumi
 import pytest
 
-from components.railway.errors import RailwayError
-from components.railway.service import ServiceProvider
+from components.railway.client import RailwayClient
+from components.railway.errors import RailwayError, graphql_error
+from components.railway.service import ServiceArgs, ServiceProvider
 from tests.fake_railway.pytest_plugin import FakeRailway
 from tests.provider_harness import IMAGE, configured, failures, instant_retries, live
 
@@ -183,3 +187,79 @@ def test_check_tolerates_unknown_values(provider: ServiceProvider, seeded: dict[
     unknown = pulumi.output.UNKNOWN
     news = inputs(seeded, project_id=unknown, image=unknown, variables={"A": unknown})
     assert failures(provider, news) == {}
+
+
+def _chain(error: BaseException) -> list[BaseException]:
+    """The error and everything its __cause__/__context__ links reach."""
+    found: list[BaseException] = []
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is not None and current not in found:
+            found.append(current)
+            pending += [current.__cause__, current.__context__]
+    return found
+
+
+def _echoing(operation: str, real: Any, refuse_after: int = 0) -> Any:
+    """RailwayClient.execute refusing `operation` (after `refuse_after` real sends), quoting its input."""
+    sent: list[str] = []
+
+    def execute(client: Any, document: str, variables: Any = None, **kwargs: Any) -> dict[str, Any]:
+        if f"mutation {operation}" in document:
+            sent.append(operation)
+            if len(sent) > refuse_after:
+                # Railway's validation messages may quote the input they refuse, variable values included.
+                message = f"Invalid input: {json.dumps(variables)}"
+                raise graphql_error(operation, [{"message": message}])
+        return dict(real(client, document, variables, **kwargs))
+
+    return execute
+
+
+def _assert_no_value_reaches_the_engine(caught: pytest.ExceptionInfo[RailwayError], logs: str) -> None:
+    assert str(caught.value).startswith("Unable to create service 'web' in environment ")
+    assert "Invalid input" in str(caught.value)
+    chain = _chain(caught.value)
+    assert len(chain) >= 1
+    assert [SECRET in str(error) or SECRET in repr(error) for error in chain] == [False] * len(chain)
+    # What the provider server sends the engine: traceback.format_exc(), the whole chain included.
+    assert SECRET not in "".join(traceback.format_exception(caught.value))
+    assert SECRET not in logs
+
+
+def test_a_create_refusal_quoting_a_variable_value_reaches_the_engine_without_it(
+    provider: ServiceProvider,
+    seeded: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    monkeypatch.setattr(RailwayClient, "execute", _echoing("ServiceCreate", RailwayClient.execute))
+    with pytest.raises(RailwayError) as caught:
+        provider.create(inputs(seeded))
+    _assert_no_value_reaches_the_engine(caught, caplog.text)
+
+
+def test_a_create_retried_after_a_fault_and_refused_with_a_value_reaches_the_engine_without_it(
+    provider: ServiceProvider,
+    fake_railway: FakeRailway,
+    seeded: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    fake_railway.backend.faults.problem_processing(operation="ServiceCreate")
+    monkeypatch.setattr(RailwayClient, "execute", _echoing("ServiceCreate", RailwayClient.execute, 1))
+    with pytest.raises(RailwayError) as caught:
+        provider.create(inputs(seeded))
+    assert fake_railway.backend.count("ServiceCreate") == 1  # the faulted one; the retry was refused
+    assert services(fake_railway) == []
+    assert "retried after" in str(caught.value)
+    _assert_no_value_reaches_the_engine(caught, caplog.text)
+
+
+def test_the_args_repr_never_shows_a_variable_value() -> None:
+    args = ServiceArgs("p", "e", "web", IMAGE, variables={"DATABASE_URL": SECRET})
+    assert "name='web'" in repr(args)
+    assert SECRET not in repr(args)

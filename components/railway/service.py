@@ -4,7 +4,7 @@ Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the i
 variables (secret) together, so the first deploy never runs without them, and always the environment id
 (without one Railway applies it to every non-fork environment). `adopt` takes over the project's service of
 that name as it is (bar a given icon), never deleted (`adopted`); with none, it creates one. Name and icon
-change in place; a project change replaces it.
+change in place; a project change replaces it. A refused create's error has its variable values redacted.
 Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
 inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
 """
@@ -38,6 +38,7 @@ from components.railway.provider_base import (
     paginate,
     resend_idempotent,
 )
+from components.railway.variable_values import redact
 
 INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt")
 DIFF_KEYS = ("project_id", "name", "icon")
@@ -53,8 +54,8 @@ class ServiceArgs:
     image: pulumi.Input[str]
     """The image it is created from; afterwards ServiceInstance sets the image per environment."""
     icon: pulumi.Input[str] | None = None
-    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict)
-    """Variables it is created with (make them secret); afterwards Variables manages them."""
+    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict, repr=False)
+    """Variables it is created with (secret values: never in a repr); afterwards Variables manages them."""
     adopt: pulumi.Input[bool] = False
     """Take over the project's existing service of this name (never deleted); create it when there is none."""
 
@@ -66,7 +67,7 @@ class _Props:
     name: str
     image: str
     icon: str | None
-    variables: dict[str, str]
+    variables: dict[str, str] = field(repr=False)  # secret values: never in a repr
     adopt: bool
 
     @classmethod
@@ -119,8 +120,11 @@ class ServiceProvider(RailwayProvider):
             try:
                 service_id = create_or_adopt(lambda: _find(client, p), lambda: _create(client, p), p.what)
             except RailwayError as exc:
-                raise fail("create", p.what, exc) from exc
-        return CreateResult(service_id, _outputs(p, service_id, adopted=False))
+                # A refusal may quote the variables sent: redacted, raised outside the handler (no chain).
+                refused = RailwayError(f"Unable to create {p.what}: {redact(str(exc), p.variables)}")
+            else:
+                return CreateResult(service_id, _outputs(p, service_id, adopted=False))
+        raise refused from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.of(props)
