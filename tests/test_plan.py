@@ -194,6 +194,44 @@ class TestConfigChange:
         assert "Zm9yZ2VkLWNpcGhlcnRleHQ" not in markdown and "PLACEHOLDER" not in markdown
 
 
+def affected_after(repo: Path, *, commit: bool = False) -> list[str]:
+    """`--affected` for the change made in `repo`, left in the working tree or committed as a PR would."""
+    base = "HEAD"
+    if commit:
+        subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, timeout=60)
+        author = ["-c", "user.name=t", "-c", "user.email=t@example.com"]
+        subprocess.run(["git", "-C", str(repo), *author, "commit", "-qm", "pr"], check=True, timeout=60)
+        base = "HEAD~1"
+    done = plan("--project-dir", str(repo), "--diff", base, "--stacks", "production,staging", "--affected")
+    assert done.returncode == 0, done.stderr
+    result: list[str] = json.loads(done.stdout)
+    return result
+
+
+class TestProgramChange:
+    """A change to what every stack runs affects them all, though no mocked desired state changes."""
+
+    def test_a_provider_change_affects_production_and_staging(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        edit(repo / "components/railway/client.py", "timeout: float = 90.0", "timeout: float = 120.0")
+        assert affected_after(repo) == ["production", "staging"]
+
+    def test_a_committed_dependency_bump_affects_production_and_staging(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        edit(repo / "requirements.txt", "requests==2.34.2", "requests==2.34.3")
+        assert affected_after(repo, commit=True) == ["production", "staging"]
+
+    def test_a_new_untracked_component_file_affects_production_and_staging(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        (repo / "components" / "railway" / "extra.py").write_text('"""Not imported yet."""\n')
+        assert affected_after(repo) == ["production", "staging"]
+
+    def test_a_change_outside_the_program_affects_no_stack(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        edit(repo / "tools" / "plan.py", "RUN_TIMEOUT = 300", "RUN_TIMEOUT = 301")
+        assert affected_after(repo) == []
+
+
 class TestFailures:
     def test_a_change_that_breaks_the_program_is_reported_in_the_diff_and_fails(self, tmp_path: Path) -> None:
         repo = clone(tmp_path / "repo")

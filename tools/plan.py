@@ -4,13 +4,15 @@ Owns the command line and the orchestration: every stack runs in a fresh `tools/
 (Pulumi's runtime is process-global) with credentials removed from its environment, a preview stack gets
 the staging plan's outputs as its StackReference, and `--diff` checks the base revision out with
 `git archive` into a temporary directory (the repository is left untouched). Comparing and wording live in
-`tools/plan_diff.py` and `tools/plan_markdown.py`. Exit codes: 0 done, 1 the program fails for a stack
-(on this change), 2 bad usage (an unknown revision, no git).
+`tools/plan_diff.py` and `tools/plan_markdown.py`. `--affected` names every long-lived stack when the change
+touches what runs for all of them (PROGRAM_PATHS), however the mocked desired state looks. Exit codes: 0
+done, 1 the program fails for a stack (on this change), 2 bad usage (an unknown revision, no git).
 """
 
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import hashlib
 import io
 import json
@@ -51,6 +53,10 @@ CREDENTIALS = (
     "AWS_SESSION_TOKEN",
 )
 RUN_TIMEOUT = 300
+# What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
+# change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
+# desired state is the same, so it affects every long-lived stack.
+PROGRAM_PATHS = ("components/*", "__main__.py", "Pulumi.yaml", "requirements*.txt")
 
 
 class PlanError(Exception):
@@ -146,6 +152,19 @@ def diff(project_dir: Path, base: str, stacks: Sequence[str]) -> tuple[list[Stac
     return [diff_plans(s, before[s], after[s]) for s in stacks], label
 
 
+def program_changes(project_dir: Path, base: str) -> list[str]:
+    """The files under PROGRAM_PATHS that differ between `base` and the working tree (untracked included)."""
+    changed = _git(project_dir, "diff", "--name-only", "--relative", base, "--").decode().splitlines()
+    changed += _git(project_dir, "ls-files", "--others", "--exclude-standard").decode().splitlines()
+    return sorted({f for f in changed if any(fnmatch.fnmatchcase(f, p) for p in PROGRAM_PATHS)})
+
+
+def affected(project_dir: Path, base: str, diffs: Sequence[StackDiff]) -> list[str]:
+    """The long-lived stacks a `pulumi preview` should check: changed plans, or all on a program change."""
+    everything = bool(program_changes(project_dir, base))
+    return [d.stack for d in diffs if d.stack in LONG_LIVED and (everything or not d.empty)]
+
+
 def plan_text(plan: dict[str, Any]) -> str:
     resources = plan["resources"]
     lines = [f"Stack {plan['stack']}: {len(resources)} resources (offline: no credentials, secrets masked)"]
@@ -198,7 +217,7 @@ def compare(args: argparse.Namespace) -> int:
     if args.output:
         args.output.write_text(markdown)
     if args.affected:
-        print(json.dumps([d.stack for d in diffs if d.stack in LONG_LIVED and not d.empty]))
+        print(json.dumps(affected(args.project_dir.resolve(), args.diff, diffs)))
     else:
         print(markdown, end="")
     failed = [d.stack for d in diffs if d.error]
