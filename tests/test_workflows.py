@@ -29,6 +29,8 @@ CONTRACT_BOOTSTRAP = frozenset(
     }
 )
 SAME_REPO_GUARD = "github.event.pull_request.head.repo.full_name == github.repository"
+# Dependabot's PRs run without secrets: a job needing them would only fail red.
+DEPENDABOT_GUARD = "github.actor != 'dependabot[bot]'"
 PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 PINNED_LINE = re.compile(r"uses:\s*\S+@[0-9a-f]{40} # v\d")
 READS = re.compile(r"\b(secrets|vars)\.([A-Za-z_][A-Za-z0-9_]*)")
@@ -92,6 +94,16 @@ def secret_jobs_open_to_forks(workflow: dict[str, Any]) -> list[str]:
     ]
 
 
+def secret_jobs_run_for_dependabot(workflow: dict[str, Any]) -> list[str]:
+    if not triggers(workflow) & {"pull_request", "pull_request_target"}:
+        return []
+    return [
+        name
+        for name, job in workflow["jobs"].items()
+        if "secrets." in yaml.safe_dump(job) and DEPENDABOT_GUARD not in str(job.get("if", ""))
+    ]
+
+
 def credential_keeping_checkouts(workflow: dict[str, Any]) -> list[str]:
     checkouts = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout@")]
     return [s["uses"] for s in checkouts if (s.get("with") or {}).get("persist-credentials") is not False]
@@ -120,6 +132,7 @@ RULES = [
     expressions_in_scripts,
     checkouts_under_pull_request_target,
     secret_jobs_open_to_forks,
+    secret_jobs_run_for_dependabot,
     credential_keeping_checkouts,
     jobs_without_permissions,
 ]
@@ -192,6 +205,23 @@ def test_preview_stacks_follow_the_pr_one_run_at_a_time() -> None:
     assert up["concurrency"]["cancel-in-progress"] is False
     assert any("tools/previews.py up --pr" in s.get("run", "") for s in up["steps"])
     assert any("tools/previews.py destroy --pr" in s.get("run", "") for s in destroy["steps"])
+
+
+def test_the_preview_stack_deploys_the_staging_image_not_an_app_prs_tag() -> None:
+    up = workflow("pr-stacks.yml")["jobs"]["preview-up"]
+    runs = [s["run"] for s in up["steps"] if "tools/previews.py up" in s.get("run", "")]
+    assert len(runs) == 1
+    assert runs[0].split() == [
+        "venv/bin/python",
+        "tools/previews.py",
+        "up",
+        "--pr",
+        '"$PR_NUMBER"',
+        "--image-tag",
+        "staging",
+        "--summary-file",
+        "preview-summary.md",
+    ]
 
 
 def test_pulumi_preview_runs_per_affected_stack_and_comments() -> None:
