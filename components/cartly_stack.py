@@ -94,7 +94,9 @@ class CartlyStack(pulumi.ComponentResource):
         secrets = ref.require_output(out.PREVIEW_SECRETS)
 
         def secret(key: str) -> pulumi.Output[str]:
-            value: pulumi.Output[str] = secrets.apply(lambda values: str(values[key]))
+            value: pulumi.Output[str] = secrets.apply(
+                lambda values: out.preview_secret(values, key, s.staging_stack_ref)
+            )
             return pulumi.Output.secret(value)
 
         return StagingView(

@@ -1,7 +1,8 @@
 """The names of the stack outputs, and the part of staging's outputs that preview stacks read.
 
 Owns the contract between the staging stack and its previews (which outputs exist, which are secret) so the
-program, the mocks and the PR tooling spell them the same way. It declares no resource.
+program, the mocks and the PR tooling spell them the same way, and the error a preview raises when staging
+does not export a value it needs. It declares no resource and reads no stack.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ PREVIEW_SECRET_KEYS = (
 )
 
 SECRET_OUTPUTS = frozenset({PROJECT_TOKEN, PREVIEW_SECRETS})
+
+
+class StagingOutputError(LookupError):
+    """Staging's outputs lack something a preview needs: staging was last updated by an older program."""
+
+
+def preview_secret(exported: Any, key: str, staging_stack: str) -> str:
+    """`key` of staging's previewSecrets output; a missing key names itself, the stack and the fix."""
+    if not isinstance(exported, Mapping) or key not in exported:
+        # Key names only: the values present are secrets.
+        raise StagingOutputError(
+            f"Unable to read secret '{key}' from the {PREVIEW_SECRETS} output of staging stack "
+            f"'{staging_stack}': staging does not export it. Fix: run `pulumi up --stack staging` so staging "
+            "exports it, then run the preview again."
+        )
+    return str(exported[key])
 
 
 def staging_reference_outputs(

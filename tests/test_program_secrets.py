@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 
 from components.config_keys import KEYS
-from components.stack_outputs import PREVIEW_SECRET_KEYS, PREVIEW_SECRETS, PROJECT_TOKEN
+from components.stack_outputs import PREVIEW_SECRET_KEYS, PREVIEW_SECRETS, PROJECT_TOKEN, StagingOutputError
+from tests.mock_answers import CartlyMocks, staging_outputs
 from tests.program_runs import STACKS, of, one, program_run
-from tests.pulumi_mocks import SECRET_SIG, is_secret, stub_secret
+from tests.pulumi_mocks import SECRET_SIG, is_secret, run_program, stub_secret
 
 
 def stubs(stack: str) -> dict[str, str]:
@@ -108,3 +109,18 @@ def test_staging_exports_the_preview_secrets_as_one_secret_output() -> None:
 @pytest.mark.parametrize("stack", ["production", "pr-42"])
 def test_only_staging_exports_preview_secrets(stack: str) -> None:
     assert PREVIEW_SECRETS not in program_run(stack).outputs
+
+
+def test_a_preview_of_a_staging_that_does_not_export_a_secret_names_the_key_the_stack_and_the_fix() -> None:
+    staging = staging_outputs()
+    del staging[PREVIEW_SECRETS]["jwtSecret"]  # staging last updated by a program that did not export it
+    with pytest.raises(StagingOutputError) as caught:
+        run_program("pr-42", mocks=CartlyMocks("pr-42", staging=staging))
+    assert str(caught.value) == (
+        "Unable to read secret 'jwtSecret' from the previewSecrets output of staging stack "
+        "'organization/cartly-infra/staging': staging does not export it. "
+        "Fix: run `pulumi up --stack staging` so staging exports it, then run the preview again."
+    )
+    exported = staging[PREVIEW_SECRETS].values()
+    assert len(exported) == len(PREVIEW_SECRET_KEYS) - 1
+    assert [value in str(caught.value) for value in exported] == [False] * len(exported)
