@@ -121,18 +121,31 @@ def _config_secrets(s: Settings) -> SecretSource:
     return secret
 
 
+def with_verification_record(
+    records: list[dict[str, Any]] | None, host: str | None, token: str | None
+) -> list[dict[str, Any]]:
+    """Railway's records, plus the TXT verification record when Railway did not list it among them.
+
+    Railway reports the verification host and token beside `dnsRecords`; whether the list repeats them is
+    not documented, so the record is added once, never twice. `host` is what Railway calls the
+    verification host (a label under the domain's zone), so it goes under `hostlabel`, not `fqdn`.
+    """
+    out = [dict(record) for record in records or []]
+    listed = any(record.get("required_value") == token for record in out)
+    if host and token and not listed:
+        out.append(
+            {
+                "hostlabel": host,
+                "record_type": "DNS_RECORD_TYPE_TXT",
+                "required_value": token,
+                "purpose": "verification",
+            }
+        )
+    return out
+
+
 def dns_records(custom: CustomDomain) -> pulumi.Output[list[dict[str, Any]]]:
     """The records to create at the DNS host: Railway's routing records plus the TXT verification record."""
-
-    def combine(parts: list[Any]) -> list[dict[str, Any]]:
-        records, host, token = parts
-        out = [dict(record) for record in records or []]
-        if host and token:
-            out.append(
-                {"fqdn": host, "record_type": "TXT", "required_value": token, "purpose": "verification"}
-            )
-        return out
-
     return pulumi.Output.all(
         custom.dns_records, custom.verification_dns_host, custom.verification_token
-    ).apply(combine)
+    ).apply(lambda parts: with_verification_record(*parts))

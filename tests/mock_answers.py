@@ -95,10 +95,10 @@ def _fake_outputs(typ: str, name: str, stack: str, inputs: Mapping[str, Any]) ->
                 {
                     "hostlabel": "app",
                     "fqdn": _plain(inputs.get("domain")),
-                    "record_type": "CNAME",
+                    "record_type": "DNS_RECORD_TYPE_CNAME",
                     "required_value": f"{ident[:8]}.up.railway.app",
                     "zone": "cartly.io",
-                    "purpose": "routing",
+                    "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
                 }
             ],
             "verification_dns_host": f"_railway-verify.{_plain(inputs.get('domain'))}",

@@ -96,6 +96,15 @@ class TestStagingFromNothing:
         assert len(envs) == 1
         assert (envs[0].id, envs[0].name) == (staging.outputs["railwayEnvironmentId"], "staging")
 
+    def test_the_dns_records_to_create_are_railways_routing_and_verification_records_once(
+        self, staging: Engine
+    ) -> None:
+        records = staging.outputs["dnsRecords"]
+        assert len(records) == 2
+        kinds = sorted(record["record_type"] for record in records)
+        assert kinds == ["DNS_RECORD_TYPE_CNAME", "DNS_RECORD_TYPE_TXT"]
+        assert all(record.get("required_value") for record in records)
+
     def test_each_service_has_its_variables_in_the_environment(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:

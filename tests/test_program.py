@@ -184,7 +184,7 @@ def test_the_stack_exports_ids_digest_deployments_and_dns_records(stack: str) ->
     assert set(outputs["railwayServiceIds"]) == set(outputs["deploymentIds"]) == {"web", "worker"}
     assert outputs["imageDigest"].startswith("sha256:")
     records = outputs["dnsRecords"]
-    assert [r["record_type"] for r in records] == ["CNAME", "TXT"]
+    assert [r["record_type"] for r in records] == ["DNS_RECORD_TYPE_CNAME", "DNS_RECORD_TYPE_TXT"]
     assert records[0]["fqdn"] == DOMAINS[stack]
 
 
