@@ -6,16 +6,14 @@ import pytest
 
 pytest_plugins = ["tests.fake_railway.pytest_plugin"]
 
-# Tests that talk to real Railway or GitHub run only when a real token is given for them.
-INTEGRATION_TOKENS = ("CARTLY_INTEGRATION_RAILWAY_TOKEN", "CARTLY_INTEGRATION_GITHUB_TOKEN")
+# Tests that talk to real Railway run only when a real token is given for them.
+INTEGRATION_TOKEN = "CARTLY_INTEGRATION_RAILWAY_TOKEN"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if any(os.environ.get(name) for name in INTEGRATION_TOKENS):
+    if os.environ.get(INTEGRATION_TOKEN):
         return
-    skip = pytest.mark.skip(
-        reason="integration: set CARTLY_INTEGRATION_RAILWAY_TOKEN (or _GITHUB_TOKEN) to run it for real"
-    )
+    skip = pytest.mark.skip(reason=f"integration: set {INTEGRATION_TOKEN} to run it against real Railway")
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
