@@ -140,7 +140,9 @@ RULES = [
 
 def test_there_are_workflows_to_check() -> None:
     names = {p.name for p in WORKFLOWS}
-    assert {"plan.yml", "plan-comment.yml", "pr-stacks.yml", "reap-previews.yml", "deploy.yml"} <= names
+    expected = {"plan.yml", "plan-comment.yml", "pr-stacks.yml", "reap-previews.yml", "deploy.yml"}
+    expected.add("test.yml")
+    assert expected <= names
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
@@ -185,6 +187,16 @@ def test_the_fork_facing_plan_job_holds_no_secret_and_only_reads() -> None:
     assert triggers(plan) == {"pull_request"}
     assert "secrets." not in (REPO / ".github" / "workflows" / "plan.yml").read_text()
     assert [job["permissions"] for job in plan["jobs"].values()] == [{"contents": "read"}]
+
+
+def test_every_pull_request_runs_the_readmes_test_command_without_secrets() -> None:
+    test = workflow("test.yml")
+    assert triggers(test) == {"pull_request", "push"}
+    assert test["on"]["push"] == {"branches": ["main", "staging"]}
+    [job] = test["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    assert [step.get("run") for step in job["steps"] if "run" in step] == ["scripts/test"]
+    assert "secrets." not in (REPO / ".github" / "workflows" / "test.yml").read_text()
 
 
 def test_the_plan_comment_job_runs_nothing_from_the_pr() -> None:
