@@ -31,6 +31,7 @@ import yaml
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import SECURE, StackDiff, diff_plans
 from tools.plan_markdown import render, short_type
 
@@ -38,20 +39,9 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 RUNNER = Path(__file__).resolve().with_name("plan_runner.py")
 LONG_LIVED = ("production", "staging")
 DEFAULT_STACKS = "production,staging,pr-1"
-# Never handed to the program's process: the plan must not be able to reach anything real.
-CREDENTIALS = (
-    "PULUMI_ACCESS_TOKEN",
-    "PULUMI_BACKEND_URL",
-    "PULUMI_CONFIG_PASSPHRASE",
-    "PULUMI_CONFIG_PASSPHRASE_FILE",
-    "RAILWAY_API_TOKEN",
-    "RAILWAY_TOKEN",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-)
+# Never handed to the program's process: the plan must not be able to reach anything real. The passphrase
+# file is withheld too (the preview driver need not redact its path: a path is no secret).
+WITHHELD_ENV = (*CREDENTIAL_ENV, "PULUMI_CONFIG_PASSPHRASE_FILE")
 RUN_TIMEOUT = 300
 # What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
@@ -65,7 +55,7 @@ class PlanError(Exception):
 
 def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     """One stack's plan from a fresh process; a failure comes back as {"stack", "error"}."""
-    env = {k: v for k, v in os.environ.items() if k not in CREDENTIALS}
+    env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
     with tempfile.TemporaryDirectory(prefix="cartly-plan-") as scratch:
         command = [sys.executable, str(RUNNER), "--project-dir", str(tree), "--stack", stack]
         if reference is not None:

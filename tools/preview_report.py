@@ -13,22 +13,11 @@ from datetime import datetime, timedelta
 
 from pulumi import automation as auto
 
+from tools.credentials import CREDENTIAL_ENV
 from tools.preview_stacks import PreviewInfo, Reaped, UpReport
 
 # The hidden marker the workflows look for to update the preview comment in place.
 MARKER = "<!-- cartly-preview -->"
-CREDENTIAL_ENV = (
-    "PULUMI_CONFIG_PASSPHRASE",
-    "PULUMI_ACCESS_TOKEN",
-    "PULUMI_BACKEND_URL",
-    "RAILWAY_API_TOKEN",
-    "RAILWAY_TOKEN",
-    "GITHUB_TOKEN",
-    "GH_TOKEN",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-)
 
 
 def redact(text: str) -> str:
