@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
-
 from tests.fake_railway.gql import Gql
 from tests.fake_railway.pytest_plugin import FakeRailway
 
@@ -39,11 +37,6 @@ COLLECTION_UPSERT = """mutation VariableCollectionUpsert($input: VariableCollect
 VARIABLE_DELETE = "mutation VariableDelete($input: VariableDeleteInput!) { variableDelete(input: $input) }"
 DEPLOYMENTS = """query Deployments($input: DeploymentListInput!) {
   deployments(input: $input) { edges { node { id status } } } }"""
-
-
-@pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
 
 
 def create_project(gql: Gql, name: str = "cartly") -> tuple[str, str]:

@@ -24,11 +24,6 @@ DEPLOYMENT = "query Deployment($id: String!) { deployment(id: $id) { id } }"
 
 
 @pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
-
-
-@pytest.fixture
 def seeded(fake_railway: FakeRailway) -> dict[str, str]:
     ids = fake_railway.backend.seed_project("cartly", ("production", "staging"), {"web": "img:1"})
     return {

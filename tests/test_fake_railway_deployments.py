@@ -18,11 +18,6 @@ SERVICE_DOMAIN_CREATE = """mutation ServiceDomainCreate($input: ServiceDomainCre
 
 
 @pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
-
-
-@pytest.fixture
 def ids(fake_railway: FakeRailway) -> dict[str, str]:
     seeded = fake_railway.backend.seed_project("cartly", ("production",), {"web": "ghcr.io/cartly/web:1"})
     return {"serviceId": seeded["services"]["web"], "environmentId": seeded["environments"]["production"]}

@@ -26,11 +26,6 @@ DOMAINS = """query Domains($projectId: String!, $environmentId: String!, $servic
 
 
 @pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
-
-
-@pytest.fixture
 def scope(fake_railway: FakeRailway) -> dict[str, str]:
     seeded = fake_railway.backend.seed_project("cartly", ("production",), {"web": "img:1"})
     return {

@@ -14,11 +14,6 @@ PROJECTS = "query Projects { projects { edges { node { id name } } } }"
 RATE_HEADERS = ("X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset")
 
 
-@pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
-
-
 def create(gql: Gql, name: str = "p") -> requests.Response:
     return gql.post(PROJECT_CREATE, {"input": {"name": name}})
 

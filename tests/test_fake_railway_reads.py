@@ -3,8 +3,6 @@ the known regions."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.fake_railway.gql import Gql
 from tests.fake_railway.pytest_plugin import FakeRailway
 
@@ -18,11 +16,6 @@ ENV_CREATE = (
 DEPLOYMENTS = """query Deployments($input: DeploymentListInput!, $first: Int) {
   deployments(input: $input, first: $first) { edges { node { id status } } } }"""
 REGIONS = "query Regions { regions { name } }"
-
-
-@pytest.fixture
-def gql(fake_railway: FakeRailway) -> Gql:
-    return Gql(fake_railway.url, fake_railway.token)
 
 
 def test_projects_page_with_first_and_after(gql: Gql, fake_railway: FakeRailway) -> None:

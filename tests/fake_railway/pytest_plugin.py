@@ -3,6 +3,8 @@
 - `fake_railway_server` (session): one emulator on 127.0.0.1:<free port> for the whole session.
 - `fake_railway` (function): that server, reset to empty before the test, with RAILWAY_API_URL,
   RAILWAY_API_TOKEN and CARTLY_HEALTH_URL_TEMPLATE pointing at it for the test's duration.
+- `gql` (function): a bare `requests` caller on that server with the workspace token, for the emulator's
+  own tests (which must not depend on the project's client).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from tests.fake_railway.backend import FakeRailwayBackend
+from tests.fake_railway.gql import Gql
 from tests.fake_railway.server import FakeRailwayServer
 from tests.fake_railway.state import WORKSPACE_ID, WORKSPACE_TOKEN
 
@@ -61,3 +64,8 @@ def fake_railway(fake_railway_server: FakeRailwayServer, monkeypatch: pytest.Mon
     monkeypatch.setenv("RAILWAY_API_TOKEN", fake.token)
     monkeypatch.setenv("CARTLY_HEALTH_URL_TEMPLATE", fake.health_url_template)
     return fake
+
+
+@pytest.fixture
+def gql(fake_railway: FakeRailway) -> Gql:
+    return Gql(fake_railway.url, fake_railway.token)
