@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from components.config_keys import KEYS
+
 APP_URL = "appUrl"
 DOMAIN = "domain"
 DNS_RECORDS = "dnsRecords"  # the records to create at the DNS host, including TXT verification
@@ -23,17 +25,9 @@ HEALTH_DOMAIN = "healthDomain"  # Railway-generated domain the web deploy is hea
 PROJECT_TOKEN = "railwayProjectToken"  # noqa: S105 (an output name) the environment-scoped token, secret
 PREVIEW_SECRETS = "previewSecrets"  # staging only: the secret config values previews reuse, secret
 
-# Config keys whose staging values previews reuse (app variables and the registry token).
-PREVIEW_SECRET_KEYS = (
-    "ghcrToken",
-    "databaseUrl",
-    "redisUrl",
-    "jwtSecret",
-    "openrouterApiKey",
-    "sentryDsn",
-    "b2AccessKey",
-    "b2SecretKey",
-)
+# Config keys whose staging values previews reuse: the secrets every long-lived stack must have (app
+# variables and the registry token), so a secret added for staging reaches previews too.
+PREVIEW_SECRET_KEYS = tuple(key.name for key in KEYS if key.secret and key.required_in == "long-lived")
 
 SECRET_OUTPUTS = frozenset({PROJECT_TOKEN, PREVIEW_SECRETS})
 

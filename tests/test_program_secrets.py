@@ -111,6 +111,20 @@ def test_only_staging_exports_preview_secrets(stack: str) -> None:
     assert PREVIEW_SECRETS not in program_run(stack).outputs
 
 
+def test_previews_reuse_exactly_the_secrets_every_long_lived_stack_must_have() -> None:
+    assert len(PREVIEW_SECRET_KEYS) == 8
+    assert PREVIEW_SECRET_KEYS == (
+        "ghcrToken",
+        "databaseUrl",
+        "redisUrl",
+        "jwtSecret",
+        "openrouterApiKey",
+        "sentryDsn",
+        "b2AccessKey",
+        "b2SecretKey",
+    )
+
+
 def test_a_preview_of_a_staging_that_does_not_export_a_secret_names_the_key_the_stack_and_the_fix() -> None:
     staging = staging_outputs()
     del staging[PREVIEW_SECRETS]["jwtSecret"]  # staging last updated by a program that did not export it
