@@ -17,9 +17,8 @@ import pulumi
 
 from components.config_keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
 from components.config_rules import ConfigError, Problems, parse_array, parse_int
+from components.railway.checks import REGIONS, RESTART_POLICIES  # Railway's facts, one list for both checks
 from components.settings import (
-    REGIONS,
-    RESTART_POLICIES,
     SECRET_VARIABLES,
     WEB_PORT,
     WORKER_PORT,

@@ -14,8 +14,6 @@ from typing import Literal
 
 StackKind = Literal["production", "staging", "preview"]
 
-REGIONS = ("us-west2", "us-east4-eqdc4a", "europe-west4-drams3a", "asia-southeast1-eqsg3a")
-RESTART_POLICIES = ("ALWAYS", "ON_FAILURE", "NEVER")
 HEALTH_PATH = "/health"
 WEB_PORT = 3000
 WORKER_PORT = 3001

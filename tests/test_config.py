@@ -162,7 +162,7 @@ class TestChoices:
 
     def test_an_unknown_restart_policy_is_refused(self) -> None:
         message = only_problem("staging", restartPolicy="SOMETIMES")
-        assert "'SOMETIMES' is not one of ALWAYS, ON_FAILURE, NEVER" in message
+        assert "'SOMETIMES' is not one of ALWAYS, NEVER, ON_FAILURE" in message
 
     def test_the_railway_environment_is_named_after_the_long_lived_stack(self) -> None:
         names = [settings(stack).environment_name for stack in ("production", "staging")]

@@ -56,7 +56,7 @@ class TestNames:
 
     def test_an_unknown_restart_policy_is_refused_with_the_command(self) -> None:
         assert only_problem("staging", restartPolicy="SOMETIMES") == (
-            "cartly-infra:restartPolicy: 'SOMETIMES' is not one of ALWAYS, ON_FAILURE, NEVER. "
+            "cartly-infra:restartPolicy: 'SOMETIMES' is not one of ALWAYS, NEVER, ON_FAILURE. "
             "Fix: pulumi config set cartly-infra:restartPolicy ON_FAILURE --stack staging"
         )
 
