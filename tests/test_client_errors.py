@@ -225,7 +225,8 @@ def test_a_json_answer_without_data_or_errors_is_an_http_error() -> None:
         ("# creates it\n  , mutation\nProjectCreate { projectCreate { id } }", ("ProjectCreate", True)),
         ("\ufeffmutation { projectDelete(id: 1) }", (None, True)),
         ("{ me { id } }", (None, False)),
-        ("fragment F on Project { id }\nmutation M { projectCreate { ...F } }", (None, True)),
+        ("fragment F on Project { id }\nmutation M { projectCreate { ...F } }", ("M", True)),
+        ('fragment F on Project { id }\nquery Q { project(id: "mutation") { ...F } }', ("Q", False)),
     ],
     ids=[
         "query",
@@ -234,10 +235,20 @@ def test_a_json_answer_without_data_or_errors_is_an_http_error() -> None:
         "anonymous-mutation",
         "query-shorthand",
         "fragment-first",
+        "fragment-first-query-mentioning-mutation",
     ],
 )
 def test_the_first_definition_decides_name_and_kind(document: str, expected: tuple[str | None, bool]) -> None:
     assert describe_operation(document, None) == expected
+
+
+@pytest.mark.parametrize(
+    "document",
+    ["query Project { project(id: 1) { id }", "fragment F on Project { id }"],
+    ids=["unparsable", "no-operation"],
+)
+def test_a_document_whose_operation_cannot_be_read_counts_as_a_mutation(document: str) -> None:
+    assert describe_operation(document, "Unknown") == ("Unknown", True)
 
 
 def test_an_operation_name_picks_that_operation_out_of_several() -> None:

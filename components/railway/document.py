@@ -1,16 +1,21 @@
-"""What kind of operation a GraphQL document asks for, read without a GraphQL parser.
+"""What kind of operation a GraphQL document asks for.
 
 Owns: `describe_operation`, which tells the client the operation's name (for messages and logs) and whether
-it is a mutation (a mutation whose answer is lost is never re-sent). It errs towards "mutation".
+it is a mutation (a mutation whose answer is lost is never re-sent). Documents are parsed with graphql-core,
+once each (they are module constants), and the operation is picked as GraphQL executes it: the one named
+`operation_name`, else the document's first operation. A document it cannot parse counts as a mutation,
+since that only costs retries (and Railway refuses it anyway).
 
-Deliberately does not: parse or validate GraphQL (graphql-core is a test-only dependency; Railway validates),
-or know any particular operation (operations.py holds them).
+Deliberately does not: validate against a schema (Railway does; tests validate operations.py against the
+published schema), or know any particular operation (operations.py holds them).
 """
 
 from __future__ import annotations
 
-import re
+import functools
 from typing import NamedTuple
+
+from graphql import GraphQLSyntaxError, OperationDefinitionNode, OperationType, parse
 
 
 class Operation(NamedTuple):
@@ -29,35 +34,23 @@ class Operation(NamedTuple):
         return f"{'mutation' if self.is_mutation else 'query'} {self.quoted}"
 
 
-# GraphQL's insignificant tokens before a definition: whitespace, commas, a byte-order mark, comments.
-_IGNORED = re.compile(r"(?:[\s,\ufeff]+|#[^\r\n]*)*")
-_NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]*")
-_COMMENT = re.compile(r"#[^\r\n]*")
-
-
 def describe_operation(document: str, operation_name: str | None) -> Operation:
-    """The operation to run: the one named `operation_name`, else the document's first definition.
-
-    Errs towards "mutation" when unsure (a document opening with a fragment), since that only costs retries.
-    """
+    """The operation to run: the one named `operation_name`, else the document's first operation."""
     if not isinstance(document, str) or not document.strip():
         raise ValueError("A GraphQL document is required: got an empty one")
-    if operation_name:
-        named = re.search(
-            rf"\b(query|mutation|subscription)\s+{re.escape(operation_name)}\b", _COMMENT.sub("", document)
-        )
-        if named:
-            return Operation(operation_name, named.group(1) == "mutation")
-    start = _IGNORED.match(document)
-    keyword = _NAME.match(document, start.end() if start else 0)
-    first = keyword.group() if keyword else "{"
-    name = None
-    if keyword and first in ("query", "mutation", "subscription"):
-        after = _IGNORED.match(document, keyword.end())
-        found = _NAME.match(document, after.end() if after else keyword.end())
-        name = found.group() if found else None
-    is_mutation = first == "mutation" or (
-        first not in ("query", "subscription", "{")
-        and bool(re.search(r"\bmutation\b", _COMMENT.sub("", document)))
-    )
-    return Operation(operation_name or name, is_mutation)
+    return _describe(document, operation_name)
+
+
+@functools.lru_cache(maxsize=512)
+def _describe(document: str, operation_name: str | None) -> Operation:
+    try:
+        definitions = parse(document, no_location=True).definitions
+    except GraphQLSyntaxError:
+        return Operation(operation_name, True)
+    operations = [d for d in definitions if isinstance(d, OperationDefinitionNode)]
+    if not operations:
+        return Operation(operation_name, True)
+    named = [op for op in operations if op.name is not None and op.name.value == operation_name]
+    chosen = named[0] if named else operations[0]
+    name = operation_name or (chosen.name.value if chosen.name is not None else None)
+    return Operation(name, chosen.operation == OperationType.MUTATION)
