@@ -1,7 +1,7 @@
 """Run the cartly-infra program under Pulumi mocks, with config loaded from the real stack files.
 
-Owns: loading `Pulumi.<stack>.yaml` the way the CLI would (project defaults from `Pulumi.yaml` applied,
-structured values JSON-encoded, every `secure:` value replaced by a known fake from `stub_secret`), a monitor
+Owns: loading `Pulumi.<stack>.yaml` the way the CLI would (tools/stack_files.py, with every `secure:` value
+replaced by a known fake from `stub_secret`), a monitor
 that records each registration with its options (protect, parent, dependencies...), and `run_program`. The
 mocks' answers live in `tests/mock_answers.py`; driving real providers is `tests/engine.py`. Asserts nothing.
 """
@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
+
+from tools.stack_files import program_config, read_stack_config
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = "cartly-infra"
@@ -32,40 +32,10 @@ def stub_secret(stack: str, key: str) -> str:
     return f"stub-secret-{stack}-{key}-5f2c"
 
 
-def project_defaults() -> dict[str, str]:
-    """`Pulumi.yaml`'s config defaults as the CLI hands them to the program (qualified, strings)."""
-    project = yaml.safe_load((ROOT / "Pulumi.yaml").read_text())
-    out: dict[str, str] = {}
-    for name, spec in (project.get("config") or {}).items():
-        if isinstance(spec, dict) and "default" in spec:
-            key = name if ":" in name else f"{PROJECT}:{name}"
-            out[key] = _config_string(spec["default"])
-    return out
-
-
 def load_stack_config(stack: str) -> tuple[dict[str, str], list[str]]:
     """(config, secret keys) for `stack`: defaults, then its stack file if any, secure values stubbed."""
-    config = project_defaults()
-    secret_keys: list[str] = []
-    path = ROOT / f"Pulumi.{stack}.yaml"
-    if path.exists():
-        for key, value in (yaml.safe_load(path.read_text()).get("config") or {}).items():
-            if isinstance(value, dict) and set(value) == {"secure"}:
-                config[key] = stub_secret(stack, key.split(":", 1)[1])
-                secret_keys.append(key)
-            else:
-                config[key] = _config_string(value)
-    return config, secret_keys
-
-
-def _config_string(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return str(value)
-    return json.dumps(value)
+    _project, config = read_stack_config(ROOT, stack)
+    return program_config(config, lambda key, _value: stub_secret(stack, key.split(":", 1)[1]))
 
 
 # ---- what the mocks see -----------------------------------------------------------------------------------

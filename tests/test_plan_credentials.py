@@ -12,6 +12,17 @@ from tools import plan
 from tools.credentials import CREDENTIAL_ENV
 
 
+def test_a_revision_without_a_project_file_is_an_error_result_and_starts_no_runner(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    started: list[list[str]] = []
+    monkeypatch.setattr(plan.subprocess, "run", lambda command, **_: started.append(command))
+    result = plan.run_stack(tmp_path, "staging")
+    assert started == []
+    assert result["stack"] == "staging"
+    assert result["error"].startswith("cannot read the project's config: FileNotFoundError")
+
+
 def test_the_plan_runner_gets_no_credential_from_the_environment(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -25,6 +36,7 @@ def test_the_plan_runner_gets_no_credential_from_the_environment(
         return subprocess.CompletedProcess(command, 1, stdout="", stderr="stopped by the test")
 
     monkeypatch.setattr(plan.subprocess, "run", fake_run)
+    (tmp_path / "Pulumi.yaml").write_text("name: demo\nruntime: python\n")
     result = plan.run_stack(tmp_path, "staging")
     assert len(seen) == 1
     env = seen[0]

@@ -34,6 +34,8 @@ if __package__ in (None, ""):  # run as `python tools/plan.py`
 from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import SECURE, StackDiff, diff_plans
 from tools.plan_markdown import render, short_type
+from tools.plan_runner import MASK
+from tools.stack_files import Secure, program_config, read_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 RUNNER = Path(__file__).resolve().with_name("plan_runner.py")
@@ -56,8 +58,16 @@ class PlanError(Exception):
 def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -> dict[str, Any]:
     """One stack's plan from a fresh process; a failure comes back as {"stack", "error"}."""
     env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
+    try:
+        project, config = read_stack_config(tree, stack)
+    except (OSError, KeyError, yaml.YAMLError) as exc:  # no program at that revision, or a broken file
+        return {"stack": stack, "error": f"cannot read the project's config: {type(exc).__name__}: {exc}"}
+    text, secret_keys = program_config(config, lambda _key, _value: MASK)
     with tempfile.TemporaryDirectory(prefix="cartly-plan-") as scratch:
+        config_file = Path(scratch) / "config.json"
+        config_file.write_text(json.dumps({"project": project, "config": text, "secretKeys": secret_keys}))
         command = [sys.executable, str(RUNNER), "--project-dir", str(tree), "--stack", stack]
+        command += ["--config-file", str(config_file)]
         if reference is not None:
             ref_file = Path(scratch) / "reference.json"
             ref_file.write_text(json.dumps(reference))
@@ -71,31 +81,23 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
         tail = " | ".join(done.stderr.strip().splitlines()[-5:])
         return {"stack": stack, "error": f"the plan runner failed (exit {done.returncode}): {tail}"}
     if not result.get("error"):
-        result["config"] = stack_config(tree, stack)
+        result["config"] = shown_config(config)
     return result
 
 
-def stack_config(tree: Path, stack: str) -> dict[str, Any]:
-    """The config `stack` runs with: Pulumi.yaml's defaults, then its stack file; a `secure:` value as
-    `[secret <hash of its ciphertext>]` (the ciphertext is public in the repository anyway).
+def shown_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The config a stack runs with, as the diff shows it: a `secure:` value as `[secret <hash of its
+    ciphertext>]` (the ciphertext is public in the repository anyway), so a rotation shows, never a value.
 
     Planned inputs show most of it, but not a value that reaches Railway only inside a masked map (nodeEnv
     becomes NODE_ENV in the secret variables) nor a rotated secret: the config diff shows those.
     """
-    project = yaml.safe_load((tree / "Pulumi.yaml").read_text()) or {}
-    name = project.get("name")
-    config: dict[str, Any] = {
-        key if ":" in key else f"{name}:{key}": spec["default"]
-        for key, spec in (project.get("config") or {}).items()
-        if isinstance(spec, dict) and "default" in spec
+    return {
+        key: f"{SECURE}{hashlib.sha256(value.ciphertext.encode()).hexdigest()[:12]}]"
+        if isinstance(value, Secure)
+        else value
+        for key, value in sorted(config.items())
     }
-    path = tree / f"Pulumi.{stack}.yaml"
-    values = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
-    for key, value in values.items():
-        if isinstance(value, dict) and set(value) == {"secure"}:
-            value = f"{SECURE}{hashlib.sha256(str(value['secure']).encode()).hexdigest()[:12]}]"
-        config[key if ":" in key else f"{name}:{key}"] = value
-    return dict(sorted(config.items()))
 
 
 def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> dict[str, dict[str, Any]]:

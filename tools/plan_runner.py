@@ -1,14 +1,15 @@
 """Runs a Pulumi Python program for one stack under Pulumi mocks and prints its desired state as JSON.
 
-Owns one offline run, in a process of its own (Pulumi's runtime is process-global): the stack's config
-read the way the CLI would (Pulumi.yaml defaults, then Pulumi.<stack>.yaml, every `secure:` value replaced
-by the mask), mocks that echo inputs and answer everything generically (declared string outputs of dynamic
-resources, invokes, a StackReference fed from a file), and the result: every registered resource with its
-inputs, secrets masked, and the stack outputs. Stdout carries exactly one JSON document.
+Owns one offline run, in a process of its own (Pulumi's runtime is process-global): the stack's config as
+tools/plan.py hands it over (assembled by tools/stack_files.py the way the CLI would, every `secure:`
+value replaced by the mask), mocks that echo inputs and answer everything generically (declared string
+outputs of dynamic resources, invokes, a StackReference fed from a file), and the result: every registered
+resource with its inputs, secrets masked, and the stack outputs. Stdout carries exactly one JSON document.
 
-Run as a script by `tools/plan.py` (`python tools/plan_runner.py --project-dir D --stack S`); it imports
-nothing of this repository except the program it runs, so it can run an older checkout's program. It needs
-no credential and opens no connection; it deliberately knows nothing of cartly-infra's resources.
+Run as a script by `tools/plan.py` (`python tools/plan_runner.py --project-dir D --stack S --config-file
+F`); it imports nothing of this repository except the program it runs, so it can run an older checkout's
+program. It needs no credential and opens no connection; it deliberately knows nothing of cartly-infra's
+resources.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
-import yaml
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
@@ -35,33 +35,11 @@ SECRET_VALUE = rpc._special_secret_sig
 DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
 
 
-def load_config(project_dir: Path, stack: str) -> tuple[str, dict[str, str], list[str]]:
-    """(project name, config as the CLI passes it, secret keys); secure values are the mask."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text())
-    name = str(project["name"])
-    config: dict[str, str] = {}
-    for key, spec in (project.get("config") or {}).items():
-        if isinstance(spec, dict) and "default" in spec:
-            config[key if ":" in key else f"{name}:{key}"] = _text(spec["default"])
-    secret_keys: list[str] = []
-    stack_file = project_dir / f"Pulumi.{stack}.yaml"
-    if stack_file.exists():
-        for key, value in ((yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}).items():
-            full = key if ":" in key else f"{name}:{key}"
-            if isinstance(value, dict) and set(value) == {"secure"}:
-                config[full] = MASK
-                secret_keys.append(full)
-            else:
-                config[full] = _text(value)
-    return name, config, secret_keys
-
-
-def _text(value: Any) -> str:
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value) if isinstance(value, int | float) else json.dumps(value)
+def load_config(config_file: Path) -> tuple[str, dict[str, str], list[str]]:
+    """(project name, config as the CLI passes it, secret keys), as tools/plan.py assembled them from the
+    project's files (tools/stack_files.py), every `secure:` value already the mask."""
+    given = json.loads(config_file.read_text())
+    return str(given["project"]), dict(given["config"]), list(given["secretKeys"])
 
 
 def masked(value: Any) -> Any:
@@ -164,9 +142,9 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         return response
 
 
-def run(project_dir: Path, stack: str, reference: dict[str, Any]) -> dict[str, Any]:
+def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, Any]) -> dict[str, Any]:
     """The stack's desired state: {stack, resources, outputs, reference}; raises what the program raises."""
-    project, config, secret_keys = load_config(project_dir, stack)
+    project, config, secret_keys = load_config(config_file)
     monitor = RecordingMonitor(PlanMocks(reference))
     asyncio.set_event_loop(asyncio.new_event_loop())
     pulumi_settings.ROOT.set(None)
@@ -219,13 +197,16 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--project-dir", type=Path, required=True)
     parser.add_argument("--stack", required=True)
+    parser.add_argument("--config-file", type=Path, required=True, help="JSON: project, config, secretKeys")
     parser.add_argument("--reference-file", type=Path, help="JSON the program's StackReference reads")
     args = parser.parse_args(argv)
     project_dir = args.project_dir.resolve()
     reference = json.loads(args.reference_file.read_text()) if args.reference_file else {}
     sys.path.insert(0, str(project_dir))  # the program's own modules (components/…) come from its tree
     try:
-        result = run(project_dir, args.stack, reference or {"outputs": {}, "secretOutputNames": []})
+        result = run(
+            project_dir, args.stack, args.config_file, reference or {"outputs": {}, "secretOutputNames": []}
+        )
     except Exception as exc:  # the program's own error (a ConfigError…), reported as data
         result = {"stack": args.stack, "error": f"{type(exc).__name__}: {exc}"}
     print(json.dumps(result, sort_keys=True, default=str))

@@ -1,0 +1,69 @@
+"""A stack's config as the Pulumi CLI assembles it from the project's files, for the tools and tests that run
+the program without the CLI: Pulumi.yaml's defaults, then Pulumi.<stack>.yaml's values, every key namespaced,
+then every value as the text the CLI hands a program.
+
+One reader for the offline plan (which masks or hashes a `secure:` value) and the test mocks (which stub it
+with a known fake): they differ only in what stands in for a secret. It reads files only: no CLI, no
+decryption; a `secure:` value comes back as its ciphertext, in `Secure`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Secure:
+    """A `secure:` value of a stack file: ciphertext only the CLI (with the passphrase) can decrypt."""
+
+    ciphertext: str
+
+
+def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
+    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values."""
+    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
+    name = str(project["name"])
+
+    def qualified(key: str) -> str:
+        return key if ":" in key else f"{name}:{key}"
+
+    config: dict[str, Any] = {
+        qualified(key): spec["default"]
+        for key, spec in (project.get("config") or {}).items()
+        if isinstance(spec, dict) and "default" in spec
+    }
+    path = project_dir / f"Pulumi.{stack}.yaml"
+    values = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
+    for key, value in values.items():
+        secure = isinstance(value, dict) and set(value) == {"secure"}
+        config[qualified(key)] = Secure(str(value["secure"])) if secure else value
+    return name, config
+
+
+def config_text(value: Any) -> str:
+    """A value as the CLI hands it to a program: strings as they are, booleans in lower case, numbers as
+    text, anything structured as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(value)
+
+
+def program_config(
+    config: dict[str, Any], secret: Callable[[str, Secure], str]
+) -> tuple[dict[str, str], list[str]]:
+    """(config as text, the secret keys), with `secret(key, value)` standing in for each `secure:` value."""
+    text = {
+        key: secret(key, value) if isinstance(value, Secure) else config_text(value)
+        for key, value in config.items()
+    }
+    return text, sorted(key for key, value in config.items() if isinstance(value, Secure))
