@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.stub_pulumi.fixtures import GITHUB_TOKEN, run, stub
-from tests.stub_pulumi.harness import StubPulumi
+from testkit.stub_pulumi.fixtures import GITHUB_TOKEN, run, stub
+from testkit.stub_pulumi.harness import StubPulumi
 from tools import preview_report
 from tools.credentials import confined
 
