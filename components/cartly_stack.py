@@ -18,6 +18,7 @@ from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
+from components.infra_environments import InfraEnvironments, InfraEnvironmentsArgs
 from components.railway_environment import SecretSource, StagingView, Wiring
 from components.settings.values import Settings
 from pulumi_railway.resources.custom_domain import CustomDomain
@@ -65,6 +66,13 @@ class CartlyStack(pulumi.ComponentResource):
                     slack_bot_token=secret("slackBotToken") if s.kind == "production" else None,
                     test_database_url=secret("testDatabaseUrl") if s.kind == "production" else None,
                 ),
+                child,
+            )
+        if s.github is not None and s.kind == "production":
+            # Production owns repository-level things: this repository's environments among them.
+            InfraEnvironments(
+                f"{name}-infra-environments",
+                InfraEnvironmentsArgs(settings=s.github, slack_bot_token=secret("slackBotToken")),
                 child,
             )
         self.outputs = {
