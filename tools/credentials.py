@@ -41,14 +41,17 @@ PREVIEW_CREDENTIALS = frozenset(
 # A name that looks like it holds a credential (the runner's own ACTIONS_RUNTIME_TOKEN and
 # ACTIONS_ID_TOKEN_REQUEST_TOKEN included): withheld from a preview unless it is one of the above.
 CREDENTIAL_NAME = re.compile(
-    r"TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|_PAT\Z", re.IGNORECASE
+    r"TOKEN|SECRET|PASSW|PASSPHRASE|CREDENTIAL|PRIVATE|API_?KEY|ACCESS_?KEY|_PAT\Z|DATABASE_URL|REDIS_URL|DSN",
+    re.IGNORECASE,
 )
+# A URL with a password in it (postgres://user:password@host) is a credential whatever its name.
+CREDENTIAL_VALUE = re.compile(r"://[^/\s:@]+:[^/\s@]+@")
 
 
-def looks_secret(name: str) -> bool:
-    return name in CREDENTIAL_ENV or bool(CREDENTIAL_NAME.search(name))
+def looks_secret(name: str, value: str = "") -> bool:
+    return name in CREDENTIAL_ENV or bool(CREDENTIAL_NAME.search(name) or CREDENTIAL_VALUE.search(value))
 
 
 def confined(environ: Mapping[str, str]) -> dict[str, str]:
     """`environ` without any credential but the previews' own."""
-    return {k: v for k, v in environ.items() if k in PREVIEW_CREDENTIALS or not looks_secret(k)}
+    return {k: v for k, v in environ.items() if k in PREVIEW_CREDENTIALS or not looks_secret(k, v)}

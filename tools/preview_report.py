@@ -34,7 +34,7 @@ def redact(text: str) -> str:
     named = {
         value: f"[{name} redacted]"
         for name, value in os.environ.items()
-        if looks_secret(name) and len(value) >= SHORTEST_SECRET
+        if looks_secret(name, value) and len(value) >= SHORTEST_SECRET
     }
     secrets = {**{value: "[secret redacted]" for value in _remembered}, **named}
     for value in sorted(secrets, key=len, reverse=True):  # longest first: one may contain another
