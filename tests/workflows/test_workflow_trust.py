@@ -5,7 +5,9 @@
   `previews` environment;
 - no job reads a secret outside an environment (nor a workflow-wide `env:` one, nor `secrets: inherit`),
   because only environments are protected: a repository-level secret reaches every job;
-- a job that deploys production runs inside `production` (required reviewers, `main` only).
+- a job that deploys production runs inside `production` (required reviewers, `main` only);
+- a job that touches a preview's state (written by PR code: `tools/previews.py`) runs inside `previews`, and
+  no job there reads the GitHub admin token.
 
 Each rule is proven to catch deliberately wrong copies of the real workflows, so it cannot pass on nothing.
 """
@@ -95,10 +97,22 @@ def production_deploys_outside_production(workflow: Workflow) -> list[str]:
     ]
 
 
+def preview_state_outside_previews(workflow: Workflow) -> list[str]:
+    found = []
+    for name, job in workflow["jobs"].items():
+        touches = "tools/previews.py" in yaml.safe_dump(job.get("steps", []))
+        if touches and environment(job) != PREVIEWS:
+            found.append(f"{name}: runs tools/previews.py in environment {environment(job)!r}")
+        if environment(job) == PREVIEWS and {"INFRA_GITHUB_TOKEN", "secrets: inherit"} & secrets_read(job):
+            found.append(f"{name}: reads the GitHub admin token inside previews")
+    return found
+
+
 RULES: list[Rule] = [
     pr_code_reaching_secrets_beyond_previews,
     secrets_outside_an_environment,
     production_deploys_outside_production,
+    preview_state_outside_previews,
 ]
 
 
@@ -199,7 +213,20 @@ def unlock_production_in_previews(workflow: Workflow) -> Workflow:
     return workflow
 
 
+def reap_in_staging(workflow: Workflow) -> Workflow:
+    workflow["jobs"]["reap"]["environment"] = "staging"
+    return workflow
+
+
+def preview_with_admin_token(workflow: Workflow) -> Workflow:
+    step = workflow["jobs"]["preview-destroy"]["steps"][-2]
+    step["env"]["GITHUB_TOKEN"] = "${{ secrets.INFRA_GITHUB_TOKEN }}"
+    return workflow
+
+
 WRONG = [
+    ("reap-previews.yml", reap_in_staging, preview_state_outside_previews),
+    ("pr-stacks.yml", preview_with_admin_token, preview_state_outside_previews),
     ("pr-stacks.yml", without_environment, pr_code_reaching_secrets_beyond_previews),
     ("pr-stacks.yml", without_environment, secrets_outside_an_environment),
     ("pr-stacks.yml", in_production, pr_code_reaching_secrets_beyond_previews),
