@@ -1,7 +1,7 @@
 """This repository's own GitHub environments, declared by the production stack so none can exist unprotected.
 
-Owns `InfraEnvironments` (`cartly:github:InfraEnvironments`): the environments cartly-infra's workflows
-run in, each the only holder of its stack's credentials (ARCHITECTURE §3). `production`: required
+Owns `InfraEnvironments` (`cartly:infra_environments:InfraEnvironments`): the environments cartly-infra's
+workflows run in, each the only holder of its stack's credentials (ARCHITECTURE §3). `production`: required
 reviewers (the production deploy's), no self-review, admins cannot bypass, deployments from `main` only.
 `staging`: from `staging` only. `previews`: any branch of this repository (pull-request jobs; forks get
 no secret), so it must only ever hold credentials that cannot reach production. GitHub would otherwise
@@ -35,7 +35,7 @@ class InfraEnvironments(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: InfraEnvironmentsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("cartly:github:InfraEnvironments", name, None, opts)
+        super().__init__("cartly:infra_environments:InfraEnvironments", name, None, opts)
         s = args.settings
         if s.infra_repository is None:
             raise ValueError("Unable to declare this repository's environments: no infra repository is set")
