@@ -20,12 +20,12 @@ DOMAIN = "staging.cartly.io"
 
 
 @pytest.fixture
-def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+def world(fake_railway: Any) -> World:
+    return seed_world(fake_railway)
 
 
 def test_a_project_someone_else_named_the_same_is_refused_with_its_id(world: World) -> None:
-    provider = configured(ProjectProvider(), world.fake.token)
+    provider = configured(ProjectProvider(), world.fake.token, world.time)
     theirs = world.backend.seed_project(name="cartly-staging")["project_id"]
     with pytest.raises(RailwayError) as caught:
         provider.create({"name": "cartly-staging", "owner": OWNER})
@@ -35,7 +35,7 @@ def test_a_project_someone_else_named_the_same_is_refused_with_its_id(world: Wor
 
 
 def test_the_owner_marker_stays_out_of_outputs_and_diffs(world: World) -> None:
-    provider = configured(ProjectProvider(), world.fake.token)
+    provider = configured(ProjectProvider(), world.fake.token, world.time)
     props = {"name": "cartly-staging", "description": "Cartly staging", "owner": OWNER}
     made = provider.create(dict(props))
     assert world.backend.projects[made.id].description == f"Cartly staging\npulumi-owner: {OWNER}"
@@ -48,7 +48,7 @@ def test_the_owner_marker_stays_out_of_outputs_and_diffs(world: World) -> None:
 
 
 def test_a_service_in_a_project_this_stack_did_not_make_is_refused(world: World) -> None:
-    provider = configured(ServiceProvider(), world.fake.token)
+    provider = configured(ServiceProvider(), world.fake.token, world.time)
     props = {
         "project_id": world.project_id,  # seeded by hand: no marker
         "environment_id": world.environment_id,
@@ -93,7 +93,7 @@ def web_domain(world: World) -> None:
 
 @pytest.mark.usefixtures("web_domain")
 def test_when_the_recorded_deployment_is_gone_the_rollback_takes_an_earlier_gated_one(world: World) -> None:
-    provider = configured(DeploymentProvider(), world.fake.token)
+    provider = configured(DeploymentProvider(), world.fake.token, world.time)
     first = deployed(world, provider, "rev-1", None)
     second = deployed(world, provider, "rev-2", first)
     assert second["gated"] == [second["deployment_id"], first["deployment_id"]]
@@ -110,7 +110,7 @@ def test_when_the_recorded_deployment_is_gone_the_rollback_takes_an_earlier_gate
 
 @pytest.mark.usefixtures("web_domain")
 def test_with_no_gated_deployment_left_the_error_says_none_can_be_trusted(world: World) -> None:
-    provider = configured(DeploymentProvider(), world.fake.token)
+    provider = configured(DeploymentProvider(), world.fake.token, world.time)
     first = deployed(world, provider, "rev-1", None)
     world.backend.delete_out_of_band("deployment", first["deployment_id"])
     world.backend.script_next_unhealthy(world.web_id)

@@ -28,8 +28,8 @@ DOMAIN = "staging.cartly.io"
 
 
 @pytest.fixture
-def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+def world(fake_railway: Any) -> World:
+    return seed_world(fake_railway)
 
 
 def killed_after(world: World, operation: str, run: Callable[[], object]) -> None:
@@ -43,12 +43,12 @@ def killed_after(world: World, operation: str, run: Callable[[], object]) -> Non
 
 def our_project(world: World) -> str:
     """A project this stack made (so what is inside it is this stack's), as ProjectProvider creates it."""
-    provider = configured(ProjectProvider(), world.fake.token)
+    provider = configured(ProjectProvider(), world.fake.token, world.time)
     return provider.create({"name": "cartly-staging", "owner": f"{STACK}/cartly-staging-project"}).id
 
 
 def test_a_replayed_project_create_adopts_the_project_it_made(world: World) -> None:
-    provider = configured(ProjectProvider(), world.fake.token)
+    provider = configured(ProjectProvider(), world.fake.token, world.time)
     props = {"name": "cartly-staging", "description": "Cartly staging", "owner": f"{STACK}/p"}
     killed_after(world, "ProjectCreate", lambda: provider.create(dict(props)))
     made = [row for row in inventory(world.backend).of("project") if row.name == "cartly-staging"]
@@ -66,7 +66,7 @@ def test_a_replayed_project_create_adopts_the_project_it_made(world: World) -> N
 def test_a_replayed_service_create_adopts_the_service_it_made(world: World) -> None:
     project_id = our_project(world)
     environment_id = world.backend.projects[project_id].base_environment_id
-    provider = configured(ServiceProvider(), world.fake.token)
+    provider = configured(ServiceProvider(), world.fake.token, world.time)
     props = {
         "project_id": project_id,
         "environment_id": environment_id,
@@ -87,7 +87,7 @@ def test_a_replayed_service_create_adopts_the_service_it_made(world: World) -> N
 
 
 def test_a_replayed_custom_domain_create_adopts_the_domain_it_made(world: World) -> None:
-    provider = configured(CustomDomainProvider(), world.fake.token)
+    provider = configured(CustomDomainProvider(), world.fake.token, world.time)
     props = {
         "project_id": world.project_id,
         "environment_id": world.environment_id,
@@ -105,7 +105,7 @@ def test_a_replayed_custom_domain_create_adopts_the_domain_it_made(world: World)
 
 
 def test_a_replayed_project_token_create_leaves_only_the_recorded_token(world: World) -> None:
-    provider = configured(ProjectTokenProvider(), world.fake.token)
+    provider = configured(ProjectTokenProvider(), world.fake.token, world.time)
     props = {
         "project_id": world.project_id,
         "environment_id": world.environment_id,
@@ -133,7 +133,7 @@ def test_a_deploy_killed_before_its_gate_rolls_back_to_the_deployment_state_reco
             "targetPort": 3000,
         }
     )
-    provider = configured(DeploymentProvider(), world.fake.token)
+    provider = configured(DeploymentProvider(), world.fake.token, world.time)
     props = {
         "project_id": world.project_id,
         "environment_id": world.environment_id,
