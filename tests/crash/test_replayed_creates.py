@@ -15,9 +15,11 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
 from pulumi_railway.resources.deployment import DeploymentProvider
+from pulumi_railway.resources.environment import EnvironmentProvider
 from pulumi_railway.resources.project import ProjectProvider
 from pulumi_railway.resources.project_token import ProjectTokenProvider
 from pulumi_railway.resources.service import ServiceProvider
+from pulumi_railway.resources.service_domain import ServiceDomainProvider
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
 from testkit.fake_railway.inventory import inventory
 from tests.support.railway_world import World, configured, seed_world
@@ -160,3 +162,49 @@ def test_a_deploy_killed_before_its_gate_rolls_back_to_the_deployment_state_reco
     assert world.backend.health_status(DOMAIN) == 200
     assert f"rolled back to deployment {first.id}" in str(caught.value)
     assert "the state recorded as healthy" in str(caught.value)
+
+
+def test_a_replayed_environment_create_adopts_the_fork_it_made(world: World) -> None:
+    provider = configured(EnvironmentProvider(), world.fake.token, world.time)
+    props = {
+        "project_id": world.project_id,
+        "name": "pr-42",
+        "source_environment_id": world.environment_id,
+        "ephemeral": True,
+    }
+    killed_after(world, "EnvironmentCreate", lambda: provider.create(dict(props)))
+
+    again = provider.create(dict(props))
+
+    named = [row for row in inventory(world.backend).of("environment") if row.name == "pr-42"]
+    assert len(named) == 1
+    assert again.id == named[0].id
+    assert again.outs is not None
+    assert again.outs["adopted"] is False  # made by this stack: deleted with it
+
+
+def test_an_environment_of_that_name_but_another_shape_is_refused(world: World) -> None:
+    provider = configured(EnvironmentProvider(), world.fake.token, world.time)
+    theirs = world.backend.create_environment({"projectId": world.project_id, "name": "pr-42"}).id
+    props = {
+        "project_id": world.project_id,
+        "name": "pr-42",
+        "source_environment_id": world.environment_id,
+        "ephemeral": True,
+    }
+    with pytest.raises(RailwayError) as caught:
+        provider.create(props)
+    assert theirs in str(caught.value)
+    assert "adopt=True" in str(caught.value)
+
+
+def test_a_replayed_service_domain_create_adopts_the_domain_it_made(world: World) -> None:
+    provider = configured(ServiceDomainProvider(), world.fake.token, world.time)
+    props = {"environment_id": world.environment_id, "service_id": world.web_id, "target_port": 3000}
+    killed_after(world, "ServiceDomainCreate", lambda: provider.create(dict(props)))
+
+    again = provider.create(dict(props))
+
+    domains = inventory(world.backend).of("service_domain")
+    assert len(domains) == 1
+    assert again.id == domains[0].id
