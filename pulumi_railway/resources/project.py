@@ -106,7 +106,9 @@ class ProjectProvider(RailwayProvider):
         ]
         if moved:
             return DiffResult(changes=True, replaces=moved, stables=[])
-        return diff_keys(olds, news, UPDATE_KEYS, ())
+        # A project made before owner markers gets its marker by an update (an adopted one never does).
+        keys = (*UPDATE_KEYS, "owner") if news.get("owner") and not olds.get("adopted") else UPDATE_KEYS
+        return diff_keys(olds, news, keys, ())
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.of(props)

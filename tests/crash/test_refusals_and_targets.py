@@ -122,3 +122,18 @@ def test_with_no_gated_deployment_left_the_error_says_none_can_be_trusted(world:
     assert caught.value.rolled_back_to is None
     assert first["deployment_id"] in str(caught.value)
     assert world.operations_since(mark).count("DeploymentRollback") == 0
+
+
+def test_a_project_made_before_owner_markers_gets_its_marker_by_an_update(world: World) -> None:
+    provider = configured(ProjectProvider(), world.fake.token, world.time)
+    legacy = provider.create({"name": "cartly-staging", "description": "Cartly staging"})
+    state = {"name": "cartly-staging", "description": "Cartly staging", **(legacy.outs or {})}
+    news = {"name": "cartly-staging", "description": "Cartly staging", "owner": OWNER}
+
+    diff = provider.diff(legacy.id, state, news)
+    assert (diff.changes, diff.replaces) == (True, [])
+    updated = provider.update(legacy.id, state, news)
+
+    assert world.backend.projects[legacy.id].description == f"Cartly staging\npulumi-owner: {OWNER}"
+    assert updated.outs is not None
+    assert provider.diff(legacy.id, {**news, **updated.outs}, news).changes is False
