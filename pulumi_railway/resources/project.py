@@ -116,9 +116,6 @@ class ProjectProvider(RailwayProvider):
             if p.project_id:
                 project = _adopt(client, p)
                 return CreateResult(project["id"], _outputs(p, project, adopted=True))
-            found = _ours(client, p) if p.owner else None
-            if found is not None:
-                return CreateResult(str(found["id"]), _outputs(p, found, adopted=False))
             variables = {
                 "input": drop_none(
                     name=p.name,
@@ -134,7 +131,13 @@ class ProjectProvider(RailwayProvider):
                 return str(created["id"])
 
             try:
-                existing = _ids_named(client, p)
+                named = _named(client, p)
+                found = _ours(client, p, named) if p.owner else None
+                if found is not None:
+                    return CreateResult(str(found["id"]), _outputs(p, found, adopted=False))
+                # Project names are not unique: remember the ones that exist before creating, so a lookup
+                # after a lost answer adopts only the project this create made.
+                existing = {str(node["id"]) for node in named}
                 project_id = create_or_adopt(lambda: _new_id_named(client, p, existing), create, p.what)
                 project = created if created.get("id") == project_id else _fetch(client, project_id)
             except RailwayError as exc:
@@ -211,18 +214,17 @@ def _adopt(client: RailwayClient, p: _Props) -> dict[str, Any]:
     return project
 
 
-def _ours(client: RailwayClient, p: _Props) -> dict[str, Any] | None:
-    """The project of this name that this stack made (a create whose answer was lost), else None.
+def _ours(client: RailwayClient, p: _Props, named: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The project of this name (of `named`) that this stack made (a create whose answer was lost), else None.
 
     Raises when only projects someone else made have the name: a second one would be a duplicate."""
-    named = _named(client, p)
     mine = [node for node in named if owner_in(node.get("description")) == p.owner]
     if mine:
         return _fetch(client, str(mine[0]["id"]))
     if named:
         ids = ", ".join(str(node["id"]) for node in named)
         raise RailwayError(
-            f"Unable to create {p.what}: a project of that name already exists ({ids}) and this stack "
+            f"a project of that name already exists ({ids}) and this stack "
             f"({p.owner}) did not make it; adopt it by giving its id as `project_id`, rename this project, "
             "or delete that one"
         )
@@ -232,12 +234,6 @@ def _ours(client: RailwayClient, p: _Props) -> dict[str, Any] | None:
 def _named(client: RailwayClient, p: _Props) -> list[dict[str, Any]]:
     nodes = paginate(client, ops.PROJECTS, {"workspaceId": p.workspace_id}, "projects")
     return [node for node in nodes if node["name"] == p.name and not node.get("deletedAt")]
-
-
-def _ids_named(client: RailwayClient, p: _Props) -> set[str]:
-    # Project names are not unique: remember the ones that exist before creating, so a lookup after a
-    # lost answer adopts only the project this create made.
-    return {str(node["id"]) for node in _named(client, p)}
 
 
 def _new_id_named(client: RailwayClient, p: _Props, existing: set[str]) -> str | None:
