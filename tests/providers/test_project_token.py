@@ -105,7 +105,7 @@ def test_a_token_minted_but_never_identified_is_reported_live_and_to_revoke(
         provider.create(props(world))
     assert len(live_tokens(world)) == 1
     assert "minted but its id could not be read" in str(caught.value)
-    assert "revoke the token named 'ci-staging'" in str(caught.value)
+    assert "the token named 'ci-staging'; revoke it in Railway" in str(caught.value)
 
 
 def test_check_refuses_an_empty_name(provider: Any) -> None:
