@@ -26,11 +26,10 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from components.settings.rules import ConfigError
 from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import SECURE, StackDiff, diff_plans
 from tools.plan_markdown import render, short_type
@@ -45,6 +44,7 @@ DEFAULT_STACKS = "production,staging,pr-1"
 # file is withheld too (the preview driver need not redact its path: a path is no secret).
 WITHHELD_ENV = (*CREDENTIAL_ENV, "PULUMI_CONFIG_PASSPHRASE_FILE")
 RUN_TIMEOUT = 300
+CONFIG_ERROR = "Invalid configuration for stack"  # a ConfigError names the stack itself
 # What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
 # desired state is the same, so it affects every long-lived stack.
@@ -60,8 +60,8 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
     env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
     try:
         project, config = read_stack_config(tree, stack)
-    except (OSError, KeyError, yaml.YAMLError) as exc:  # no program at that revision, or a broken file
-        return {"stack": stack, "error": f"cannot read the project's config: {type(exc).__name__}: {exc}"}
+    except ConfigError as exc:  # no program at that revision, or a malformed file: named with its line
+        return {"stack": stack, "error": str(exc)}
     text, secret_keys = program_config(config, lambda _key, _value: MASK)
     with tempfile.TemporaryDirectory(prefix="cartly-plan-") as scratch:
         config_file = Path(scratch) / "config.json"
@@ -193,7 +193,9 @@ def show(project_dir: Path, stack: str, as_json: bool) -> int:
     with ThreadPoolExecutor(2) as pool:
         plan = plan_tree(project_dir, [stack], pool)[stack]
     if plan.get("error"):
-        print(f"plan.py: Unable to plan stack '{stack}': {plan['error']}", file=sys.stderr)
+        error = str(plan["error"])
+        about = "" if error.startswith(CONFIG_ERROR) else f"Unable to plan stack '{stack}': "
+        print(f"plan.py: {about}{error}", file=sys.stderr)
         return 1
     print(
         json.dumps(plan, indent=2, sort_keys=True) if as_json else plan_text(plan),

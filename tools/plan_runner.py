@@ -207,7 +207,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run(
             project_dir, args.stack, args.config_file, reference or {"outputs": {}, "secretOutputNames": []}
         )
-    except Exception as exc:  # the program's own error (a ConfigError…), reported as data
+    except ValueError as exc:  # the program refuses its input (a ConfigError…): its message says it all
+        result = {"stack": args.stack, "error": str(exc)}
+    except Exception as exc:  # any other failure of the program, reported as data
         result = {"stack": args.stack, "error": f"{type(exc).__name__}: {exc}"}
     print(json.dumps(result, sort_keys=True, default=str))
     return 0
