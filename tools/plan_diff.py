@@ -17,6 +17,7 @@ MARKER = "<!-- cartly-plan -->"
 SECURE = "[secret "  # how tools/plan.py writes a `secure:` config value: "[secret <hash of the ciphertext>]"
 RAILWAY = "pulumi-python:dynamic/railway:"
 GITHUB = "github:index/"
+DEPLOYMENT = RAILWAY + "Deployment"
 REPLACE_ON: dict[str, frozenset[str]] = {
     RAILWAY + "Project": frozenset({"workspace_id", "project_id"}),
     RAILWAY + "Environment": frozenset({"project_id", "name", "source_environment_id", "ephemeral"}),

@@ -31,10 +31,16 @@ def short_type(typ: str) -> str:
     return typ
 
 
+EMPTY = "(empty)"  # the one rendering of a value that is absent or empty, in the plan and the diff
+
+
+def plain_value(value: Any) -> str:
+    """A value as the plan shows it: JSON, except an absent or empty one, which is EMPTY."""
+    return EMPTY if value is None or value == "" else json.dumps(value, sort_keys=True)
+
+
 def value_text(value: Any) -> str:
-    text = (
-        "(unset)" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    )
+    text = value if isinstance(value, str) and value else plain_value(value)
     text = text.replace("`", "'").replace("\n", " ")
     return f"`{text[: VALUE_WIDTH - 1]}…`" if len(text) > VALUE_WIDTH else f"`{text}`"
 

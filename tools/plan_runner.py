@@ -18,8 +18,10 @@ import argparse
 import asyncio
 import hashlib
 import json
+import re
 import runpy
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,32 @@ from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
 MASK = "[secret]"
+# What stands in for a `secure:` value: its key and a hash of its ciphertext, never a value. A resource records
+# the stand-ins its secret inputs hold (`secrets`), so a rotation shows on the resources it reaches.
+STAND_IN = re.compile(r"\[secret ([^\s\]]+) ([0-9a-f]{12})\]")
+# What providers compute and an offline run cannot know: the fake the mocks answer with is shown as this
+# label wherever it lands (an invoke's result, or a resource's computed output).
+Label = Callable[[dict[str, Any]], str]
+INVOKE_UNKNOWNS: dict[str, tuple[str, Label]] = {
+    "docker:index/getRegistryImage:getRegistryImage": (
+        "sha256Digest",
+        lambda a: f"digest of {a.get('name')}, resolved at deploy",
+    ),
+    "github:index/getUser:getUser": (
+        "id",
+        lambda a: f"id of GitHub user {a.get('username')}, looked up at deploy",
+    ),
+    "github:index/getTeam:getTeam": (
+        "id",
+        lambda a: f"id of GitHub team {a.get('slug')}, looked up at deploy",
+    ),
+}
+RESOURCE_UNKNOWNS: dict[str, tuple[str, Label]] = {
+    "docker:index/image:Image": (
+        "repoDigest",
+        lambda a: f"digest of the image built from {(a.get('build') or {}).get('context')} at deploy",
+    ),
+}
 SECRET_SIG = rpc._special_sig_key
 SECRET_VALUE = rpc._special_secret_sig
 DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
@@ -42,28 +70,53 @@ def load_config(config_file: Path) -> tuple[str, dict[str, str], list[str]]:
     return str(given["project"]), dict(given["config"]), list(given["secretKeys"])
 
 
-def masked(value: Any) -> Any:
-    """A deserialized property with every secret replaced by the mask, keys sorted."""
+FAKES: dict[str, str] = {}  # a value the mocks invented -> what it stands for
+
+
+def masked(value: Any, used: dict[str, str] | None = None) -> Any:
+    """A deserialized property with every secret replaced by the mask (the stand-ins it holds go to `used`)
+    and every invented value by its label, keys sorted."""
     if isinstance(value, dict):
         if value.get(SECRET_SIG) == SECRET_VALUE:
+            if used is not None:
+                used.update(STAND_IN.findall(json.dumps(value.get("value"), default=str)))
             return MASK
-        return {k: masked(v) for k, v in sorted(value.items()) if k not in DROPPED_INPUTS}
+        return {k: masked(v, used) for k, v in sorted(value.items()) if k not in DROPPED_INPUTS}
     if isinstance(value, list):
-        return [masked(v) for v in value]
+        return [masked(v, used) for v in value]
     if isinstance(value, pulumi.Resource | pulumi.Output):
         return "(reference)"
     if isinstance(value, float) and value.is_integer():
-        return int(value)  # protobuf carries every number as a double: 3000.0 was 3000
+        value = int(value)  # protobuf carries every number as a double: 3000.0 was 3000
+    if isinstance(value, int | str) and str(value) in FAKES:
+        return FAKES[str(value)]
+    if isinstance(value, str):
+        for fake, label in FAKES.items():
+            value = value.replace(fake, label)
     return value
 
 
 def deep_mask(value: Any) -> Any:
-    """A secret value's shape with its leaves masked: previews index into staging's secret dicts."""
+    """A secret value's shape with its leaves masked (stand-ins kept: they hold no value): previews index
+    into staging's secret dicts."""
     if isinstance(value, dict):
         return {k: deep_mask(v) for k, v in value.items()}
     if isinstance(value, list):
         return [deep_mask(v) for v in value]
-    return MASK
+    return value if isinstance(value, str) and STAND_IN.fullmatch(value) else MASK
+
+
+def stand_in(key: str, ciphertext: str) -> str:
+    """What the program gets for a `secure:` value: its key and a hash of its ciphertext (public anyway)."""
+    return f"[secret {key} {hashlib.sha256(ciphertext.encode()).hexdigest()[:12]}]"
+
+
+def invent(kind: str, seed: str, label: str) -> str:
+    """A fake value of `kind` (a digest or a numeric id) that `masked` will show as `label`."""
+    digest = hashlib.sha256(seed.encode()).hexdigest()
+    fake = f"sha256:{digest}" if kind == "digest" else str(10**15 + int(digest[:12], 16))
+    FAKES[fake] = f"({label})"
+    return fake
 
 
 def _declared_outputs(typ: str, name: str) -> dict[str, Any]:
@@ -110,12 +163,24 @@ class PlanMocks(pulumi_mocks.Mocks):
             outputs = {"name": args.name, **self.reference}
             return args.name, outputs
         outputs = {**_declared_outputs(args.typ, args.name), **args.inputs}
+        if args.typ in RESOURCE_UNKNOWNS:
+            key, label = RESOURCE_UNKNOWNS[args.typ]
+            repository = str(args.inputs.get("imageName", args.name)).rsplit(":", 1)[0]
+            digest = invent("digest", f"{args.typ}:{args.name}", label(dict(args.inputs)))
+            outputs[key] = f"{repository}@{digest}"
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        digest = hashlib.sha256(f"{args.token}:{json.dumps(args.args, sort_keys=True, default=str)}".encode())
+        seed = f"{args.token}:{json.dumps(args.args, sort_keys=True, default=str)}"
         # Numeric ids (GitHub users and teams are parsed with int()), a registry digest, and the args back.
-        fake = {"id": str(int(digest.hexdigest()[:8], 16)), "sha256Digest": f"sha256:{digest.hexdigest()}"}
+        fake = {
+            "id": invent("id", seed, "id looked up at deploy"),
+            "sha256Digest": invent("digest", seed, "digest"),
+        }
+        if args.token in INVOKE_UNKNOWNS:
+            key, label = INVOKE_UNKNOWNS[args.token]
+            kind = "digest" if key == "sha256Digest" else "id"
+            fake[key] = invent(kind, seed, label(dict(args.args)))
         return {**args.args, **fake}, []
 
 
@@ -160,15 +225,7 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
     _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
     prefix = f"urn:pulumi:{stack}::{project}::"
     resources = sorted(
-        (
-            {
-                "key": r["urn"].removeprefix(prefix),
-                "type": r["type"],
-                "name": r["name"],
-                "inputs": masked(r["inputs"]),
-            }
-            for r in monitor.seen
-        ),
+        (_resource(r, prefix) for r in monitor.seen),
         key=lambda r: (r["type"], r["name"], r["key"]),
     )
     secret_names = sorted(k for k, (_v, secret) in exports.items() if secret)
@@ -182,6 +239,18 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
             "secretOutputNames": secret_names,
         },
     }
+
+
+def _resource(seen: dict[str, Any], prefix: str) -> dict[str, Any]:
+    used: dict[str, str] = {}
+    inputs = masked(seen["inputs"], used)
+    found = {
+        "key": seen["urn"].removeprefix(prefix),
+        "type": seen["type"],
+        "name": seen["name"],
+        "inputs": inputs,
+    }
+    return {**found, "secrets": dict(sorted(used.items()))} if used else found
 
 
 async def _collect(exports: dict[str, Any]) -> None:

@@ -239,7 +239,10 @@ class TestFailures:
         done = plan("--project-dir", str(repo), "--diff", "HEAD", "--stacks", "staging")
         assert done.returncode == 1
         assert "| `staging` | ⚠ plan failed | | | | |" in done.stdout
-        assert "**Could not compute the plan:** the program fails on this change: ConfigError" in done.stdout
+        assert (
+            "**Could not compute the plan:** the program fails on this change: Invalid configuration for "
+            in done.stdout
+        )
         assert "webReplicas" in done.stdout
         assert "Traceback" not in done.stderr
 
