@@ -76,10 +76,15 @@ def stack_section(diff: StackDiff) -> Iterator[str]:
     if diff.empty:
         yield "No change to the desired state."
         return
+    for name, project_id in diff.adopted:
+        yield f"- **adopt** `{name}`: takes over the existing Railway project `{project_id}` (nothing is recreated)"
     for item in diff.replaced:
         yield from _modified_lines("replace", item)
     for item in diff.updated:
         yield from _modified_lines("update", item)
+    for redeploy in diff.redeploys:
+        yield f"- **redeploy** `{redeploy.name}` (railway:Deployment), because:"
+        yield from (f"  - {reason}" for reason in redeploy.because)
     for typ, name in diff.added:
         yield f"- **add** `{name}` ({short_type(typ)})"
     for typ, name in diff.removed:
@@ -99,14 +104,21 @@ def render(diffs: list[StackDiff], base_label: str) -> str:
         MARKER,
         f"## Infrastructure plan: `{base_label}` → this change",
         "",
-        "| stack | add | remove | replace | update | config |",
-        "|---|---|---|---|---|---|",
+        "| stack | add | remove | replace | update | redeploy | config |",
+        "|---|---|---|---|---|---|---|",
     ]
     for d in diffs:
         if d.error:
-            lines.append(f"| `{d.stack}` | ⚠ plan failed | | | | |")
+            lines.append(f"| `{d.stack}` | ⚠ plan failed | | | | | |")
         else:
-            counts = (len(d.added), len(d.removed), len(d.replaced), len(d.updated), len(d.config))
+            counts = (
+                len(d.added),
+                len(d.removed),
+                len(d.replaced),
+                len(d.updated),
+                len(d.redeploys),
+                len(d.config),
+            )
             lines.append(f"| `{d.stack}` | " + " | ".join(str(c) for c in counts) + " |")
     for d in diffs:
         lines += ["", *stack_section(d)]
