@@ -110,11 +110,21 @@ def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> di
     plans = dict(zip(first, pool.map(lambda s: run_stack(tree, s), first), strict=True))
     staging = plans.get("staging", {})
     if previews and staging.get("error"):
-        plans.update({p: {"stack": p, "error": "needs the staging plan, which failed"} for p in previews})
+        needs = "needs the staging plan, which failed"
+        plans.update({p: {"stack": p, "error": _file_error(tree, p) or needs} for p in previews})
     elif previews:
         ref = of_staging(staging["reference"])
         plans.update(zip(previews, pool.map(lambda s: run_stack(tree, s, ref), previews), strict=True))
     return {s: plans[s] for s in stacks}
+
+
+def _file_error(tree: Path, stack: str) -> str | None:
+    """The stack's own file problem, if any: reported before the staging plan it also needs."""
+    try:
+        read_stack_config(tree, stack)
+    except ConfigError as exc:
+        return str(exc)
+    return None
 
 
 def of_staging(value: Any) -> Any:
