@@ -82,7 +82,7 @@ class TestOneStack:
         env = next(r for r in resources if r["type"].endswith("railway:Environment"))
         assert env["inputs"]["name"] == "pr-7"
         assert (
-            env["inputs"]["project_id"] == "(cartly-project.project_id)"
+            env["inputs"]["project_id"] == "(staging's cartly-project.project_id)"
         )  # staging's Project, via the reference
 
     def test_plan_prints_a_readable_listing_by_default(self, staging_plan: dict[str, Any]) -> None:
@@ -120,9 +120,9 @@ class TestDiff:
     ) -> None:
         _done, markdown = staging_change
         assert markdown.startswith("<!-- cartly-plan -->\n## Infrastructure plan: `")
-        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
-        assert "| `staging` | 0 | 0 | 1 | 3 | 2 |" in markdown
-        assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `staging` | 0 | 0 | 1 | 2 | 1 | 2 |" in markdown
+        assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
 
     def test_diff_shows_a_changed_input_with_old_and_new_values(
         self, staging_change: tuple[subprocess.CompletedProcess[str], str]
@@ -183,10 +183,14 @@ class TestConfigChange:
         self, config_only_change: tuple[subprocess.CompletedProcess[str], str]
     ) -> None:
         _done, markdown = config_only_change
-        assert "| `staging` | 0 | 0 | 0 | 0 | 2 |" in markdown
-        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `staging` | 0 | 0 | 0 | 1 | 1 | 2 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
         section = markdown.split("### `staging`\n\n", 1)[1].split("\n\n", 1)[0]
         assert section.splitlines() == [
+            "- **update** `cartly-web-variables` (railway:Variables)",
+            "  - `secret cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
+            "- **redeploy** `cartly-web-deployment` (railway:Deployment), because:",
+            "  - `cartly-web-variables` changes `secret cartly-infra:jwtSecret`",
             "- **config** (secrets never shown)",
             "  - `cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
             "  - `cartly-infra:nodeEnv`: `production` → `staging`",
@@ -238,7 +242,7 @@ class TestFailures:
         edit(repo / "Pulumi.staging.yaml", "cartly-infra:webReplicas: 1", "cartly-infra:webReplicas: 0")
         done = plan("--project-dir", str(repo), "--diff", "HEAD", "--stacks", "staging")
         assert done.returncode == 1
-        assert "| `staging` | ⚠ plan failed | | | | |" in done.stdout
+        assert "| `staging` | ⚠ plan failed | | | | | |" in done.stdout
         assert (
             "**Could not compute the plan:** the program fails on this change: Invalid configuration for "
             in done.stdout
