@@ -34,7 +34,7 @@ from components.settings.rules import ConfigError
 from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import DEPLOYMENT, SECURE, StackDiff, diff_plans
 from tools.plan_markdown import plain_value, render, short_type
-from tools.plan_runner import stand_in
+from tools.plan_masks import stand_in
 from tools.stack_files import Secure, program_config, read_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -77,7 +77,7 @@ def stack_section(diff: StackDiff) -> Iterator[str]:
         yield "No change to the desired state."
         return
     for name, project_id in diff.adopted:
-        yield f"- **adopt** `{name}`: takes over the existing Railway project `{project_id}` (nothing is recreated)"
+        yield f"- **adopt** `{name}`: takes over the existing Railway project `{project_id}` (no recreation)"
     for item in diff.replaced:
         yield from _modified_lines("replace", item)
     for item in diff.updated:

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
-import re
 import runpy
 import sys
 from collections.abc import Callable
@@ -28,39 +26,22 @@ from typing import Any
 
 import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
+
+if __package__ in (None, ""):  # run as a script: the repository root after everything else, for tools/
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-MASK = "[secret]"
-# What stands in for a `secure:` value: its key and a hash of its ciphertext, never a value. A resource records
-# the stand-ins its secret inputs hold (`secrets`), so a rotation shows on the resources it reaches.
-STAND_IN = re.compile(r"\[secret ([^\s\]]+) ([0-9a-f]{12})\]")
-# What providers compute and an offline run cannot know: the fake the mocks answer with is shown as this
-# label wherever it lands (an invoke's result, or a resource's computed output).
-Label = Callable[[dict[str, Any]], str]
-INVOKE_UNKNOWNS: dict[str, tuple[str, Label]] = {
-    "docker:index/getRegistryImage:getRegistryImage": (
-        "sha256Digest",
-        lambda a: f"digest of {a.get('name')}, resolved at deploy",
-    ),
-    "github:index/getUser:getUser": (
-        "id",
-        lambda a: f"id of GitHub user {a.get('username')}, looked up at deploy",
-    ),
-    "github:index/getTeam:getTeam": (
-        "id",
-        lambda a: f"id of GitHub team {a.get('slug')}, looked up at deploy",
-    ),
-}
-RESOURCE_UNKNOWNS: dict[str, tuple[str, Label]] = {
-    "docker:index/image:Image": (
-        "repoDigest",
-        lambda a: f"digest of the image built from {(a.get('build') or {}).get('context')} at deploy",
-    ),
-}
-SECRET_SIG = rpc._special_sig_key
-SECRET_VALUE = rpc._special_secret_sig
+from tools.plan_masks import (
+    INVOKE_UNKNOWNS,
+    MASK,
+    RESOURCE_UNKNOWNS,
+    deep_mask,
+    invent,
+    masked,
+)
+
 DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
 
 
@@ -69,55 +50,6 @@ def load_config(config_file: Path) -> tuple[str, dict[str, str], list[str]]:
     project's files (tools/stack_files.py), every `secure:` value already the mask."""
     given = json.loads(config_file.read_text())
     return str(given["project"]), dict(given["config"]), list(given["secretKeys"])
-
-
-FAKES: dict[str, str] = {}  # a value the mocks invented -> what it stands for
-
-
-def masked(value: Any, used: dict[str, str] | None = None) -> Any:
-    """A deserialized property with every secret replaced by the mask (the stand-ins it holds go to `used`)
-    and every invented value by its label, keys sorted."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG) == SECRET_VALUE:
-            if used is not None:
-                used.update(STAND_IN.findall(json.dumps(value.get("value"), default=str)))
-            return MASK
-        return {k: masked(v, used) for k, v in sorted(value.items()) if k not in DROPPED_INPUTS}
-    if isinstance(value, list):
-        return [masked(v, used) for v in value]
-    if isinstance(value, pulumi.Resource | pulumi.Output):
-        return "(reference)"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # protobuf carries every number as a double: 3000.0 was 3000
-    if isinstance(value, int | str) and str(value) in FAKES:
-        return FAKES[str(value)]
-    if isinstance(value, str):
-        for fake, label in FAKES.items():
-            value = value.replace(fake, label)
-    return value
-
-
-def deep_mask(value: Any) -> Any:
-    """A secret value's shape with its leaves masked (stand-ins kept: they hold no value): previews index
-    into staging's secret dicts."""
-    if isinstance(value, dict):
-        return {k: deep_mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [deep_mask(v) for v in value]
-    return value if isinstance(value, str) and STAND_IN.fullmatch(value) else MASK
-
-
-def stand_in(key: str, ciphertext: str) -> str:
-    """What the program gets for a `secure:` value: its key and a hash of its ciphertext (public anyway)."""
-    return f"[secret {key} {hashlib.sha256(ciphertext.encode()).hexdigest()[:12]}]"
-
-
-def invent(kind: str, seed: str, label: str) -> str:
-    """A fake value of `kind` (a digest or a numeric id) that `masked` will show as `label`."""
-    digest = hashlib.sha256(seed.encode()).hexdigest()
-    fake = f"sha256:{digest}" if kind == "digest" else str(10**15 + int(digest[:12], 16))
-    FAKES[fake] = f"({label})"
-    return fake
 
 
 def _declared_outputs(typ: str, name: str) -> dict[str, Any]:
@@ -296,7 +228,7 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
 def _resource(seen: Registration, prefix: str) -> dict[str, Any]:
     """One registration as the plan shows it, with the secret stand-ins its inputs hold (if any)."""
     used: dict[str, str] = {}
-    inputs = masked(seen.inputs, used)
+    inputs = masked(seen.inputs, used, DROPPED_INPUTS)
     found = {"key": seen.urn.removeprefix(prefix), "type": seen.type, "name": seen.name, "inputs": inputs}
     return {**found, "secrets": dict(sorted(used.items()))} if used else found
 

@@ -131,7 +131,7 @@ def parse_settings(
 
 
 def _stack_wide(p: Problems, kind: StackKind, raw: Mapping[str, str], origin: Origin) -> None:
-    """Unknown keys and namespaces, explicitly empty values, and settings a preview's stack file may not hold."""
+    """Unknown keys and namespaces, explicitly empty values, settings a preview's stack file may not hold."""
     stack = p.stack
     for name, value in raw.items():
         key = KEYS_BY_NAME.get(name)
@@ -151,7 +151,8 @@ def _stack_wide(p: Problems, kind: StackKind, raw: Mapping[str, str], origin: Or
             p.add(
                 f"{key.qualified}: a preview stack takes only {NAMESPACE}:imageTag from its stack file (the "
                 "preview driver writes it); every other setting comes from Pulumi.yaml's defaults",
-                f"pulumi config rm {key.qualified} --stack {stack} (change the default in Pulumi.yaml instead)",
+                f"pulumi config rm {key.qualified} --stack {stack} "
+                "(change the default in Pulumi.yaml instead)",
             )
     for qualified in sorted(origin.other):
         namespace, _, name = qualified.partition(":")

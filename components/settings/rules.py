@@ -10,8 +10,8 @@ from components.settings.keys import Key, set_command
 
 
 class ConfigError(ValueError):
-    """The stack's config breaks one or more rules. The first line is the first problem in full (where the value
-    came from, what is wrong, the fixing command); any others follow, one a line."""
+    """The stack's config breaks one or more rules. The first line is the first problem in full (where the
+    value came from, what is wrong, the fixing command); any others follow, one a line."""
 
     def __init__(self, stack: str, problems: tuple[str, ...]) -> None:
         self.stack = stack
@@ -24,10 +24,10 @@ class ConfigError(ValueError):
 
 
 class Problems:
-    """Collects `<where>: <key>: <what is wrong>. Fix: <command>` lines; raises them together as one ConfigError.
+    """Collects `<where>: <key>: <what is wrong>. Fix: <command>` lines; raises them as one ConfigError.
 
     `where` maps a namespaced key to the file and line its value came from; a key it does not know (a value
-    that is missing, or given outside the files) is placed in `fallback` (the stack file, when there is one)."""
+    that is missing, or given outside the files) is placed in `fallback` (the stack file, if there is one)."""
 
     def __init__(self, stack: str, where: Mapping[str, str] | None = None, fallback: str = "") -> None:
         self.stack = stack

@@ -31,8 +31,8 @@ def test_a_resource_only_in_the_new_plan_is_added_and_one_only_in_the_old_is_rem
 
 
 def test_a_changed_immutable_input_replaces_and_a_mutable_one_updates() -> None:
-    old = stack_plan(resource(SERVICE, "web", project_id="p1", name="a"), resource(SERVICE, "w", name="a"))
-    new = stack_plan(resource(SERVICE, "web", project_id="p2", name="b"), resource(SERVICE, "w", name="b"))
+    old = stack_plan(resource(SERVICE, "web", project_id="p1", icon="a"), resource(SERVICE, "w", icon="a"))
+    new = stack_plan(resource(SERVICE, "web", project_id="p2", icon="b"), resource(SERVICE, "w", icon="b"))
     diff = diff_plans("staging", old, new)
     assert [(m.name, m.replaced_by) for m in diff.modified] == [("w", ()), ("web", ("project_id",))]
     assert [m.name for m in diff.replaced] == ["web"]
@@ -56,9 +56,9 @@ def test_a_masked_secret_shows_no_change_and_never_a_value() -> None:
 
 
 def test_a_long_value_is_cut_to_keep_the_comment_readable() -> None:
-    old = stack_plan(resource(SERVICE, "web", name="a" * 200))
-    new = stack_plan(resource(SERVICE, "web", name="b" * 200))
-    line = next(x for x in render([diff_plans("staging", old, new)], "r").splitlines() if "`name`" in x)
+    old = stack_plan(resource(SERVICE, "web", icon="a" * 200))
+    new = stack_plan(resource(SERVICE, "web", icon="b" * 200))
+    line = next(x for x in render([diff_plans("staging", old, new)], "r").splitlines() if "`icon`" in x)
     assert len(line) < 160
     assert "…`" in line
 

@@ -46,7 +46,8 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: 1000000000",
-        "Pulumi.staging.yaml:14: cartly-infra:webReplicas: must be <= 50 (a guard against typos), got 1000000000. "
+        "Pulumi.staging.yaml:14: cartly-infra:webReplicas: must be <= 50 (a guard against typos), got "
+        "1000000000. "
         "Fix: pulumi config set cartly-infra:webReplicas 1 --stack staging",
     ),
     Case(
@@ -66,7 +67,8 @@ CASES = [
         "cartly-infra:webReplicas: 1",
         "cartly-infar:webReplicas: 1",
         "Pulumi.staging.yaml:14: cartly-infar:webReplicas: unknown namespace 'cartly-infar' (a typo of "
-        "cartly-infra?): cartly-infra ignores it. Fix: pulumi config rm cartly-infar:webReplicas --stack staging "
+        "cartly-infra?): cartly-infra ignores it. Fix: pulumi config rm cartly-infar:webReplicas --stack "
+        "staging "
         "&& pulumi config set cartly-infra:webReplicas <value> --stack staging",
     ),
     Case(
@@ -96,7 +98,8 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: 0\n  cartly-infra:webReplicas: 2",
-        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would silently "
+        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would "
+        "silently "
         "keep the last). Fix: delete one of lines 14 and 15 of Pulumi.staging.yaml",
         file_level=True,
     ),
@@ -106,7 +109,8 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: two\n  cartly-infra:webReplicas: 2",
-        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would silently "
+        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would "
+        "silently "
         "keep the last). Fix: delete one of lines 14 and 15 of Pulumi.staging.yaml",
         file_level=True,
     ),
@@ -116,7 +120,8 @@ CASES = [
         "Pulumi.staging.yaml",
         _secure("jwtSecret"),
         "secure: ''",
-        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` holds no ciphertext (the CLI cannot decrypt "
+        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` holds no ciphertext (the CLI cannot "
+        "decrypt "
         "it). Fix: pulumi config set --secret cartly-infra:jwtSecret --stack staging",
         file_level=True,
     ),
@@ -126,7 +131,8 @@ CASES = [
         "Pulumi.staging.yaml",
         _secure("jwtSecret"),
         "secure: v1:abc\n    value: plain",
-        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` must be the only key of an encrypted value "
+        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` must be the only key of an encrypted "
+        "value "
         "(beside it: value); delete the value and set it again encrypted. Fix: pulumi config set --secret "
         "cartly-infra:jwtSecret --stack staging",
         file_level=True,
@@ -137,8 +143,10 @@ CASES = [
         "Pulumi.production.yaml",
         "  github:owner: cartly-app\n",
         "",
-        "Pulumi.production.yaml: github:owner: is not set (without it the GitHub provider wires the token's own "
-        "account, not Cartly's organisation). Fix: pulumi config set github:owner cartly-app --stack production",
+        "Pulumi.production.yaml: github:owner: is not set (without it the GitHub provider wires the "
+        "token's own "
+        "account, not Cartly's organisation). Fix: pulumi config set github:owner cartly-app --stack "
+        "production",
     ),
     Case(
         "project-file-syntax-error",
@@ -175,8 +183,10 @@ CASES = [
         "Pulumi.pr-42.yaml",
         "",
         "config:\n  cartly-infra:imageTag: pr-42\n  cartly-infra:webReplicas: 3\n",
-        "Pulumi.pr-42.yaml:3: cartly-infra:webReplicas: a preview stack takes only cartly-infra:imageTag from "
-        "its stack file (the preview driver writes it); every other setting comes from Pulumi.yaml's defaults. "
+        "Pulumi.pr-42.yaml:3: cartly-infra:webReplicas: a preview stack takes only cartly-infra:imageTag "
+        "from "
+        "its stack file (the preview driver writes it); every other setting comes from Pulumi.yaml's "
+        "defaults. "
         "Fix: pulumi config rm cartly-infra:webReplicas --stack pr-42 (change the default in Pulumi.yaml "
         "instead)",
     ),
@@ -195,7 +205,8 @@ CASES = [
         "Pulumi.yaml",
         '    description: "Replicas of the web service (>= 1)."\n    default: 1',
         '    description: "Replicas of the web service (>= 1)."\n    default: 0',
-        "Pulumi.yaml:34: cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of webReplicas "
+        "Pulumi.yaml:34: cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of "
+        "webReplicas "
         "in Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only imageTag, "
         "which the preview driver writes)",
     ),

@@ -90,6 +90,7 @@ class TestPreviews:
             parse_settings("pr-42", {"webReplicas": "0"})
         assert caught.value.problems == (
             "cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of webReplicas in "
-            "Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only imageTag, "
+            "Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only "
+            "imageTag, "
             "which the preview driver writes)",
         )
