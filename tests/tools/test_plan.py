@@ -81,9 +81,9 @@ class TestOneStack:
         assert len(refs) == 1
         env = next(r for r in resources if r["type"].endswith("railway:Environment"))
         assert env["inputs"]["name"] == "pr-7"
-        assert (
-            env["inputs"]["project_id"] == "(staging's cartly-project.project_id)"
-        )  # staging's Project, via the reference
+        # Staging's Project and environment via the reference: named as staging's, not as the preview's own.
+        assert env["inputs"]["project_id"] == "(staging's cartly-project.project_id)"
+        assert env["inputs"]["source_environment_id"] == "(staging's cartly-environment.environment_id)"
 
     def test_plan_prints_a_readable_listing_by_default(self, staging_plan: dict[str, Any]) -> None:
         text = plan_text(staging_plan)
@@ -255,3 +255,36 @@ class TestFailures:
         assert done.returncode == 2
         assert done.stderr.startswith("plan.py: Unknown git revision 'no-such-branch'")
         assert done.stdout == ""
+
+
+class TestWhatThePlanCannotKnow:
+    def test_digests_and_reviewer_ids_are_labelled_never_invented(self, checkout: Path) -> None:
+        done = plan("--project-dir", str(checkout), "production")
+        assert done.returncode == 0, done.stderr
+        assert "sha256:" not in done.stdout
+        assert (
+            'reviewers: [{"teams": ["(id of GitHub team platform, looked up at deploy)"], '
+            '"users": ["(id of GitHub user cartly-lead, looked up at deploy)"]}]'
+        ) in done.stdout
+        assert (
+            '  imageDigest: "(digest of ghcr.io/cartly-app/cartly:main, resolved at deploy)"\n' in done.stdout
+        )
+
+    def test_a_build_context_plans_a_build_instead_of_crashing(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        edit(
+            repo / "Pulumi.staging.yaml",
+            "cartly-infra:imageTag: staging\n",
+            "cartly-infra:imageTag: staging\n  cartly-infra:imageBuildContext: ./app\n",
+        )
+        done = plan("--project-dir", str(repo), "staging")
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert (
+            lines[1]
+            == "The image is built from ./app and pushed as ghcr.io/cartly-app/cartly:staging at deploy."
+        )
+        assert "\ndocker:index/image:Image cartly-image-build\n" in done.stdout
+        assert (
+            '  image: "ghcr.io/cartly-app/cartly@(digest of the image built from ./app at deploy)"' in lines
+        )
