@@ -12,8 +12,7 @@ ensure_venv() {
     python3 -m venv venv
   fi
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-    echo "venv: installing $req into ./venv (first run or changed requirements: about 20 s for" \
-      "requirements.txt, a minute for requirements-dev.txt)" >&2
+    echo "venv: installing $req into ./venv (first run or changed requirements: under a minute)" >&2
     venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
     # pip's own progress, one line per package (its errors go to stderr untouched); pipefail keeps its status.
     venv/bin/python -m pip install --disable-pip-version-check --progress-bar off -r "$req" \
