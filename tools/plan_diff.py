@@ -122,7 +122,7 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
         )
         changes = tuple(c for c in _changes(old["inputs"], new["inputs"]) if c.key not in skip)
         if new["type"] not in CREATE_ONLY:  # a created service's variables are Variables' business
-            changes += _secret_changes(old.get("secrets", {}), new.get("secrets", {}))
+            changes += _masked_changes(old, new)
         if any(name == new["name"] for name, _id in result.adopted):
             continue  # an adopted project's own inputs change by adopting: shown as the adoption
         if changes:
@@ -150,6 +150,20 @@ def _adoptions(
             adopted.append((new["name"], str(project_id)))
             text = text.replace(json.dumps(f"({new['name']}.project_id)"), json.dumps(project_id))
     return adopted, json.loads(text) if adopted else base
+
+
+def _masked_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
+    """What changed behind a mask: each rotated secret by key, else each masked input whose contents changed
+    (a plain value beside the secrets, such as APP_URL in the variables)."""
+    secrets = _secret_changes(old.get("secrets", {}), new.get("secrets", {}))
+    if secrets:
+        return secrets
+    before, after = old.get("masked", {}), new.get("masked", {})
+    return tuple(
+        Change(key, "[secret]", "[secret, contents changed]")
+        for key in sorted(before.keys() & after.keys())
+        if before[key] != after[key]
+    )
 
 
 def _secret_changes(old: dict[str, str], new: dict[str, str]) -> tuple[Change, ...]:

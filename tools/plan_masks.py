@@ -74,6 +74,18 @@ def masked(value: Any, used: dict[str, str] | None = None, dropped: tuple[str, .
     return value
 
 
+def masked_digests(inputs: dict[str, Any]) -> dict[str, str]:
+    """A short hash of each top-level input that is masked: offline it holds only stand-ins and plain values
+    (NODE_ENV, APP_URL…), so its hash changes exactly when something inside changes, and reveals nothing."""
+    return {
+        key: hashlib.sha256(json.dumps(value.get("value"), sort_keys=True, default=str).encode()).hexdigest()[
+            :12
+        ]
+        for key, value in sorted(inputs.items())
+        if isinstance(value, dict) and value.get(SECRET_SIG) == SECRET_VALUE
+    }
+
+
 def deep_mask(value: Any) -> Any:
     """A secret value's shape with its leaves masked (stand-ins kept: they hold no value): previews index
     into staging's secret dicts."""

@@ -40,6 +40,7 @@ from tools.plan_masks import (
     deep_mask,
     invent,
     masked,
+    masked_digests,
 )
 
 DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
@@ -226,11 +227,16 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
 
 
 def _resource(seen: Registration, prefix: str) -> dict[str, Any]:
-    """One registration as the plan shows it, with the secret stand-ins its inputs hold (if any)."""
+    """One registration as the plan shows it, with the secret stand-ins its inputs hold and a hash of each
+    masked input (if any), so a diff can tell what changed behind a mask."""
     used: dict[str, str] = {}
     inputs = masked(seen.inputs, used, DROPPED_INPUTS)
     found = {"key": seen.urn.removeprefix(prefix), "type": seen.type, "name": seen.name, "inputs": inputs}
-    return {**found, "secrets": dict(sorted(used.items()))} if used else found
+    if used:
+        found["secrets"] = dict(sorted(used.items()))
+    if digests := masked_digests({k: v for k, v in seen.inputs.items() if k not in DROPPED_INPUTS}):
+        found["masked"] = digests
+    return found
 
 
 async def _collect(exports: dict[str, tuple[Any, bool]]) -> None:

@@ -121,7 +121,8 @@ class TestDiff:
         _done, markdown = staging_change
         assert markdown.startswith("<!-- cartly-plan -->\n## Infrastructure plan: `")
         assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
-        assert "| `staging` | 0 | 0 | 1 | 2 | 1 | 2 |" in markdown
+        # A new domain is a new APP_URL in both services' masked variables: both redeploy.
+        assert "| `staging` | 0 | 0 | 1 | 4 | 2 | 2 |" in markdown
         assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
 
     def test_diff_shows_a_changed_input_with_old_and_new_values(
@@ -183,14 +184,18 @@ class TestConfigChange:
         self, config_only_change: tuple[subprocess.CompletedProcess[str], str]
     ) -> None:
         _done, markdown = config_only_change
-        assert "| `staging` | 0 | 0 | 0 | 1 | 1 | 2 |" in markdown
+        assert "| `staging` | 0 | 0 | 0 | 2 | 2 | 2 |" in markdown
         assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
         section = markdown.split("### `staging`\n\n", 1)[1].split("\n\n", 1)[0]
         assert section.splitlines() == [
             "- **update** `cartly-web-variables` (railway:Variables)",
             "  - `secret cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
+            "- **update** `cartly-worker-variables` (railway:Variables)",  # its NODE_ENV, behind the mask
+            "  - `variables`: `[secret]` → `[secret, contents changed]`",
             "- **redeploy** `cartly-web-deployment` (railway:Deployment), because:",
             "  - `cartly-web-variables` changes `secret cartly-infra:jwtSecret`",
+            "- **redeploy** `cartly-worker-deployment` (railway:Deployment), because:",
+            "  - `cartly-worker-variables` changes `variables`",
             "- **config** (secrets never shown)",
             "  - `cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
             "  - `cartly-infra:nodeEnv`: `production` → `staging`",

@@ -176,3 +176,17 @@ def test_a_rotated_secret_updates_the_resources_that_hold_it_and_redeploys_them(
 def test_an_absent_and_an_empty_value_render_alike() -> None:
     assert value_text(None) == value_text("") == "`(empty)`"
     assert plain_value(None) == plain_value("") == "(empty)"
+
+
+def test_a_change_behind_a_mask_shows_without_its_value() -> None:
+    def variables(digest: str) -> dict[str, Any]:
+        return {**resource(VARIABLES, "web-variables", variables="[secret]"), "masked": {"variables": digest}}
+
+    diff = diff_plans("staging", stack_plan(variables("aaa")), stack_plan(variables("bbb")))
+    assert len(diff.modified) == 1
+    change = diff.modified[0].changes[0]
+    assert (change.key, change.before, change.after) == (
+        "variables",
+        "[secret]",
+        "[secret, contents changed]",
+    )

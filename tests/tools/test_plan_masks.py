@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from tools.plan_masks import FAKES, MASK, SECRET_SIG, SECRET_VALUE, deep_mask, invent, masked, stand_in
+from tools.plan_masks import (
+    FAKES,
+    MASK,
+    SECRET_SIG,
+    SECRET_VALUE,
+    deep_mask,
+    invent,
+    masked,
+    masked_digests,
+    stand_in,
+)
 
 
 def test_a_secret_input_is_masked_and_names_the_secrets_it_holds_by_hash_only() -> None:
@@ -26,3 +36,15 @@ def test_an_invented_value_is_shown_as_its_label_wherever_it_lands() -> None:
 def test_a_reference_keeps_stand_ins_and_masks_everything_else() -> None:
     token = stand_in("cartly-infra:redisUrl", "v1:x")
     assert deep_mask({"redisUrl": token, "other": "plain"}) == {"redisUrl": token, "other": MASK}
+
+
+def test_a_masked_input_gets_a_hash_that_follows_its_contents() -> None:
+    def variables(app_url: str) -> dict[str, object]:
+        return {"variables": {SECRET_SIG: SECRET_VALUE, "value": {"APP_URL": app_url}}, "port": 3000}
+
+    one, same, other = (
+        masked_digests(variables(u)) for u in ("https://a.io", "https://a.io", "https://b.io")
+    )
+    assert list(one) == ["variables"]
+    assert one == same and one != other
+    assert "a.io" not in str(one)
