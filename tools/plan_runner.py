@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 
 if __package__ in (None, ""):  # run as a script: the repository root after everything else, for tools/
@@ -148,6 +149,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "additional_secret_outputs": list(request.additionalSecretOutputs),
                 "delete_before_replace": bool(request.deleteBeforeReplace),
                 "deleted_with": request.deletedWith,
+                "aliases": [json_format.MessageToDict(alias.spec) for alias in request.aliases],
             }
             self._record(request, response, request.object, options)
         return response
@@ -227,11 +229,22 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
 
 
 def _resource(seen: Registration, prefix: str) -> dict[str, Any]:
-    """One registration as the plan shows it, with the secret stand-ins its inputs hold and a hash of each
-    masked input (if any), so a diff can tell what changed behind a mask."""
+    """One registration as the plan shows it, with where it may have stood before (its parent and aliases:
+    tools/plan_diff.py matches on them), the secret stand-ins its inputs hold and a hash of each masked
+    input (if any), so a diff can tell what changed behind a mask."""
     used: dict[str, str] = {}
     inputs = masked(seen.inputs, used, DROPPED_INPUTS)
-    found = {"key": seen.urn.removeprefix(prefix), "type": seen.type, "name": seen.name, "inputs": inputs}
+    found = {
+        "key": seen.urn.removeprefix(prefix),
+        "type": seen.type,
+        "name": seen.name,
+        "inputs": inputs,
+        "parent": str(seen.options.get("parent") or "").removeprefix(prefix),
+        "aliases": [
+            {**spec, "parentUrn": spec["parentUrn"].removeprefix(prefix)} if "parentUrn" in spec else spec
+            for spec in seen.options.get("aliases", [])
+        ],
+    }
     if used:
         found["secrets"] = dict(sorted(used.items()))
     if digests := masked_digests({k: v for k, v in seen.inputs.items() if k not in DROPPED_INPUTS}):

@@ -33,7 +33,8 @@ from components.settings.values import (
     StackKind,
 )
 
-_STACK = re.compile(r"^(production|staging|pr-([1-9][0-9]{0,8}))$")
+# Every pattern is used with fullmatch: `$` would let a trailing newline through ("staging\n").
+_STACK = re.compile(r"production|staging|(?:infra-)?pr-([1-9][0-9]{0,8})")
 # Namespaces a stack may set besides ours: the providers the program uses, and Pulumi's own.
 OTHER_NAMESPACES = ("github", "docker", "pulumi")
 
@@ -53,18 +54,18 @@ class Origin:
 
 def stack_kind(stack: str) -> tuple[StackKind, int | None]:
     """The kind of `stack`, and its PR number for previews. Raises ConfigError for any other name."""
-    match = _STACK.match(stack)
+    match = _STACK.fullmatch(stack)
     if match is None:
         raise ConfigError(
             stack,
             (
-                f"Unknown stack '{stack}': cartly-infra deploys only 'production', 'staging' and 'pr-<N>' "
-                "(N a pull request number). Fix: pulumi stack select staging "
-                "(or pulumi stack init pr-<N> for a preview)",
+                f"Unknown stack {stack!r}: cartly-infra deploys only 'production', 'staging', 'pr-<N>' "
+                "(an app pull request's preview) and 'infra-pr-<N>' (a preview of this repository's), N a "
+                "pull request number. Fix: pulumi stack select staging (or tools/previews.py up --pr <N>)",
             ),
         )
-    if match.group(2):
-        return "preview", int(match.group(2))
+    if match.group(1):
+        return "preview", int(match.group(1))
     return ("production" if stack == "production" else "staging"), None
 
 

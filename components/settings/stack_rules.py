@@ -21,14 +21,15 @@ from pulumi_railway.toolkit.checks import (  # Railway's facts and rules, one co
 
 Text = Callable[[str], str]  # reads one key as text, its default when unset
 
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_REPOSITORY = re.compile(r"^ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
-_LOGIN = re.compile(r"^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$")
-_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
+# Every pattern is used with fullmatch: `$` would let a trailing newline through ("staging\n").
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_REPOSITORY = re.compile(r"ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_LOGIN = re.compile(r"[A-Za-z0-9](-?[A-Za-z0-9]){0,38}")
+_TEAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STACK_REF = re.compile(r"[^/\s]+/[^/\s]+/[^/\s]+")
 
 
 def _fail(p: Problems, name: str, what: str, example: str) -> None:
@@ -38,11 +39,11 @@ def _fail(p: Problems, name: str, what: str, example: str) -> None:
 def domain(p: Problems, kind: StackKind, stack: str, text: Text) -> str:
     if kind == "preview":
         domain = f"{stack}.{text('previewDomain')}"
-        if not _DOMAIN.match(domain):
+        if not _DOMAIN.fullmatch(domain):
             _fail(p, "previewDomain", f"'{text('previewDomain')}' is not a lowercase DNS name", "cartly.io")
         return domain
     domain = text("domain")
-    if not _DOMAIN.match(domain):
+    if not _DOMAIN.fullmatch(domain):
         what = "is not set" if not domain else f"'{domain}' is not a lowercase DNS name like app.cartly.io"
         _fail(p, "domain", what, "app.cartly.io" if kind == "production" else "staging.cartly.io")
     return domain
@@ -59,10 +60,10 @@ def choices(p: Problems, stack: str, text: Text) -> tuple[str, str]:
 
 def references(p: Problems, stack: str, text: Text) -> tuple[str | None, str]:
     project_id = text("railwayProjectId") or None
-    if project_id is not None and not _UUID.match(project_id):
+    if project_id is not None and not _UUID.fullmatch(project_id):
         _fail(p, "railwayProjectId", f"'{project_id}' is not a Railway project id (a UUID)", "<project-uuid>")
     ref = text("stagingStackRef")
-    if not _STACK_REF.match(ref):
+    if not _STACK_REF.fullmatch(ref):
         example = "organization/cartly-infra/staging"
         _fail(p, "stagingStackRef", f"'{ref}' is not <organization>/<project>/<stack>", example)
     return project_id, ref
@@ -70,7 +71,7 @@ def references(p: Problems, stack: str, text: Text) -> tuple[str | None, str]:
 
 def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings:
     repository = text("image")
-    if not _REPOSITORY.match(repository):
+    if not _REPOSITORY.fullmatch(repository):
         p.add(
             f"{NAMESPACE}:image: '{repository}' is not a GHCR repository like ghcr.io/<owner>/<repo> "
             "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
@@ -78,7 +79,7 @@ def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings
         )
     default_tag = {"production": "main", "staging": "staging", "preview": stack}[kind]
     tag = text("imageTag") or default_tag
-    if not _TAG.match(tag):
+    if not _TAG.fullmatch(tag):
         p.add(
             f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
             set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
@@ -111,7 +112,7 @@ def environment_name(p: Problems, stack: str, text: Text) -> str:
 
 
 def github(p: Problems, kind: StackKind, stack: str, text: Text, owner: str) -> GithubSettings:
-    if not _LOGIN.match(owner):
+    if not _LOGIN.fullmatch(owner):
         what = "is not set" if not owner else f"'{owner}' is not a GitHub organisation or user"
         p.add(
             f"github:owner: {what} (without it the GitHub provider wires the token's own account, not "
@@ -119,7 +120,7 @@ def github(p: Problems, kind: StackKind, stack: str, text: Text, owner: str) -> 
             f"pulumi config set github:owner cartly-app --stack {stack}",
         )
     repository = text("githubRepository")
-    if not _GITHUB_REPO.match(repository):
+    if not _GITHUB_REPO.fullmatch(repository):
         p.add(
             f"{NAMESPACE}:githubRepository: '{repository}' is not a repository name "
             "(just the name: the owner is github:owner)",
@@ -141,7 +142,16 @@ def github(p: Problems, kind: StackKind, stack: str, text: Text, owner: str) -> 
             set_command(KEYS_BY_NAME["githubReviewers"], stack, "<login>"),
         )
     branch = "main" if kind == "production" else "staging"
-    return GithubSettings(repository, stack, branch, reviewers, teams, checks)
+    infra = text("githubInfraRepository")
+    if not _GITHUB_REPO.fullmatch(infra) or infra == repository:
+        p.add(
+            f"{NAMESPACE}:githubInfraRepository: '{infra}' is not this repository's name (just the name, "
+            "and not the app's githubRepository)",
+            set_command(KEYS_BY_NAME["githubInfraRepository"], stack, "cartly-infra"),
+        )
+    return GithubSettings(
+        repository, stack, branch, reviewers, teams, checks, infra if kind == "production" else None
+    )
 
 
 def secrets(
