@@ -228,6 +228,14 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
                 "type": r.type,
                 "name": r.name,
                 "inputs": masked(r.inputs),
+                # Where the resource may have stood before (tools/plan_diff.py matches on them).
+                "parent": str(r.options.get("parent") or "").removeprefix(prefix),
+                "aliases": [
+                    {**spec, "parentUrn": spec["parentUrn"].removeprefix(prefix)}
+                    if "parentUrn" in spec
+                    else spec
+                    for spec in r.options.get("aliases", [])
+                ],
             }
             for r in monitor.registrations
         ),
