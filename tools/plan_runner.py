@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import hashlib
 import json
-import pickle
 import runpy
 import sys
 from collections.abc import Callable
@@ -174,11 +173,6 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
         self.registrations.append(Registration(response.urn, request.type, request.name, inputs, options))
 
 
-# Captured before any provider is serialized: pulumi.dynamic's serialize_provider wraps it on every call
-# and never restores it, so after ~900 serializations in one process pickling a provider overflows the stack.
-_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-
-
 def reset_runtime(
     project: str,
     stack: str,
@@ -198,7 +192,6 @@ def reset_runtime(
     # them would hang the next run.
     pulumi_settings.SETTINGS.rpc_manager.clear()
     pulumi_settings.SETTINGS.outputs.clear()
-    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]  # see _BATCH_SETITEMS
 
 
 def run_and_collect(program: Callable[[], object]) -> dict[str, tuple[Any, bool]]:
