@@ -47,7 +47,7 @@ WITHHELD_ENV = (*CREDENTIAL_ENV, "PULUMI_CONFIG_PASSPHRASE_FILE")
 RUN_TIMEOUT = 300
 BUILT_IMAGE = "docker:index/image:Image"
 PLACEHOLDER = re.compile(r"\([\w-]+\.\w+\)")  # an output known after apply, as the runner writes it
-CONFIG_ERROR = "Invalid configuration for stack"  # a ConfigError names the stack itself
+CONFIG_ERROR = ("Invalid configuration for stack", "Invalid project file")  # a ConfigError says what it is
 # What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
 # desired state is the same, so it affects every long-lived stack.

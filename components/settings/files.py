@@ -17,6 +17,7 @@ import yaml
 from components.settings.rules import ConfigError
 
 PROJECT_FILE = "Pulumi.yaml"
+PROJECT_FAULT = "Invalid project file"  # what a ConfigError says first when Pulumi.yaml is at fault
 
 
 @dataclass(frozen=True)
@@ -73,14 +74,19 @@ def read_stack_config(project_dir: Path, stack: str) -> StackConfig:
     return result
 
 
+def _error(stack: str, file: str, problem: str) -> ConfigError:
+    """A refusal of `file`: the project file's faults are not blamed on the stack being read."""
+    return ConfigError(stack, (problem,), PROJECT_FAULT if file == PROJECT_FILE else None)
+
+
 def _load(path: Path, stack: str, *, required: bool) -> tuple[Any, yaml.Node | None]:
     """(data, node tree) of one YAML file; refuses a syntax error or a key set twice, naming file and line."""
     try:
         text = path.read_text()
     except OSError as exc:
         what = "is missing" if required else "cannot be read"
-        raise ConfigError(
-            stack, (f"{path.name}: {what} ({exc.strerror}). Fix: restore it from git",)
+        raise _error(
+            stack, path.name, f"{path.name}: {what} ({exc.strerror}). Fix: restore it from git"
         ) from exc
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
@@ -91,11 +97,13 @@ def _load(path: Path, stack: str, *, required: bool) -> tuple[Any, yaml.Node | N
         mark = exc.problem_mark or exc.context_mark
         where = f"{path.name}:{mark.line + 1}:{mark.column + 1}" if mark else path.name
         problem = "; ".join(str(part) for part in (exc.context, exc.problem) if part)
-        raise ConfigError(
-            stack, (f"{where}: not valid YAML ({problem}). Fix: correct the YAML at that line",)
+        raise _error(
+            stack, path.name, f"{where}: not valid YAML ({problem}). Fix: correct the YAML at that line"
         ) from None
     except yaml.YAMLError as exc:
-        raise ConfigError(stack, (f"{path.name}: not valid YAML ({exc}). Fix: correct the YAML",)) from None
+        raise _error(
+            stack, path.name, f"{path.name}: not valid YAML ({exc}). Fix: correct the YAML"
+        ) from None
     return data, node
 
 
@@ -105,12 +113,11 @@ def _refuse_duplicates(node: yaml.Node, file: str, stack: str) -> None:
         for key_node, value_node in node.value:
             key, line = str(key_node.value), key_node.start_mark.line + 1
             if isinstance(key_node, yaml.ScalarNode) and key in seen:
-                raise ConfigError(
+                raise _error(
                     stack,
-                    (
-                        f"{file}:{line}: {key} is set twice (first at line {seen[key]}; YAML would silently "
-                        f"keep the last). Fix: delete one of lines {seen[key]} and {line} of {file}",
-                    ),
+                    file,
+                    f"{file}:{line}: {key} is set twice (first at line {seen[key]}; YAML would silently keep "
+                    f"the last). Fix: delete one of lines {seen[key]} and {line} of {file}",
                 )
             seen.setdefault(key, line)
             _refuse_duplicates(value_node, file, stack)
@@ -121,9 +128,10 @@ def _refuse_duplicates(node: yaml.Node, file: str, stack: str) -> None:
 
 def _project_name(project: Any, stack: str) -> str:
     if not isinstance(project, dict) or not isinstance(project.get("name"), str) or not project["name"]:
-        raise ConfigError(
+        raise _error(
             stack,
-            (f"{PROJECT_FILE}:1: has no `name:` (the project's name). Fix: add `name: cartly-infra` to it",),
+            PROJECT_FILE,
+            f"{PROJECT_FILE}:1: has no `name:` (the project's name). Fix: add `name: cartly-infra`",
         )
     return str(project["name"])
 
@@ -134,8 +142,8 @@ def _config_items(data: Any, node: yaml.Node | None, file: str, stack: str) -> l
         return []
     example = "cartly-infra:<key>: <value>" if file != PROJECT_FILE else "<key>: {type: string, default: ''}"
     if not isinstance(data, dict) or not isinstance(node, yaml.MappingNode):
-        raise ConfigError(
-            stack, (f"{file}:1: must be a YAML mapping, not a {_kind(data)}. Fix: rewrite {file}",)
+        raise _error(
+            stack, file, f"{file}:1: must be a YAML mapping, not a {_kind(data)}. Fix: rewrite {file}"
         )
     key_node, config_node = next(((k, v) for k, v in node.value if k.value == "config"), (None, None))
     config = data.get("config")
@@ -143,12 +151,11 @@ def _config_items(data: Any, node: yaml.Node | None, file: str, stack: str) -> l
         return []
     if not isinstance(config, dict) or not isinstance(config_node, yaml.MappingNode):
         line = key_node.start_mark.line + 1
-        raise ConfigError(
+        raise _error(
             stack,
-            (
-                f"{file}:{line}: `config:` must be a mapping of settings, not a {_kind(config)}. "
-                f"Fix: write one `{example}` line per setting under `config:` in {file}",
-            ),
+            file,
+            f"{file}:{line}: `config:` must be a mapping of settings, not a {_kind(config)}. "
+            f"Fix: write one `{example}` line per setting under `config:` in {file}",
         )
     lines = {str(k.value): k.start_mark.line + 1 for k, _v in config_node.value}
     return [

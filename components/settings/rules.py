@@ -13,10 +13,11 @@ class ConfigError(ValueError):
     """The stack's config breaks one or more rules. The first line is the first problem in full (where the
     value came from, what is wrong, the fixing command); any others follow, one a line."""
 
-    def __init__(self, stack: str, problems: tuple[str, ...]) -> None:
+    def __init__(self, stack: str, problems: tuple[str, ...], about: str | None = None) -> None:
         self.stack = stack
         self.problems = problems
-        lines = [f"Invalid configuration for stack '{stack}': {problems[0]}"]
+        # `about`: what is at fault when it is not the stack's config (Pulumi.yaml, shared by all stacks).
+        lines = [f"{about or f'Invalid configuration for stack {stack!r}'}: {problems[0]}"]
         if len(problems) > 1:
             lines.append(f"  and {len(problems) - 1} more problem(s):")
             lines += [f"  - {p}" for p in problems[1:]]

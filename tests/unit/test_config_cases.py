@@ -33,6 +33,7 @@ class Case:
     new: str
     first_line: str
     file_level: bool = False  # refused before the program runs: also checked through tools/plan.py
+    about: str = ""  # what the message blames, when not the stack's config
 
 
 def _secure(key: str, stack: str = "staging") -> str:
@@ -157,6 +158,18 @@ CASES = [
         "Pulumi.yaml:2:12: not valid YAML (while parsing a flow sequence; expected ',' or ']', but got ':'). "
         "Fix: correct the YAML at that line",
         file_level=True,
+        about="Invalid project file",
+    ),
+    Case(
+        "project-file-duplicated-key",
+        "staging",
+        "Pulumi.yaml",
+        "  webReplicas:\n",
+        "  webReplicas: {type: integer}\n  webReplicas:\n",
+        "Pulumi.yaml:35: webReplicas is set twice (first at line 34; YAML would silently keep the last). "
+        "Fix: delete one of lines 34 and 35 of Pulumi.yaml",
+        file_level=True,
+        about="Invalid project file",
     ),
     Case(
         "stack-config-is-a-list",
@@ -223,6 +236,10 @@ def project(tmp_path: Path, case: Case) -> Path:
     return tmp_path
 
 
+def header(case: Case) -> str:
+    return case.about or f"{HEAD} '{case.stack}'"
+
+
 def first_line(project_dir: Path, stack: str) -> str:
     """The first line of the error the program raises for `stack` (as scripts/plan or `pulumi up` runs it)."""
     try:
@@ -239,14 +256,14 @@ def first_line(project_dir: Path, stack: str) -> str:
 
 
 def test_every_case_has_its_own_id() -> None:
-    assert len(CASES) == len({c.id for c in CASES}) == 16
+    assert len(CASES) == len({c.id for c in CASES}) == 17
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_a_bad_setting_is_refused_with_file_line_and_fix_on_the_first_line(
     tmp_path: Path, case: Case
 ) -> None:
-    assert first_line(project(tmp_path, case), case.stack) == f"{HEAD} '{case.stack}': {case.first_line}"
+    assert first_line(project(tmp_path, case), case.stack) == f"{header(case)}: {case.first_line}"
 
 
 @pytest.mark.parametrize(
@@ -267,7 +284,7 @@ def test_a_malformed_file_fails_the_plan_with_exit_1_and_no_traceback(tmp_path: 
         timeout=120,
     )
     assert done.returncode == 1
-    assert done.stderr.splitlines()[0] == f"plan.py: {HEAD} '{case.stack}': {case.first_line}"
+    assert done.stderr.splitlines()[0] == f"plan.py: {header(case)}: {case.first_line}"
     assert "Traceback" not in done.stderr
 
 
