@@ -9,7 +9,7 @@ from __future__ import annotations
 import pulumi
 
 from components.cartly_stack import CartlyStack, CartlyStackArgs
-from components.config import load_settings
+from components.settings.load import load_settings
 
 
 def main() -> None:

@@ -21,14 +21,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from benchmarks.engine import Engine
-from components.railway.custom_domain import CustomDomainProvider
-from components.railway.deployment import DeploymentProvider
-from components.railway.environment import EnvironmentProvider
-from components.railway.project import ProjectProvider
-from components.railway.project_token import ProjectTokenProvider
-from components.railway.service import ServiceProvider
-from components.railway.service_instance import ServiceInstanceProvider
-from components.railway.variables import VariablesProvider
+from pulumi_railway.resources.custom_domain import CustomDomainProvider
+from pulumi_railway.resources.deployment import DeploymentProvider
+from pulumi_railway.resources.environment import EnvironmentProvider
+from pulumi_railway.resources.project import ProjectProvider
+from pulumi_railway.resources.project_token import ProjectTokenProvider
+from pulumi_railway.resources.service import ServiceProvider
+from pulumi_railway.resources.service_instance import ServiceInstanceProvider
+from pulumi_railway.resources.variables import VariablesProvider
 
 SERVICES = ("web", "worker")
 DOMAIN = "staging.cartly.io"
@@ -270,8 +270,8 @@ def report(results: list[Measured]) -> str:
 
 
 def main() -> None:
-    from tests.fake_railway.server import FakeRailwayServer
-    from tests.fake_railway.state import WORKSPACE_TOKEN
+    from testkit.fake_railway.server import FakeRailwayServer
+    from testkit.fake_railway.state import WORKSPACE_TOKEN
 
     server = FakeRailwayServer().start()
     try:

@@ -4,7 +4,7 @@ Owns the order and the wiring between the pieces: settings → image digest → 
 services → settings, variables, domains → health-gated deployments → project token → GitHub environment →
 outputs. For a preview it reads the staging stack through a StackReference (project, environment and service
 ids, and the secret values staging exports) and declares nothing at repository level in GitHub.
-The pieces themselves live in components.image, components.railway_env and components.github_actions.
+The pieces themselves live in components.image, components.railway_environment and components.github_actions.
 """
 
 from __future__ import annotations
@@ -14,13 +14,13 @@ from typing import Any
 
 import pulumi
 
-from components import railway_env
+from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
-from components.railway.custom_domain import CustomDomain
-from components.railway_env import SecretSource, StagingView, Wiring
-from components.settings import Settings
+from components.railway_environment import SecretSource, StagingView, Wiring
+from components.settings.values import Settings
+from pulumi_railway.resources.custom_domain import CustomDomain
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_github as github
 
-from components.settings import GithubSettings
+from components.settings.values import GithubSettings
 
 RAILWAY_TOKEN = "RAILWAY_TOKEN"  # noqa: S105 (a secret's name)
 PRODUCTION_DATABASE_URL = "PRODUCTION_DATABASE_URL"

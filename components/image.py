@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
-from components.settings import ImageSettings
+from components.settings.values import ImageSettings
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from components.config_keys import KEYS
+from components.settings.keys import KEYS
 
 APP_URL = "appUrl"
 DOMAIN = "domain"

@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-pytest_plugins = ["tests.fake_railway.pytest_plugin"]
+pytest_plugins = ["testkit.fake_railway.pytest_plugin"]
 
 # Tests that talk to real Railway run only when a real token is given for them.
 INTEGRATION_TOKEN = "CARTLY_INTEGRATION_RAILWAY_TOKEN"

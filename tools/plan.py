@@ -48,7 +48,7 @@ RUN_TIMEOUT = 300
 # What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
 # desired state is the same, so it affects every long-lived stack.
-PROGRAM_PATHS = ("components/*", "__main__.py", "Pulumi.yaml", "requirements*.txt")
+PROGRAM_PATHS = ("components/*", "pulumi_railway/*", "__main__.py", "Pulumi.yaml", "requirements*.txt")
 
 
 class PlanError(Exception):

@@ -1,0 +1,138 @@
+"""The project's config keys: name, type, default, description, and whether the value is a secret.
+
+`Pulumi.yaml`'s `config:` block mirrors this table (a test proves it); validation is `settings.load`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+NAMESPACE = "cartly-infra"
+
+KeyType = Literal["string", "integer", "boolean", "array"]
+
+
+@dataclass(frozen=True)
+class Key:
+    """One project config key.
+
+    Secrets default to "" and are not declared `secret: true` in Pulumi.yaml: the CLI treats a key without a
+    default as required in every stack, and preview stacks have no stack file (their secrets come from the
+    staging stack). `components.settings.load` enforces presence per stack and that the value is encrypted.
+    """
+
+    name: str
+    type: KeyType
+    default: str | int | bool | list[str]
+    description: str
+    secret: bool = False
+    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none).
+    required_in: Literal["long-lived", "production", "never"] = "never"
+
+    @property
+    def qualified(self) -> str:
+        return f"{NAMESPACE}:{self.name}"
+
+
+def _secret(name: str, description: str, required_in: Literal["long-lived", "production", "never"]) -> Key:
+    return Key(name, "string", "", description, secret=True, required_in=required_in)
+
+
+KEYS: tuple[Key, ...] = (
+    # Railway project and environment.
+    Key(
+        "railwayWorkspaceId",
+        "string",
+        "",
+        "Railway workspace the project is created in (empty: the token's).",
+    ),
+    Key("railwayProjectId", "string", "", "Adopt this existing Railway project instead of creating one."),
+    Key("projectName", "string", "", "Railway project name (empty: cartly-<stack>)."),
+    Key(
+        "environmentName",
+        "string",
+        "",
+        "Environment of a long-lived stack (empty: the stack's name); an adopted project must have it.",
+    ),
+    Key("region", "string", "us-west2", "Railway region of both services."),
+    Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1)."),
+    Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1)."),
+    Key("restartPolicy", "string", "ON_FAILURE", "Restart policy: ALWAYS, ON_FAILURE or NEVER."),
+    Key("restartMaxRetries", "integer", 10, "Restarts before giving up (ON_FAILURE only)."),
+    Key(
+        "healthcheckTimeout",
+        "integer",
+        300,
+        "Seconds Railway waits for /health before keeping the old deploy.",
+    ),
+    Key("deployTimeoutSeconds", "integer", 600, "Seconds a deployment may take before it is rolled back."),
+    Key("preDeployCommand", "string", "npx prisma migrate deploy", "Web pre-deploy command (migrations)."),
+    Key("nodeEnv", "string", "production", "NODE_ENV of both services."),
+    # Domains.
+    Key(
+        "domain",
+        "string",
+        "",
+        "Custom domain of the web service (empty on previews: pr-<N>.<previewDomain>).",
+    ),
+    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' pr-<N> domains."),
+    # Image.
+    Key("image", "string", "ghcr.io/cartly-app/cartly", "GHCR repository of the app image, without tag."),
+    Key("imageTag", "string", "", "Tag to deploy (empty: main, staging, or pr-<N> after the stack)."),
+    Key(
+        "imageBuildContext", "string", "", "Build and push from this directory instead of resolving the tag."
+    ),
+    Key("imageDockerfile", "string", "Dockerfile", "Dockerfile, relative to imageBuildContext."),
+    Key("ghcrUsername", "string", "cartly-bot", "GHCR user for pushing and for Railway's image pulls."),
+    # GitHub.
+    Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
+    Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
+    Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
+    Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
+    # Previews.
+    Key("stagingStackRef", "string", "organization/cartly-infra/staging", "Staging stack previews read."),
+    # Secrets.
+    _secret("railwayToken", "Railway workspace token (else env RAILWAY_API_TOKEN).", "never"),
+    _secret(
+        "ghcrToken", "GHCR token (read:packages, write:packages to build) for pushes and pulls.", "long-lived"
+    ),
+    _secret("databaseUrl", "PostgreSQL 16 connection URL (DATABASE_URL).", "long-lived"),
+    _secret("redisUrl", "Redis connection URL (REDIS_URL).", "long-lived"),
+    _secret("jwtSecret", "Secret that signs session JWTs (JWT_SECRET).", "long-lived"),
+    _secret("openrouterApiKey", "OpenRouter API key (OPENROUTER_API_KEY).", "long-lived"),
+    _secret("sentryDsn", "Sentry DSN (SENTRY_DSN).", "long-lived"),
+    _secret("b2AccessKey", "Backblaze B2 key id (B2_ACCESS_KEY).", "long-lived"),
+    _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
+    _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
+    _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
+)
+
+KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
+
+
+def default_text(key: Key) -> str:
+    """The default as Pulumi hands config to the program: strings as is, arrays as JSON, numbers as text."""
+    if isinstance(key.default, list):
+        return json.dumps(key.default)
+    if isinstance(key.default, bool):
+        return "true" if key.default else "false"
+    return str(key.default)
+
+
+def set_command(key: Key, stack: str, example: str | None = None, index: int = 0) -> str:
+    """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
+    put on a command line. Preview stacks have no stack file (the driver sets only imageTag, afresh on every
+    run), so for them the fix is the project default in Pulumi.yaml."""
+    if stack.startswith("pr-") and key.name != "imageTag":
+        return (
+            f"change the default of {key.name} in Pulumi.yaml (preview stacks have no stack file: "
+            "they run on the project's defaults)"
+        )
+    if key.secret:
+        return f"pulumi config set --secret {key.qualified} --stack {stack}"
+    value = example if example is not None else "<value>"
+    if key.type == "array":
+        return f"pulumi config set --path '{key.qualified}[{index}]' {value} --stack {stack}"
+    return f"pulumi config set {key.qualified} {value} --stack {stack}"

@@ -1,0 +1,267 @@
+"""CustomDomain: a domain of ours (app.cartly.io) routed to one service's port in one environment.
+
+Owns: creating it (looked up by name on the service before a create is sent again), the DNS records and
+TXT verification record Railway asks for (outputs, for whoever manages DNS), changing the port in place
+(`customDomainUpdate`), and deleting it. A different domain, service, environment or project replaces it.
+Deliberately not here: DNS itself, certificates, and service (generated) domains (service_domain.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.domain_names import as_whole_number, check_domain, check_port
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_id,
+    create_or_adopt,
+    diff_keys,
+    fail,
+    is_gone,
+    resend_idempotent,
+)
+
+KEYS = ("project_id", "environment_id", "service_id", "domain", "target_port")
+REPLACE_KEYS = ("project_id", "environment_id", "service_id", "domain")
+
+
+@dataclass(frozen=True)
+class CustomDomainArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    service_id: pulumi.Input[str]
+    domain: pulumi.Input[str]
+    target_port: pulumi.Input[int]
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    environment_id: str
+    service_id: str
+    domain: str
+    target_port: int
+
+    @classmethod
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
+        return cls(
+            project_id=str(props["project_id"]),
+            environment_id=str(props["environment_id"]),
+            service_id=str(props["service_id"]),
+            domain=str(props["domain"]),
+            target_port=int(as_whole_number(props["target_port"]) or 0),
+        )
+
+    @property
+    def what(self) -> str:
+        return (
+            f"custom domain '{self.domain}' on service '{self.service_id}' "
+            f"in environment '{self.environment_id}'"
+        )
+
+    def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
+        """Complete outputs from a CustomDomain node (create answer or read)."""
+        status = node.get("status") or {}
+        return {
+            "project_id": self.project_id,
+            "environment_id": self.environment_id,
+            "service_id": self.service_id,
+            "domain": str(node.get("domain") or self.domain),
+            # As Railway has it: a port unset out of band reads as None, so the next diff restores it.
+            "target_port": node.get("targetPort", self.target_port),
+            "custom_domain_id": str(node["id"]),
+            "dns_records": [_record(r) for r in status.get("dnsRecords") or []],
+            "verification_dns_host": status.get("verificationDnsHost"),
+            "verification_token": status.get("verificationToken"),
+            "verified": bool(status.get("verified")),
+        }
+
+
+def _record(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        "hostlabel": record.get("hostlabel"),
+        "fqdn": record.get("fqdn"),
+        "record_type": record.get("recordType"),
+        "required_value": record.get("requiredValue"),
+        "zone": record.get("zone"),
+        "purpose": record.get("purpose"),
+    }
+
+
+class CustomDomainProvider(RailwayProvider):
+    """Dynamic provider for `CustomDomain`; holds no state."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_id(news, "environment_id"),
+            *check_id(news, "service_id"),
+            *check_domain(news, "domain"),
+            *check_port(news, "target_port"),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        new = _Props.parse(props)
+        with self.client() as client:
+            return _create(client, new)
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        new = _Props.parse(news)
+        outs = {**olds, **{key: news.get(key) for key in KEYS}}
+        outs.pop("__provider", None)
+        if _Props.parse(olds).target_port != new.target_port:
+            try:
+                with self.client() as client:
+                    _set_port(client, new, id_)
+            except RailwayError as exc:
+                raise fail("change the port of", new.what, exc) from exc
+        return UpdateResult(outs)
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        current = _Props.parse(props)
+        with self.client() as client:
+            try:
+                node = _get(client, current.project_id, id_)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current.project_id)):
+                    return ReadResult("", {})
+                raise fail("read", current.what, exc) from exc
+        if node.get("deletedAt"):
+            return ReadResult("", {})
+        return ReadResult(id_, current.outputs(node))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        current = _Props.parse(props)
+        with self.client() as client:
+
+            def send() -> str:
+                try:
+                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, operation_name="CustomDomainDelete")
+                except RailwayError as exc:
+                    # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
+                    if not is_gone(exc, probe=lambda: _probe(client, current.project_id)):
+                        raise
+                return id_
+
+            try:
+                # A delete that may have applied is sent again: "not found" the second time is success.
+                resend_idempotent(send)
+            except RailwayError as exc:
+                raise fail("delete", current.what, exc) from exc
+
+
+def _create(client: RailwayClient, new: _Props) -> CreateResult:
+    """Create the domain, or adopt the one a create whose answer was lost already made."""
+    made: dict[str, Any] = {}
+
+    def send() -> str:
+        data = client.execute(
+            ops.CUSTOM_DOMAIN_CREATE,
+            {
+                "input": {
+                    "projectId": new.project_id,
+                    "environmentId": new.environment_id,
+                    "serviceId": new.service_id,
+                    "domain": new.domain,
+                    "targetPort": new.target_port,
+                }
+            },
+            operation_name="CustomDomainCreate",
+        )
+        made.update(data["customDomainCreate"])
+        return str(made["id"])
+
+    try:
+        domain_id = create_or_adopt(lambda: _find(client, new), send, new.what)
+        node = made if made.get("id") == domain_id else _get(client, new.project_id, domain_id)
+        if node.get("targetPort") != new.target_port:  # adopted with another port
+            _set_port(client, new, domain_id)
+            node = {**node, "targetPort": new.target_port}
+    except RailwayError as exc:
+        raise fail("create", new.what, exc) from exc
+    return CreateResult(domain_id, new.outputs(node))
+
+
+def _probe(client: RailwayClient, project_id: str) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
+    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
+
+
+def _get(client: RailwayClient, project_id: str, domain_id: str) -> dict[str, Any]:
+    data = client.execute(
+        ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id}, operation_name="CustomDomain"
+    )
+    return dict(data["customDomain"])
+
+
+def _find(client: RailwayClient, props: _Props) -> str | None:
+    """The id of this domain on the service, if a create already made it."""
+    data = client.execute(
+        ops.DOMAINS,
+        {"projectId": props.project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
+        operation_name="Domains",
+    )
+    for node in data["domains"]["customDomains"]:
+        if node.get("domain") == props.domain and not node.get("deletedAt"):
+            return str(node["id"])
+    return None
+
+
+def _set_port(client: RailwayClient, props: _Props, domain_id: str) -> None:
+    def send() -> str:
+        client.execute(
+            ops.CUSTOM_DOMAIN_UPDATE,
+            {"id": domain_id, "environmentId": props.environment_id, "targetPort": props.target_port},
+            operation_name="CustomDomainUpdate",
+        )
+        return domain_id
+
+    def applied() -> str | None:
+        port = _get(client, props.project_id, domain_id).get("targetPort")
+        return domain_id if port == props.target_port else None
+
+    create_or_adopt(applied, send, f"port change of {props.what}")
+
+
+class CustomDomain(pulumi.dynamic.Resource, module="railway", name="CustomDomain"):
+    """A custom domain on a service's port; outputs the DNS and TXT records to create."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    service_id: pulumi.Output[str]
+    domain: pulumi.Output[str]
+    target_port: pulumi.Output[int]
+    custom_domain_id: pulumi.Output[str]
+    dns_records: pulumi.Output[list[dict[str, Any]]]
+    verification_dns_host: pulumi.Output[str | None]
+    verification_token: pulumi.Output[str | None]
+    verified: pulumi.Output[bool]
+
+    def __init__(
+        self, resource_name: str, args: CustomDomainArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props = {
+            "project_id": args.project_id,
+            "environment_id": args.environment_id,
+            "service_id": args.service_id,
+            "domain": args.domain,
+            "target_port": args.target_port,
+            "custom_domain_id": None,
+            "dns_records": None,
+            "verification_dns_host": None,
+            "verification_token": None,
+            "verified": None,
+        }
+        super().__init__(CustomDomainProvider(), resource_name, props, opts)

@@ -1,0 +1,256 @@
+"""Deployment: one per service per environment; deploys when its `revision` changes, health-gated.
+
+Owns: deciding *when* to deploy (on create, and on update when the revision or the service it points at
+changed; never for interval, timeout or gate changes, which update nothing but the outputs), the gate's
+settings (inputs, overridden by env `CARTLY_DEPLOY_POLL_SECONDS` / `CARTLY_GATE_INTERVAL_SECONDS` so tests
+and the e2e harness run fast), the health URL (`https://{domain}{path}`, or env `CARTLY_HEALTH_URL_TEMPLATE`
+formatted with `domain` and `path`), and reading the deployment's status on refresh.
+`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values).
+Delete removes nothing: deployments are Railway's history.
+A failed deploy raises (after its rollback), so Pulumi records no new outputs: `rolled_back_to` is always
+None in state, and the error names the deployment and what it rolled back to.
+Deliberately not here: how to deploy, poll, gate and roll back (deploy_gate.py).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit import deploy_gate
+from pulumi_railway.toolkit.domain_names import check_domain
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_id,
+    check_int,
+    diff_keys,
+    fail,
+    failure,
+    is_gone,
+    is_unknown,
+)
+
+POLL_ENV = "CARTLY_DEPLOY_POLL_SECONDS"
+GATE_ENV = "CARTLY_GATE_INTERVAL_SECONDS"
+HEALTH_URL_ENV = "CARTLY_HEALTH_URL_TEMPLATE"
+DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
+GATE_KEYS = (
+    "health_domain",
+    "health_path",
+    "timeout_seconds",
+    "poll_interval_seconds",
+    "gate_attempts",
+    "gate_interval_seconds",
+)
+OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to")
+
+
+@dataclass(frozen=True)
+class DeploymentArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    service_id: pulumi.Input[str]
+    revision: pulumi.Input[str]
+    health_domain: pulumi.Input[str] | None = None  # None: the worker, gated on SUCCESS alone
+    health_path: pulumi.Input[str] = "/health"
+    timeout_seconds: pulumi.Input[float] = 600
+    poll_interval_seconds: pulumi.Input[float] = 5
+    gate_attempts: pulumi.Input[int] = 5
+    gate_interval_seconds: pulumi.Input[float] = 5
+
+
+@dataclass(frozen=True)
+class _Props:
+    target: deploy_gate.Target
+    revision: str
+    health_domain: str | None
+    health_path: str
+    gate: deploy_gate.Gate
+    inputs: dict[str, Any]
+
+    @classmethod
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
+        domain = props.get("health_domain") or None
+        path = str(props.get("health_path") or "/health")
+        gate = deploy_gate.Gate(
+            timeout_seconds=_number(props.get("timeout_seconds"), 600),
+            poll_interval_seconds=_seconds(POLL_ENV, _number(props.get("poll_interval_seconds"), 5)),
+            gate_attempts=int(_number(props.get("gate_attempts"), 5)),
+            gate_interval_seconds=_seconds(GATE_ENV, _number(props.get("gate_interval_seconds"), 5)),
+            health_url=health_url(domain, path) if domain else None,
+        )
+        target = deploy_gate.Target(
+            str(props["project_id"]), str(props["environment_id"]), str(props["service_id"])
+        )
+        inputs = {key: props.get(key) for key in (*DEPLOY_KEYS, *GATE_KEYS)}
+        return cls(target, str(props["revision"]), domain, path, gate, inputs)
+
+    def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
+        url = f"https://{self.health_domain}" if self.health_domain else node.get("url")
+        if not url and node.get("staticUrl"):
+            url = f"https://{node['staticUrl']}"
+        return {
+            **self.inputs,
+            "deployment_id": str(node["id"]),
+            "status": node.get("status"),
+            "url": url,
+            "rolled_back_to": None,
+        }
+
+
+def health_url(domain: str, path: str) -> str:
+    template = os.environ.get(HEALTH_URL_ENV)
+    return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
+
+
+def _number(value: Any, default: float) -> float:
+    """An input number, or its default when left out (None is dropped from inputs, not sent)."""
+    return default if value is None else float(value)
+
+
+def _seconds(env: str, value: float) -> float:
+    override = os.environ.get(env)
+    return float(override) if override else value
+
+
+def _check_number(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
+    value = props.get(key)
+    if value is None or is_unknown(value):
+        return []
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and (value > 0 or not positive)
+    if ok and value >= 0:
+        return []
+    bound = "greater than 0" if positive else "0 or more"
+    return [failure(key, f"{key} must be a number of seconds {bound}; got {value!r}")]
+
+
+def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
+    failures = [
+        *check_id(news, "project_id"),
+        *check_id(news, "environment_id"),
+        *check_id(news, "service_id"),
+    ]
+    revision = news.get("revision")
+    if not is_unknown(revision) and (not isinstance(revision, str) or not revision.strip()):
+        failures.append(
+            failure(
+                "revision",
+                "revision must be a non-empty digest of what should cause a deploy "
+                "(image digest, settings, hashed variable values)",
+            )
+        )
+    failures += check_domain(news, "health_domain", required=False)
+    path = news.get("health_path")
+    if path is not None and not is_unknown(path) and (not isinstance(path, str) or not path.startswith("/")):
+        failures.append(
+            failure("health_path", f"health_path must start with '/' (e.g. /health); got {path!r}")
+        )
+    attempts = news.get("gate_attempts")
+    if isinstance(attempts, float) and attempts.is_integer():
+        attempts = int(attempts)  # numbers cross the engine's gRPC boundary as floats
+    failures += check_int({"gate_attempts": attempts}, "gate_attempts", minimum=1, maximum=100)
+    failures += _check_number(news, "timeout_seconds", positive=True)
+    failures += _check_number(news, "poll_interval_seconds", positive=False)
+    failures += _check_number(news, "gate_interval_seconds", positive=False)
+    return failures
+
+
+class DeploymentProvider(RailwayProvider):
+    """Dynamic provider for `Deployment`; holds no state."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, check_deployment(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Nothing replaces a Deployment: a new revision is an update, and the update deploys.
+        return diff_keys(olds, news, (*DEPLOY_KEYS, *GATE_KEYS), ())
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        new = _Props.parse(props)
+        node = self._deploy(new, previous_id=None, verb="deploy")
+        return CreateResult(str(node["id"]), new.outputs(node))
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        new = _Props.parse(news)
+        if all(olds.get(key) == news.get(key) for key in DEPLOY_KEYS):
+            # Only gate settings changed: record them, deploy nothing.
+            kept = {key: olds.get(key) for key in OUTPUT_KEYS}
+            if new.health_domain:
+                kept["url"] = f"https://{new.health_domain}"
+            return UpdateResult({**new.inputs, **kept})
+        node = self._deploy(new, previous_id=olds.get("deployment_id"), verb="redeploy")
+        return UpdateResult(new.outputs(node))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        current = _Props.parse(props)
+        deployment_id = str(props.get("deployment_id") or id_)
+        with self.client() as client:
+            try:
+                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
+                    return ReadResult("", {})
+                raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
+        return ReadResult(id_, current.outputs(data["deployment"]))
+
+    def delete(self, _id: str, _props: dict[str, Any]) -> None:
+        """Nothing to delete: a deployment is history on Railway; the service's delete stops it."""
+
+    def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
+        try:
+            with self.client() as client:
+                return deploy_gate.deploy(client, new.target, new.gate, previous_id=previous_id)
+        except deploy_gate.DeploymentFailed:
+            raise
+        except RailwayError as exc:
+            raise fail(verb, new.target.what, exc) from exc
+
+
+def _probe(client: RailwayClient, project_id: str) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the deployment means gone."""
+    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
+
+
+class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
+    """A health-gated deploy of one service in one environment, redone when `revision` changes."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    service_id: pulumi.Output[str]
+    revision: pulumi.Output[str]
+    health_domain: pulumi.Output[str | None]
+    health_path: pulumi.Output[str]
+    timeout_seconds: pulumi.Output[float]
+    poll_interval_seconds: pulumi.Output[float]
+    gate_attempts: pulumi.Output[int]
+    gate_interval_seconds: pulumi.Output[float]
+    deployment_id: pulumi.Output[str]
+    status: pulumi.Output[str]
+    url: pulumi.Output[str | None]
+    rolled_back_to: pulumi.Output[str | None]
+
+    def __init__(
+        self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {
+            "project_id": args.project_id,
+            "environment_id": args.environment_id,
+            "service_id": args.service_id,
+            "revision": args.revision,
+            "health_domain": args.health_domain,
+            "health_path": args.health_path,
+            "timeout_seconds": args.timeout_seconds,
+            "poll_interval_seconds": args.poll_interval_seconds,
+            "gate_attempts": args.gate_attempts,
+            "gate_interval_seconds": args.gate_interval_seconds,
+            **dict.fromkeys(OUTPUT_KEYS),
+        }
+        super().__init__(DeploymentProvider(), resource_name, props, opts)

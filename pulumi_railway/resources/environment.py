@@ -1,0 +1,209 @@
+"""The Railway environment resource: create one in a project (optionally forked and ephemeral), or adopt one.
+
+Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` takes over the project's
+existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
+deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
+a renamed environment is a different environment to every stack that references it).
+Deliberately not here: what lives inside the environment (services, settings, variables).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_bool,
+    check_id,
+    check_name,
+    create_or_adopt,
+    diff_keys,
+    drop_none,
+    fail,
+    is_gone,
+    paginate,
+    resend_idempotent,
+)
+
+INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
+REPLACE_KEYS = ("project_id", "name", "source_environment_id", "ephemeral")
+
+
+@dataclass
+class EnvironmentArgs:
+    project_id: pulumi.Input[str]
+    name: pulumi.Input[str]
+    source_environment_id: pulumi.Input[str] | None = None
+    """Create as a copy of this environment (its services, settings and variables)."""
+    ephemeral: pulumi.Input[bool] = False
+    """A PR-preview environment (`Environment.isEphemeral`)."""
+    adopt: pulumi.Input[bool] = False
+    """Take over the project's existing environment of this name instead of creating one; never deleted."""
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    name: str
+    source_environment_id: str | None
+    ephemeral: bool
+    adopt: bool
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> _Props:
+        return cls(
+            project_id=props["project_id"],
+            name=props["name"],
+            source_environment_id=props.get("source_environment_id"),
+            ephemeral=bool(props.get("ephemeral")),
+            adopt=bool(props.get("adopt")),
+        )
+
+    @property
+    def what(self) -> str:
+        return f"environment '{self.name}' in project '{self.project_id}'"
+
+
+class EnvironmentProvider(RailwayProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_name(news, "name"),
+            *check_id(news, "source_environment_id", required=False),
+            *check_bool(news, "ephemeral"),
+            *check_bool(news, "adopt"),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        old = {**olds, "ephemeral": bool(olds.get("ephemeral")), "adopt": bool(olds.get("adopt"))}
+        new = {**news}
+        for key in ("ephemeral", "adopt"):
+            if new.get(key) is None:
+                new[key] = False
+        # Same name in the same project: the old environment must go first, or Railway may refuse the
+        # duplicate name and a lookup by name after a lost answer would find the old one.
+        same_place = all(old.get(key) == new.get(key) for key in ("project_id", "name"))
+        return diff_keys(old, new, INPUT_KEYS, REPLACE_KEYS, delete_before_replace=same_place)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            if p.adopt:
+                return CreateResult(*_adopt(client, p))
+            payload = drop_none(
+                projectId=p.project_id,
+                name=p.name,
+                sourceEnvironmentId=p.source_environment_id,
+                ephemeral=p.ephemeral or None,
+            )
+
+            def create() -> str:
+                created = client.execute(ops.ENVIRONMENT_CREATE, {"input": payload})["environmentCreate"]
+                return str(created["id"])
+
+            try:
+                environment_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+            except RailwayError as exc:
+                raise fail("create", p.what, exc) from exc
+        return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                env = client.execute(ops.ENVIRONMENT, {"id": id_, "projectId": p.project_id})["environment"]
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, p)):
+                    return ReadResult("", {})
+                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        if env.get("deletedAt"):
+            return ReadResult("", {})
+        source = (env.get("sourceEnvironment") or {}).get("id")
+        live = _Props(
+            project_id=env["projectId"],
+            name=env["name"],
+            # An adopted environment's origin is not ours to manage: keep what the program said.
+            source_environment_id=p.source_environment_id if p.adopt else source,
+            ephemeral=p.ephemeral if p.adopt else bool(env.get("isEphemeral")),
+            adopt=p.adopt,
+        )
+        outs = _outputs(live, id_, adopted=bool(props.get("adopted")))
+        return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        # Only `adopt` can change in place, and it changes nothing on Railway: what was created stays
+        # ours to delete, what was adopted stays never deleted.
+        return UpdateResult(_outputs(_Props.of(news), id_, adopted=bool(olds.get("adopted"))))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("adopted"):
+            return  # adopted, so not ours to delete: destroy only lets go of it
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.ENVIRONMENT_DELETE, {"id": id_}))
+            except RailwayError as exc:
+                if not is_gone(exc, probe=lambda: _probe(client, p)):
+                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+
+
+def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
+    try:
+        found = _find(client, p)
+    except RailwayError as exc:
+        raise fail("adopt", p.what, exc) from exc
+    if found is None:
+        raise RailwayError(
+            f"Unable to adopt {p.what}: the project has no environment of that name; "
+            "fix the name, or create it with adopt=False"
+        )
+    return found, _outputs(p, found, adopted=True)
+
+
+def _find(client: RailwayClient, p: _Props) -> str | None:
+    envs = paginate(client, ops.ENVIRONMENTS, {"projectId": p.project_id}, "environments")
+    ids = [str(env["id"]) for env in envs if env["name"] == p.name and not env.get("deletedAt")]
+    return ids[0] if ids else None
+
+
+def _probe(client: RailwayClient, p: _Props) -> object:
+    return client.execute(ops.PROJECT, {"id": p.project_id})
+
+
+def _outputs(p: _Props, environment_id: str, *, adopted: bool) -> dict[str, Any]:
+    return {
+        "project_id": p.project_id,
+        "name": p.name,
+        "source_environment_id": p.source_environment_id,
+        "ephemeral": p.ephemeral,
+        "adopt": p.adopt,
+        "environment_id": environment_id,
+        "adopted": adopted,
+    }
+
+
+class Environment(pulumi.dynamic.Resource, module="railway", name="Environment"):
+    """A Railway environment, created here (deleted with the resource) or adopted by name (never deleted)."""
+
+    project_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    source_environment_id: pulumi.Output[str | None]
+    ephemeral: pulumi.Output[bool]
+    adopt: pulumi.Output[bool]
+    environment_id: pulumi.Output[str]
+    adopted: pulumi.Output[bool]
+
+    def __init__(
+        self, resource_name: str, args: EnvironmentArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {**vars(args), "environment_id": None, "adopted": None}
+        super().__init__(EnvironmentProvider(), resource_name, props, opts)

@@ -1,0 +1,241 @@
+"""The Railway project resource: create one, or adopt an existing one by id and never delete it.
+
+Owns: `ProjectArgs`, `ProjectProvider` (check, diff, create/adopt, read, update, delete) and `Project`.
+Outputs: the inputs (`workspace_id` as the workspace the project is really in), `project_id`,
+`default_environment_id` (the oldest non-ephemeral environment, which is the one `projectCreate` makes,
+named by `default_environment_name`) and `adopted`.
+Deliberately not here: environments (environment.py), which a stack manages as their own resources, even
+the default one (adopted with `Environment(adopt=True)`, which is why a created project's first environment
+can be given the stack's environment name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_id,
+    check_name,
+    check_string,
+    create_or_adopt,
+    diff_keys,
+    drop_none,
+    fail,
+    is_gone,
+    is_unknown,
+    paginate,
+    resend_idempotent,
+)
+
+INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name")
+UPDATE_KEYS = ("name", "description")
+# Outputs hold where the project really is: only an input that is given and differs is a change.
+PLACE_KEYS = ("workspace_id", "project_id")
+
+
+@dataclass
+class ProjectArgs:
+    name: pulumi.Input[str]
+    workspace_id: pulumi.Input[str] | None = None
+    description: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] | None = None
+    """Adopt this existing project instead of creating one; an adopted project is never deleted."""
+    default_environment_name: pulumi.Input[str] | None = None
+    """Name of the environment a created project starts with (Railway's default: production).
+    Creation-time only: not diffed, and not used when adopting."""
+
+
+@dataclass(frozen=True)
+class _Props:
+    name: str
+    workspace_id: str | None
+    description: str | None
+    project_id: str | None
+    default_environment_name: str | None
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> _Props:
+        values: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
+        return cls(**values)
+
+    @property
+    def what(self) -> str:
+        return f"project '{self.name}'"
+
+
+def _default_environment_id(project: Mapping[str, Any]) -> str | None:
+    envs = [edge["node"] for edge in (project.get("environments") or {}).get("edges", [])]
+    lasting = sorted((e for e in envs if not e.get("isEphemeral")), key=lambda e: e.get("createdAt") or "")
+    return lasting[0]["id"] if lasting else None
+
+
+class ProjectProvider(RailwayProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_name(news, "name"),
+            *check_id(news, "workspace_id", required=False),
+            *check_string(news, "description"),
+            *check_id(news, "project_id", required=False),
+            *check_name(news, "default_environment_name", required=False),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        # Adding the workspace or adopt id the project already has is no change, and dropping the adopt id
+        # keeps managing (never deleting) the adopted project rather than creating a new one.
+        moved = [
+            key
+            for key in PLACE_KEYS
+            if news.get(key) is not None and (is_unknown(news[key]) or news[key] != olds.get(key))
+        ]
+        if moved:
+            return DiffResult(changes=True, replaces=moved, stables=[])
+        return diff_keys(olds, news, UPDATE_KEYS, ())
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            if p.project_id:
+                project = _adopt(client, p)
+                return CreateResult(project["id"], _outputs(p, project, adopted=True))
+            variables = {
+                "input": drop_none(
+                    name=p.name,
+                    description=p.description,
+                    workspaceId=p.workspace_id,
+                    defaultEnvironmentName=p.default_environment_name,
+                )
+            }
+            created: dict[str, Any] = {}
+
+            def create() -> str:
+                created.update(client.execute(ops.PROJECT_CREATE, variables)["projectCreate"])
+                return str(created["id"])
+
+            try:
+                existing = _ids_named(client, p)
+                project_id = create_or_adopt(lambda: _new_id_named(client, p, existing), create, p.what)
+                project = created if created.get("id") == project_id else _fetch(client, project_id)
+            except RailwayError as exc:
+                raise fail("create", p.what, exc) from exc
+        return CreateResult(project_id, _outputs(p, project, adopted=False))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                project = _fetch(client, id_)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: client.execute(ops.PROJECTS, {"first": 1})):
+                    return ReadResult("", {})
+                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        if project.get("deletedAt"):
+            return ReadResult("", {})
+        live = _Props(
+            name=project["name"],
+            description=project.get("description") if p.description is not None else None,
+            workspace_id=p.workspace_id,
+            project_id=p.project_id,
+            default_environment_name=p.default_environment_name,
+        )
+        outs = _outputs(live, project, adopted=bool(props.get("adopted")))
+        given = {"workspace_id": p.workspace_id, "project_id": p.project_id}
+        given["default_environment_name"] = p.default_environment_name
+        return ReadResult(id_, outs, {**{key: outs[key] for key in UPDATE_KEYS}, **given})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        p = _Props.of(news)
+        payload = drop_none(name=p.name, description=p.description)
+        if p.description is None and olds.get("description") is not None:
+            payload["description"] = None  # no longer managed: unset what we set
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.PROJECT_UPDATE, {"id": id_, "input": payload}))
+                project = _fetch(client, id_)
+            except RailwayError as exc:
+                raise fail("update", f"{p.what} ({id_})", exc) from exc
+        return UpdateResult(_outputs(p, project, adopted=bool(olds.get("adopted"))))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("adopted"):
+            return  # adopted, so not ours to delete: destroy only lets go of it
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.PROJECT_DELETE, {"id": id_}))
+            except RailwayError as exc:
+                if not is_gone(exc, probe=lambda: client.execute(ops.PROJECTS, {"first": 1})):
+                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+
+
+def _fetch(client: RailwayClient, project_id: str) -> dict[str, Any]:
+    return dict(client.execute(ops.PROJECT, {"id": project_id})["project"])
+
+
+def _adopt(client: RailwayClient, p: _Props) -> dict[str, Any]:
+    try:
+        project = _fetch(client, str(p.project_id))
+        if project.get("deletedAt"):
+            raise RailwayError(f"project {p.project_id} was deleted")
+        wanted = drop_none(name=p.name, description=p.description)
+        if any(project.get(key) != value for key, value in wanted.items()):
+            client.execute(ops.PROJECT_UPDATE, {"id": p.project_id, "input": wanted})
+            project = _fetch(client, str(p.project_id))
+    except RailwayError as exc:
+        raise fail("adopt", f"{p.what} ({p.project_id})", exc) from exc
+    return project
+
+
+def _named(client: RailwayClient, p: _Props) -> list[dict[str, Any]]:
+    nodes = paginate(client, ops.PROJECTS, {"workspaceId": p.workspace_id}, "projects")
+    return [node for node in nodes if node["name"] == p.name and not node.get("deletedAt")]
+
+
+def _ids_named(client: RailwayClient, p: _Props) -> set[str]:
+    # Project names are not unique: remember the ones that exist before creating, so a lookup after a
+    # lost answer adopts only the project this create made.
+    return {str(node["id"]) for node in _named(client, p)}
+
+
+def _new_id_named(client: RailwayClient, p: _Props, existing: set[str]) -> str | None:
+    fresh = [str(node["id"]) for node in _named(client, p) if str(node["id"]) not in existing]
+    return fresh[0] if fresh else None
+
+
+def _outputs(p: _Props, project: Mapping[str, Any], *, adopted: bool) -> dict[str, Any]:
+    return {
+        "name": p.name,
+        "workspace_id": project.get("workspaceId") or p.workspace_id,
+        "description": p.description,
+        "project_id": str(project["id"]),
+        "default_environment_id": _default_environment_id(project),
+        "adopted": adopted,
+        "default_environment_name": p.default_environment_name,
+    }
+
+
+class Project(pulumi.dynamic.Resource, module="railway", name="Project"):
+    """A Railway project, created here or adopted (`project_id`); adopted projects survive `destroy`."""
+
+    name: pulumi.Output[str]
+    workspace_id: pulumi.Output[str | None]
+    description: pulumi.Output[str | None]
+    default_environment_name: pulumi.Output[str | None]
+    project_id: pulumi.Output[str]
+    default_environment_id: pulumi.Output[str]
+    adopted: pulumi.Output[bool]
+
+    def __init__(
+        self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props: dict[str, Any] = {**vars(args), "default_environment_id": None, "adopted": None}
+        super().__init__(ProjectProvider(), resource_name, props, opts)

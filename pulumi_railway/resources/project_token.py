@@ -1,0 +1,209 @@
+"""ProjectToken: a Railway token scoped to one environment of one project, for that environment's CI.
+
+Owns: minting it (`projectTokenCreate` answers the token itself), finding its id (the `projectToken` query
+authenticated *with the new token*, as a project token), revoking it (`projectTokenDelete`), and noticing
+when it was revoked out of band (`projectTokens(projectId)`). The token is a secret output
+(`additional_secret_outputs=["token"]`) and appears in no error. Any input change replaces it: that is how
+it is rotated (the new token exists before the old one is revoked).
+A create that may have applied cannot be adopted (Railway never shows a token twice), so the token it may
+have minted (same name, same environment) is revoked and a fresh one minted: no orphan, no duplicate.
+Deliberately not here: where the token goes (GitHub secrets are another component's job).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_id,
+    check_name,
+    diff_keys,
+    fail,
+    is_gone,
+    resend_idempotent,
+)
+
+KEYS = ("project_id", "environment_id", "name")
+
+
+@dataclass(frozen=True)
+class ProjectTokenArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    name: pulumi.Input[str]
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    environment_id: str
+    name: str
+
+    @classmethod
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
+        return cls(str(props["project_id"]), str(props["environment_id"]), str(props["name"]))
+
+    @property
+    def what(self) -> str:
+        return f"project token '{self.name}' for environment '{self.environment_id}'"
+
+    def outputs(self, token: str, token_id: str) -> dict[str, Any]:
+        return {
+            "project_id": self.project_id,
+            "environment_id": self.environment_id,
+            "name": self.name,
+            "token": token,
+            "token_id": token_id,
+        }
+
+
+class ProjectTokenProvider(RailwayProvider):
+    """Dynamic provider for `ProjectToken`; holds no state, and never the minted token."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_id(news, "environment_id"),
+            *check_name(news, "name"),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, KEYS, KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        new = _Props.parse(props)
+        try:
+            with self.client() as client:
+                try:
+                    token = _mint(client, new)
+                except (RailwayMaybeApplied, RailwayTransientError):
+                    for stray in _tokens_named(client, new):
+                        _revoke(client, stray, new.project_id)
+                    token = _mint(client, new)
+                try:
+                    token_id = _identify(client, new, token)
+                except RailwayError as exc:
+                    # A live token Pulumi cannot record: say so, or nobody knows to revoke it.
+                    raise RailwayError(
+                        f"the token was minted but its id could not be read, so it is live and not recorded: "
+                        f"revoke the token named '{new.name}' in Railway (project settings, Tokens) before "
+                        f"running again ({exc})"
+                    ) from exc
+        except RailwayError as exc:
+            raise fail("create", new.what, exc) from exc
+        return CreateResult(token_id, new.outputs(token, token_id))
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        current = _Props.parse(props)
+        with self.client() as client:
+            try:
+                alive = any(node["id"] == id_ for node in _tokens(client, current.project_id))
+            except RailwayError as exc:
+                if is_gone(exc):
+                    return ReadResult("", {})
+                raise fail("read", current.what, exc) from exc
+        if not alive:
+            return ReadResult("", {})
+        return ReadResult(id_, current.outputs(str(props.get("token") or ""), id_))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        current = _Props.parse(props)
+        try:
+            with self.client() as client:
+                # "Not found" the second time means the first one applied.
+                resend_idempotent(lambda: _revoke(client, id_, current.project_id))
+        except RailwayError as exc:
+            raise fail("delete", current.what, exc) from exc
+
+
+def _mint(client: RailwayClient, props: _Props) -> str:
+    data = client.execute(
+        ops.PROJECT_TOKEN_CREATE,
+        {"input": {"projectId": props.project_id, "environmentId": props.environment_id, "name": props.name}},
+        operation_name="ProjectTokenCreate",
+    )
+    return str(data["projectTokenCreate"])
+
+
+def _own_id(workspace_client: RailwayClient, token: str) -> str:
+    """The id of `token`, asked with the token itself: the only query that maps a token to its id."""
+    with RailwayClient(
+        token,
+        token_kind="project",  # noqa: S106 (a token kind, not a secret)
+        endpoint=workspace_client.endpoint,
+        timeout=workspace_client.timeout,
+        retry=workspace_client.retry,
+    ) as client:
+        data = client.execute(ops.PROJECT_TOKEN, operation_name="ProjectToken")
+    return str(data["projectToken"]["id"])
+
+
+def _identify(client: RailwayClient, props: _Props, token: str) -> str:
+    """The minted token's id: asked with the token itself, else the newest token of that name and scope."""
+    try:
+        return _own_id(client, token)
+    except RailwayError:
+        named = [n for n in _tokens(client, props.project_id) if _same_scope(n, props)]
+        if not named:
+            raise
+        return str(max(named, key=lambda n: str(n.get("createdAt") or ""))["id"])
+
+
+def _same_scope(node: Mapping[str, Any], props: _Props) -> bool:
+    return node.get("name") == props.name and node.get("environmentId") == props.environment_id
+
+
+def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
+    data = client.execute(
+        ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500}, operation_name="ProjectTokens"
+    )
+    return [dict(edge["node"]) for edge in data["projectTokens"]["edges"]]
+
+
+def _tokens_named(client: RailwayClient, props: _Props) -> list[str]:
+    return [str(node["id"]) for node in _tokens(client, props.project_id) if _same_scope(node, props)]
+
+
+def _revoke(client: RailwayClient, token_id: str, project_id: str) -> None:
+    try:
+        client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id}, operation_name="ProjectTokenDelete")
+    except RailwayError as exc:
+        # Railway may answer "Not Authorized" for a token already revoked (API.md §4): gone if the
+        # project still reads.
+        if not is_gone(exc, probe=lambda: client.execute(ops.PROJECT, {"id": project_id})):
+            raise
+
+
+class ProjectToken(pulumi.dynamic.Resource, module="railway", name="ProjectToken"):
+    """A token for one environment's CI; `token` is a secret output; replaced (rotated) on any change."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    token: pulumi.Output[str]
+    token_id: pulumi.Output[str]
+
+    def __init__(
+        self, resource_name: str, args: ProjectTokenArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props = {
+            "project_id": args.project_id,
+            "environment_id": args.environment_id,
+            "name": args.name,
+            "token": None,
+            "token_id": None,
+        }
+        secret = pulumi.ResourceOptions(additional_secret_outputs=["token"])
+        super().__init__(
+            ProjectTokenProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret)
+        )

@@ -1,0 +1,250 @@
+"""The Railway service resource: a named, project-scoped service, created with its image and first variables.
+
+Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the image source and the initial
+variables (secret) together, so the first deploy never runs without them, and always the environment id
+(without one Railway applies it to every non-fork environment). `adopt` takes over the project's service of
+that name as it is (bar a given icon), never deleted (`adopted`); with none, it creates one. Name and icon
+change in place; a project change replaces it. A refused create's error has its variable values redacted.
+Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
+inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_bool,
+    check_id,
+    check_image,
+    check_name,
+    check_string,
+    create_or_adopt,
+    diff_keys,
+    drop_none,
+    fail,
+    failure,
+    is_gone,
+    is_unknown,
+    paginate,
+    resend_idempotent,
+)
+from pulumi_railway.toolkit.variable_values import redact
+
+INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt")
+DIFF_KEYS = ("project_id", "name", "icon")
+REPLACE_KEYS = ("project_id",)
+
+
+@dataclass
+class ServiceArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    """The environment the service is created in (and deleted from)."""
+    name: pulumi.Input[str]
+    image: pulumi.Input[str]
+    """The image it is created from; afterwards ServiceInstance sets the image per environment."""
+    icon: pulumi.Input[str] | None = None
+    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict, repr=False)
+    """Variables it is created with (secret values: never in a repr); afterwards Variables manages them."""
+    adopt: pulumi.Input[bool] = False
+    """Take over the project's existing service of this name (never deleted); create it when there is none."""
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    environment_id: str
+    name: str
+    image: str
+    icon: str | None
+    variables: dict[str, str] = field(repr=False)  # secret values: never in a repr
+    adopt: bool
+
+    @classmethod
+    def of(cls, props: Mapping[str, Any]) -> _Props:
+        values: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
+        return cls(**{**values, "variables": dict(values["variables"] or {}), "adopt": bool(values["adopt"])})
+
+    @property
+    def what(self) -> str:
+        return f"service '{self.name}' in environment '{self.environment_id}'"
+
+
+def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+    variables = news.get("variables")
+    if variables is None or is_unknown(variables):
+        return []
+    if not isinstance(variables, Mapping):
+        return [failure("variables", "variables must be a map of variable name to string value")]
+    bad = [
+        str(name) for name, value in variables.items() if not isinstance(value, str) and not is_unknown(value)
+    ]
+    # Only names in the message: the values are secrets.
+    return (
+        [failure("variables", f"variables {', '.join(sorted(bad))} must have string values")] if bad else []
+    )
+
+
+class ServiceProvider(RailwayProvider):
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_id(news, "environment_id"),
+            *check_name(news, "name"),
+            *check_image(news, "image", pinned=False, required=True),
+            *check_string(news, "icon"),
+            *_check_variables(news),
+            *check_bool(news, "adopt"),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, DIFF_KEYS, REPLACE_KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            found = _adopt(client, p) if p.adopt else None
+            if found is not None:
+                return CreateResult(found, _outputs(p, found, adopted=True))
+            try:
+                service_id = create_or_adopt(lambda: _find(client, p), lambda: _create(client, p), p.what)
+            except RailwayError as exc:
+                # A refusal may quote the variables sent: redacted, raised outside the handler (no chain).
+                refused = RailwayError(f"Unable to create {p.what}: {redact(str(exc), p.variables)}")
+            else:
+                return CreateResult(service_id, _outputs(p, service_id, adopted=False))
+        raise refused from None
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        p = _Props.of(props)
+        with self.client() as client:
+            try:
+                service = client.execute(ops.SERVICE, {"id": id_})["service"]
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, p)):
+                    return ReadResult("", {})
+                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        if service.get("deletedAt"):
+            return ReadResult("", {})
+        live = _Props(
+            project_id=service["projectId"],
+            environment_id=p.environment_id,
+            name=service["name"],
+            image=p.image,
+            icon=service.get("icon") if p.icon is not None else None,
+            variables=p.variables,
+            adopt=p.adopt,
+        )
+        outs = _outputs(live, id_, adopted=bool(props.get("adopted")))
+        return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
+
+    def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        p = _Props.of(news)
+        payload = drop_none(name=p.name, icon=p.icon)
+        if p.icon is None and olds.get("icon") is not None:
+            payload["icon"] = None  # no longer managed: unset what we set
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
+            except RailwayError as exc:
+                raise fail("update", f"{p.what} ({id_})", exc) from exc
+        return UpdateResult(_outputs(p, id_, adopted=bool(olds.get("adopted"))))
+
+    def delete(self, id_: str, props: dict[str, Any]) -> None:
+        if props.get("adopted"):
+            return  # adopted, so not ours to delete: destroy only lets go of it
+        p = _Props.of(props)
+        variables = {"id": id_, "environmentId": p.environment_id}
+        with self.client() as client:
+            try:
+                resend_idempotent(lambda: client.execute(ops.SERVICE_DELETE, variables))
+            except RailwayError as exc:
+                if not is_gone(exc, probe=lambda: _probe(client, p)):
+                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+
+
+def _create(client: RailwayClient, p: _Props) -> str:
+    payload = drop_none(
+        projectId=p.project_id,
+        environmentId=p.environment_id,
+        name=p.name,
+        icon=p.icon,
+        source={"image": p.image},
+        variables=p.variables or None,
+    )
+    return str(client.execute(ops.SERVICE_CREATE, {"input": payload})["serviceCreate"]["id"])
+
+
+def _named(client: RailwayClient, p: _Props) -> dict[str, Any] | None:
+    """The project's live service of this name: the one to adopt, or the one a lost create made."""
+    services = paginate(client, ops.PROJECT_SERVICES, {"id": p.project_id}, "project.services")
+    found = [s for s in services if s["name"] == p.name and not s.get("deletedAt")]
+    return found[0] if found else None
+
+
+def _find(client: RailwayClient, p: _Props) -> str | None:
+    found = _named(client, p)
+    return str(found["id"]) if found else None
+
+
+def _adopt(client: RailwayClient, p: _Props) -> str | None:
+    """Take over the existing service as it is, but for a given, different icon; None when there is none."""
+    try:
+        found = _named(client, p)
+        if found is not None and p.icon is not None and found.get("icon") != p.icon:
+            payload = {"id": found["id"], "input": {"icon": p.icon}}
+            resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, payload))
+    except RailwayError as exc:
+        raise fail("adopt", p.what, exc) from exc
+    return str(found["id"]) if found is not None else None
+
+
+def _probe(client: RailwayClient, p: _Props) -> object:
+    return client.execute(ops.PROJECT, {"id": p.project_id})
+
+
+def _outputs(p: _Props, service_id: str, *, adopted: bool) -> dict[str, Any]:
+    return {
+        "project_id": p.project_id,
+        "environment_id": p.environment_id,
+        "name": p.name,
+        "image": p.image,
+        "icon": p.icon,
+        "variables": p.variables,  # same key as the secret input, so it stays secret
+        "adopt": p.adopt,
+        "service_id": service_id,
+        "adopted": adopted,
+    }
+
+
+class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
+    """A Railway service in a project, created with its image and initial variables, or adopted by name."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    name: pulumi.Output[str]
+    image: pulumi.Output[str]
+    icon: pulumi.Output[str | None]
+    variables: pulumi.Output[Mapping[str, str]]
+    adopt: pulumi.Output[bool]
+    service_id: pulumi.Output[str]
+    adopted: pulumi.Output[bool]
+
+    def __init__(
+        self, resource_name: str, args: ServiceArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        # Secret whatever the caller passed: variable values are credentials.
+        variables = pulumi.Output.secret(args.variables)
+        props: dict[str, Any] = {**vars(args), "variables": variables, "service_id": None, "adopted": None}
+        super().__init__(ServiceProvider(), resource_name, props, opts)

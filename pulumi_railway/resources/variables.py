@@ -1,0 +1,243 @@
+"""Variables: the variables one stack manages for one service in one environment (or its shared ones).
+
+Owns: writing the managed variables with ONE `variableCollectionUpsert(skipDeploys: true, replace: false)`
+per change (only the keys whose value changed), deleting keys removed from the program, and remembering
+which keys it manages (`managed_keys`) so keys it never managed (Railway's own `RAILWAY_*`, or set by a
+person) are left alone. Values are secret: they stay secret in outputs (same key `variables`), their
+digest `values_sha256` is a secret output, and no error or log line carries one.
+
+Write order, so a call failing halfway loses nothing: upsert first, then deletes. A renamed key is written
+under its new name before the old one goes; if a delete fails, the update fails, the state keeps the old
+`managed_keys`, and the next run deletes it again (a key already gone counts as deleted).
+
+`variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
+its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
+Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
+Deliberately not here: deploying (Deployment does that), sealed variables, `${{ref}}` rendering, and
+the rules for names, the digest and redaction (variable_values.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pulumi
+from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.provider import (
+    RailwayProvider,
+    check_id,
+    create_or_adopt,
+    diff_keys,
+    is_gone,
+)
+from pulumi_railway.toolkit.variable_values import check_variables, redact, values_sha256
+
+KEYS = ("project_id", "environment_id", "service_id", "variables")
+REPLACE_KEYS = ("project_id", "environment_id", "service_id")
+
+
+@dataclass(frozen=True, kw_only=True)
+class VariablesArgs:
+    project_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str]
+    service_id: pulumi.Input[str] | None = None  # None: the environment's shared variables
+    variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(repr=False)  # secret values
+
+
+@dataclass(frozen=True)
+class _Props:
+    project_id: str
+    environment_id: str
+    service_id: str | None
+    variables: dict[str, str] = field(repr=False)  # secret values: never in a repr
+    managed_keys: tuple[str, ...]
+
+    @classmethod
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
+        variables = {str(k): str(v) for k, v in dict(props.get("variables") or {}).items()}
+        managed = props.get("managed_keys")
+        return cls(
+            project_id=str(props["project_id"]),
+            environment_id=str(props["environment_id"]),
+            service_id=props.get("service_id") or None,
+            variables=variables,
+            managed_keys=tuple(sorted(managed if managed is not None else variables)),
+        )
+
+    @property
+    def scope(self) -> dict[str, Any]:
+        return {
+            "projectId": self.project_id,
+            "environmentId": self.environment_id,
+            "serviceId": self.service_id,
+        }
+
+    @property
+    def where(self) -> str:
+        if self.service_id is None:
+            return f"the shared variables of environment '{self.environment_id}'"
+        return f"the variables of service '{self.service_id}' in environment '{self.environment_id}'"
+
+    @property
+    def resource_id(self) -> str:
+        return f"{self.project_id}/{self.environment_id}/{self.service_id or 'shared'}"
+
+    def outputs(self, variables: Mapping[str, str] | None = None) -> dict[str, Any]:
+        values = dict(self.variables if variables is None else variables)
+        return {
+            "project_id": self.project_id,
+            "environment_id": self.environment_id,
+            "service_id": self.service_id,
+            "variables": values,
+            "managed_keys": list(self.managed_keys),
+            "values_sha256": values_sha256(values),
+        }
+
+
+class VariablesProvider(RailwayProvider):
+    """Dynamic provider for `Variables`; holds no state (the token arrives through `configure`)."""
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        failures = [
+            *check_id(news, "project_id"),
+            *check_id(news, "environment_id"),
+            *check_id(news, "service_id", required=False),
+            *check_variables(news),
+        ]
+        return CheckResult(news, failures)
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
+
+    def create(self, props: dict[str, Any]) -> CreateResult:
+        new = _Props.parse(props)
+        with self.client() as client:
+            _write(client, new, new.variables, removed=(), verb="create")
+        return CreateResult(new.resource_id, new.outputs())
+
+    def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
+        old = _Props.parse(olds)
+        new = _Props.parse(news)
+        changed = {k: v for k, v in new.variables.items() if old.variables.get(k) != v}
+        removed = [k for k in old.managed_keys if k not in new.variables]
+        with self.client() as client:
+            _write(client, new, changed, removed=removed, verb="update", secrets=old.variables)
+        return UpdateResult(new.outputs())
+
+    def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
+        current = _Props.parse(props)
+        with self.client() as client:
+            try:
+                found = _current(client, current)
+            except RailwayError as exc:
+                if is_gone(exc, probe=lambda: _probe(client, current)):
+                    return ReadResult("", {})
+                # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
+                raise RailwayError(
+                    f"Unable to read {current.where}: {redact(str(exc), current.variables)}"
+                ) from None
+        # Only managed keys: a managed key deleted out of band is missing here, so the next diff shows it.
+        mine = {k: found[k] for k in current.managed_keys if k in found}
+        return ReadResult(id_, current.outputs(mine))
+
+    def delete(self, _id: str, props: dict[str, Any]) -> None:
+        current = _Props.parse(props)
+        with self.client() as client:
+            _write(client, current, {}, removed=current.managed_keys, verb="delete")
+
+
+def _probe(client: RailwayClient, props: _Props) -> object:
+    """A read that proves the token still works, so "Not Authorized" on the variables means gone."""
+    return client.execute(ops.PROJECT, {"id": props.project_id}, operation_name="Project")
+
+
+def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
+    data = client.execute(ops.VARIABLES, {**props.scope, "unrendered": True}, operation_name="Variables")
+    return {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
+
+
+def _write(
+    client: RailwayClient,
+    props: _Props,
+    upserts: Mapping[str, str],
+    *,
+    removed: tuple[str, ...] | list[str],
+    verb: str,
+    secrets: Mapping[str, str] | None = None,
+) -> None:
+    """Upsert `upserts` in one call (no deploy), then delete `removed`; errors carry no value."""
+    hidden = {**(secrets or {}), **props.variables}
+    try:
+        if upserts:
+            _upsert(client, props, upserts)
+        for name in removed:
+            _delete_key(client, props, name)
+    except RailwayError as exc:
+        # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
+        raise RailwayError(f"Unable to {verb} {props.where}: {redact(str(exc), hidden)}") from None
+
+
+def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str]) -> None:
+    def send() -> str:
+        variables = {
+            "input": {**props.scope, "variables": dict(upserts), "replace": False, "skipDeploys": True}
+        }
+        client.execute(ops.VARIABLE_COLLECTION_UPSERT, variables, operation_name="VariableCollectionUpsert")
+        return "written"
+
+    def applied() -> str | None:
+        found = _current(client, props)
+        return "written" if all(found.get(k) == v for k, v in upserts.items()) else None
+
+    create_or_adopt(applied, send, f"{len(upserts)} variable(s) in {props.where}")
+
+
+def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
+    def send() -> str:
+        try:
+            client.execute(
+                ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}}, operation_name="VariableDelete"
+            )
+        except RailwayError as exc:
+            # Railway may answer "Not Authorized" once the service or environment is deleted (API.md §4).
+            if not is_gone(exc, probe=lambda: _probe(client, props)):
+                raise
+        return "deleted"
+
+    def gone() -> str | None:
+        return None if name in _current(client, props) else "deleted"
+
+    create_or_adopt(gone, send, f"deletion of variable {name} from {props.where}")
+
+
+class Variables(pulumi.dynamic.Resource, module="railway", name="Variables"):
+    """The variables this stack manages for one service in one environment; values are secret."""
+
+    project_id: pulumi.Output[str]
+    environment_id: pulumi.Output[str]
+    service_id: pulumi.Output[str | None]
+    variables: pulumi.Output[dict[str, str]]
+    managed_keys: pulumi.Output[list[str]]
+    values_sha256: pulumi.Output[str]
+
+    def __init__(
+        self, resource_name: str, args: VariablesArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        props = {
+            "project_id": args.project_id,
+            "environment_id": args.environment_id,
+            "service_id": args.service_id,
+            "variables": pulumi.Output.secret(args.variables),
+            "managed_keys": None,
+            "values_sha256": None,
+        }
+        secret = pulumi.ResourceOptions(additional_secret_outputs=["values_sha256"])
+        super().__init__(
+            VariablesProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret)
+        )

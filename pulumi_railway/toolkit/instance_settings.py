@@ -1,0 +1,95 @@
+"""How ServiceInstance's settings map onto Railway's `ServiceInstanceUpdateInput` and back.
+
+Owns: each setting's Railway field, its shape on the wire (an image as `source{image}`, the pre-deploy
+command as a one-entry list, replicas per region as `{region: {numReplicas}}`), which settings are
+write-only or never unset, Railway's effective defaults for values read back as null, the payload rule
+(managed keys, plus null for a key managed before and dropped since), and the engine's whole-number floats
+as ints.
+Deliberately not here: the resource's lifecycle and validation (service_instance.py, checks.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_railway.toolkit.checks import as_int
+
+# Managed setting → its field in ServiceInstanceUpdateInput / ServiceInstance.
+FIELDS = {
+    "image": "source",
+    "registry_credentials": "registryCredentials",
+    "start_command": "startCommand",
+    "pre_deploy_command": "preDeployCommand",
+    "healthcheck_path": "healthcheckPath",
+    "healthcheck_timeout": "healthcheckTimeout",
+    "num_replicas": "numReplicas",
+    "region": "region",
+    "multi_region_config": "multiRegionConfig",
+    "restart_policy_type": "restartPolicyType",
+    "restart_policy_max_retries": "restartPolicyMaxRetries",
+    "sleep_application": "sleepApplication",
+    "overlap_seconds": "overlapSeconds",
+    "draining_seconds": "drainingSeconds",
+}
+WRITE_ONLY = ("registry_credentials", "multi_region_config")
+NEVER_UNSET = ("image",)  # a null source would disconnect the service from its image
+# What Railway reads back as null but means (its effective values); the emulator's defaults agree.
+DEFAULTS: dict[str, Any] = {
+    "healthcheck_timeout": 300,
+    "num_replicas": 1,
+    "region": "us-west2",
+    "restart_policy_type": "ON_FAILURE",
+    "restart_policy_max_retries": 10,
+    "sleep_application": False,
+}
+INTEGERS = (
+    "healthcheck_timeout",
+    "num_replicas",
+    "restart_policy_max_retries",
+    "overlap_seconds",
+    "draining_seconds",
+)
+
+
+def to_api(key: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if key == "image":
+        return {"image": value}
+    if key == "pre_deploy_command":
+        return [value]
+    if key == "multi_region_config":
+        return {region: {"numReplicas": count} for region, count in value.items()}
+    if key == "registry_credentials":
+        return {"username": value["username"], "password": value["password"]}
+    return value
+
+
+def from_api(key: str, instance: Mapping[str, Any]) -> Any:
+    value = instance.get(FIELDS[key])
+    if key == "image":
+        value = (value or {}).get("image")
+    elif key == "pre_deploy_command" and isinstance(value, list):
+        value = " && ".join(str(part) for part in value) or None
+    return DEFAULTS.get(key) if value is None else value
+
+
+def payload(news: Mapping[str, Any], olds: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The keys to send: every managed one, and null for one managed before and dropped since."""
+    sent: dict[str, Any] = {}
+    for key, field in FIELDS.items():
+        value = news.get(key)
+        previously = olds.get(key) if olds is not None else None
+        if value is not None or (previously is not None and key not in NEVER_UNSET):
+            sent[field] = to_api(key, value)
+    return sent
+
+
+def whole_numbers(props: Mapping[str, Any]) -> dict[str, Any]:
+    """props with the engine's whole-number floats (2.0) as the ints Railway's Int fields take."""
+    fixed = {**props, **{key: as_int(props.get(key)) for key in INTEGERS if key in props}}
+    regions = props.get("multi_region_config")
+    if isinstance(regions, Mapping):
+        fixed["multi_region_config"] = {region: as_int(count) for region, count in regions.items()}
+    return fixed

@@ -1,0 +1,138 @@
+"""The emulator's SDL is a subset of Railway's published schema: every type, field, argument (with its type),
+input field and enum value it declares exists in ../shared/railway/schema.json with the same type, and
+nothing Railway requires is missing from it. Skipped, with the reason, when the schema file is absent."""
+
+from __future__ import annotations
+
+import graphql
+import pytest
+
+from testkit.fake_railway.exchange import Root
+from testkit.fake_railway.server import emulator_schema
+from tests.support.railway_schema import load_published_schema
+
+Fields = dict[str, graphql.GraphQLField] | dict[str, graphql.GraphQLInputField]
+
+
+@pytest.fixture(scope="session")
+def railway() -> graphql.GraphQLSchema:
+    return load_published_schema()
+
+
+def emulator_types() -> dict[str, graphql.GraphQLNamedType]:
+    return {
+        name: t
+        for name, t in emulator_schema().type_map.items()
+        if not name.startswith("__") and name not in graphql.specified_scalar_types
+    }
+
+
+def fields_of(t: graphql.GraphQLNamedType) -> Fields:
+    if isinstance(
+        t, graphql.GraphQLObjectType | graphql.GraphQLInterfaceType | graphql.GraphQLInputObjectType
+    ):
+        return t.fields
+    return {}
+
+
+def test_every_emulator_type_exists_in_railways_schema_with_the_same_kind(
+    railway: graphql.GraphQLSchema,
+) -> None:
+    types = emulator_types()
+    assert len(types) > 50
+    wrong = [n for n, t in types.items() if type(railway.type_map.get(n)) is not type(t)]
+    assert wrong == []
+
+
+def test_every_emulator_field_exists_in_railways_schema_with_the_same_type(
+    railway: graphql.GraphQLSchema,
+) -> None:
+    wrong = []
+    for name, t in emulator_types().items():
+        theirs = fields_of(railway.type_map[name])
+        for field_name, field in fields_of(t).items():
+            if field_name not in theirs or str(theirs[field_name].type) != str(field.type):
+                wrong.append(f"{name}.{field_name}: {field.type}")
+    assert wrong == []
+
+
+def test_every_emulator_argument_exists_in_railways_schema_with_the_same_type_and_default(
+    railway: graphql.GraphQLSchema,
+) -> None:
+    wrong = []
+    for name, t in emulator_types().items():
+        theirs = fields_of(railway.type_map[name])
+        for field_name, field in fields_of(t).items():
+            their_args = getattr(theirs.get(field_name), "args", {})  # a missing field: reported above
+            for arg_name, arg in getattr(field, "args", {}).items():
+                their = their_args.get(arg_name)
+                if their is None or (str(their.type), their.default_value) != (
+                    str(arg.type),
+                    arg.default_value,
+                ):
+                    wrong.append(f"{name}.{field_name}({arg_name}: {arg.type})")
+    assert wrong == []
+
+
+def test_every_argument_railway_requires_is_declared_by_the_emulator(railway: graphql.GraphQLSchema) -> None:
+    missing = []
+    for name, t in emulator_types().items():
+        theirs = fields_of(railway.type_map[name])
+        for field_name, field in fields_of(t).items():
+            ours = getattr(field, "args", {})
+            for arg_name, arg in getattr(theirs.get(field_name), "args", {}).items():
+                if graphql.is_required_argument(arg) and arg_name not in ours:
+                    missing.append(f"{name}.{field_name}({arg_name})")
+    assert missing == []
+
+
+def test_every_input_field_railway_requires_is_declared_by_the_emulator(
+    railway: graphql.GraphQLSchema,
+) -> None:
+    missing = []
+    for name, t in emulator_types().items():
+        if isinstance(t, graphql.GraphQLInputObjectType):
+            theirs = railway.type_map[name]
+            assert isinstance(theirs, graphql.GraphQLInputObjectType)
+            missing += [
+                f"{name}.{n}"
+                for n, f in theirs.fields.items()
+                if graphql.is_required_input_field(f) and n not in t.fields
+            ]
+    assert missing == []
+
+
+def test_every_emulator_enum_value_exists_in_railways_enum(railway: graphql.GraphQLSchema) -> None:
+    enums = {n: t for n, t in emulator_types().items() if isinstance(t, graphql.GraphQLEnumType)}
+    assert len(enums) >= 10
+    wrong = [f"{n}.{v}" for n, t in enums.items() for v in t.values if v not in railway.type_map[n].values]  # type: ignore[attr-defined]
+    assert wrong == []
+
+
+def test_every_interface_an_emulator_type_implements_is_implemented_in_railways_schema(
+    railway: graphql.GraphQLSchema,
+) -> None:
+    wrong = []
+    for name, t in emulator_types().items():
+        for interface in getattr(t, "interfaces", ()):
+            if interface.name not in {i.name for i in getattr(railway.type_map[name], "interfaces", ())}:
+                wrong.append(f"{name} implements {interface.name}")
+    assert wrong == []
+
+
+def test_no_emulator_field_is_deprecated_in_railways_schema(railway: graphql.GraphQLSchema) -> None:
+    deprecated = []
+    for name, t in emulator_types().items():
+        theirs = fields_of(railway.type_map[name])
+        for field_name in fields_of(t):
+            if getattr(theirs.get(field_name), "deprecation_reason", None):
+                deprecated.append(f"{name}.{field_name}")
+    assert deprecated == []
+
+
+def test_every_root_field_of_the_emulator_schema_has_a_resolver() -> None:
+    schema = emulator_schema()
+    assert schema.query_type is not None and schema.mutation_type is not None
+    roots = [*schema.query_type.fields, *schema.mutation_type.fields]
+    assert len(roots) == 40
+    assert [name for name in roots if not callable(getattr(Root, name, None))] == []

@@ -1,0 +1,167 @@
+"""Self-tests of the emulator's deployments: the state machine driven by polling, scripted outcomes,
+rollback, and the health endpoint of what a domain serves."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from testkit.fake_railway.gql import Gql
+from testkit.fake_railway.pytest_plugin import FakeRailway
+
+DEPLOY = """mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!) {
+  serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId) }"""
+DEPLOYMENT = "query Deployment($id: String!) { deployment(id: $id) { id status canRollback url } }"
+ROLLBACK = "mutation DeploymentRollback($id: String!) { deploymentRollback(id: $id) }"
+SERVICE_DOMAIN_CREATE = """mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
+  serviceDomainCreate(input: $input) { id domain } }"""
+
+
+@pytest.fixture
+def ids(fake_railway: FakeRailway) -> dict[str, str]:
+    seeded = fake_railway.backend.seed_project("cartly", ("production",), {"web": "ghcr.io/cartly/web:1"})
+    return {"serviceId": seeded["services"]["web"], "environmentId": seeded["environments"]["production"]}
+
+
+def deploy(gql: Gql, ids: dict[str, str]) -> str:
+    deployment_id: str = gql.data(DEPLOY, ids)["serviceInstanceDeployV2"]
+    return deployment_id
+
+
+def poll(gql: Gql, deployment_id: str, times: int) -> list[str]:
+    return [gql.data(DEPLOYMENT, {"id": deployment_id})["deployment"]["status"] for _ in range(times)]
+
+
+def deploy_to_success(gql: Gql, ids: dict[str, str]) -> str:
+    deployment_id = deploy(gql, ids)
+    assert poll(gql, deployment_id, 3)[-1] == "SUCCESS"
+    return deployment_id
+
+
+def test_a_deployment_advances_one_step_per_read_to_success(gql: Gql, ids: dict[str, str]) -> None:
+    deployment_id = deploy(gql, ids)
+    assert poll(gql, deployment_id, 4) == ["BUILDING", "DEPLOYING", "SUCCESS", "SUCCESS"]
+
+
+def test_a_deployment_scripted_to_fail_ends_failed_after_building(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.script_next_deploy(outcome="FAILED")
+    assert poll(gql, deploy(gql, ids), 3) == ["BUILDING", "FAILED", "FAILED"]
+
+
+def test_a_deployment_scripted_to_crash_ends_crashed_after_deploying(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.script_next_deploy(ids["serviceId"], "CRASHED")
+    assert poll(gql, deploy(gql, ids), 3) == ["BUILDING", "DEPLOYING", "CRASHED"]
+
+
+def test_a_deployment_scripted_to_hang_stays_building(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.script_next_deploy(outcome="HANG")
+    assert poll(gql, deploy(gql, ids), 5) == ["BUILDING"] * 5
+
+
+def test_a_script_for_another_service_leaves_this_deployment_alone(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.script_next_deploy("some-other-service", "FAILED")
+    assert poll(gql, deploy(gql, ids), 3)[-1] == "SUCCESS"
+    assert len(fake_railway.backend.deploy_outcomes) == 1
+
+
+def test_tick_advances_deployments_without_reads(ids: dict[str, str], fake_railway: FakeRailway) -> None:
+    backend = fake_railway.backend
+    deployment = backend.deploy(ids["serviceId"], ids["environmentId"], "test")
+    backend.tick(3)
+    assert (deployment.status, backend.count()) == ("SUCCESS", 0)
+
+
+def test_a_new_success_replaces_the_active_one_which_can_then_be_rolled_back_to(
+    gql: Gql, ids: dict[str, str]
+) -> None:
+    first = deploy_to_success(gql, ids)
+    second = deploy_to_success(gql, ids)
+    old = gql.data(DEPLOYMENT, {"id": first})["deployment"]
+    new = gql.data(DEPLOYMENT, {"id": second})["deployment"]
+    assert (old["status"], old["canRollback"]) == ("REMOVED", True)
+    assert (new["status"], new["canRollback"]) == ("SUCCESS", False)
+
+
+def test_rollback_makes_the_earlier_deployment_active_again(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    first = deploy_to_success(gql, ids)
+    second = deploy_to_success(gql, ids)
+    assert gql.data(ROLLBACK, {"id": first}) == {"deploymentRollback": True}
+    assert fake_railway.backend.active_deployment(ids["serviceId"], ids["environmentId"]).id == first  # type: ignore[union-attr]
+    assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["status"] == "REMOVED"
+
+
+def test_rollback_to_a_deployment_that_never_succeeded_is_refused(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    deploy_to_success(gql, ids)
+    fake_railway.backend.script_next_deploy(outcome="FAILED")
+    failed = deploy(gql, ids)
+    poll(gql, failed, 2)
+    assert gql.errors(ROLLBACK, {"id": failed}) == ["Deployment cannot be rolled back"]
+
+
+def test_a_new_deployment_supersedes_one_still_in_progress(gql: Gql, ids: dict[str, str]) -> None:
+    first = deploy(gql, ids)
+    deploy(gql, ids)
+    assert gql.data(DEPLOYMENT, {"id": first})["deployment"]["status"] == "REMOVED"
+
+
+def health(fake_railway: FakeRailway, domain: str) -> requests.Response:
+    return requests.get(fake_railway.health_url(domain), timeout=5)
+
+
+def service_domain(gql: Gql, ids: dict[str, str]) -> str:
+    created = gql.data(SERVICE_DOMAIN_CREATE, {"input": {**ids, "targetPort": 3000}})["serviceDomainCreate"]
+    domain: str = created["domain"]
+    return domain
+
+
+def test_the_health_endpoint_answers_ok_once_a_deployment_is_active(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    domain = service_domain(gql, ids)
+    before = health(fake_railway, domain).status_code
+    deploy_to_success(gql, ids)
+    after = health(fake_railway, domain)
+    assert (before, after.status_code, after.json()) == (503, 200, {"status": "ok"})
+
+
+def test_the_health_endpoint_answers_503_when_a_test_sets_the_domain_unhealthy(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    domain = service_domain(gql, ids)
+    deploy_to_success(gql, ids)
+    fake_railway.backend.set_health(domain, False)
+    assert health(fake_railway, domain).status_code == 503
+
+
+def test_an_unhealthy_deployment_is_cured_by_rolling_back(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    domain = service_domain(gql, ids)
+    good = deploy_to_success(gql, ids)
+    fake_railway.backend.script_next_unhealthy(ids["serviceId"])
+    deploy_to_success(gql, ids)
+    unhealthy = health(fake_railway, domain).status_code
+    gql.data(ROLLBACK, {"id": good})
+    assert (unhealthy, health(fake_railway, domain).status_code) == (503, 200)
+
+
+def test_the_health_endpoint_answers_404_for_an_unknown_domain(fake_railway: FakeRailway) -> None:
+    assert health(fake_railway, "nobody.example.com").status_code == 404
+
+
+def test_the_deployment_url_is_the_services_domain(gql: Gql, ids: dict[str, str]) -> None:
+    domain = service_domain(gql, ids)
+    deployment_id = deploy(gql, ids)
+    assert gql.data(DEPLOYMENT, {"id": deployment_id})["deployment"]["url"] == f"https://{domain}"

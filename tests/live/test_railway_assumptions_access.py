@@ -1,0 +1,69 @@
+"""Live conformance, access: what a project token answers, reads and may not do, and what a custom domain asks
+of DNS.
+
+Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
+marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
+
+    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
+        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from pulumi_railway.api import operations as ops
+from pulumi_railway.api.errors import RailwayAuthError
+from pulumi_railway.toolkit.provider import paginate
+from tests.support.railway_sandbox import Sandbox, domain_name
+from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
+from tests.support.railway_target import BASE_ENVIRONMENT
+from tests.support.railway_target import target_fixture as target_fixture  # a fixture, used by name
+
+# --- project tokens ----------------------------------------------------------------------------------------
+
+
+def test_a_project_token_answers_project_token_with_its_project_and_environment(sandbox: Sandbox) -> None:
+    _token, about = sandbox.mint_project_token(sandbox.base_environment_id)
+
+    assert about["projectId"] == sandbox.project_id
+    assert about["environmentId"] == sandbox.base_environment_id
+
+
+def test_a_project_token_cannot_create_an_environment(sandbox: Sandbox) -> None:
+    token, _about = sandbox.mint_project_token(sandbox.base_environment_id)
+
+    with sandbox.target.client(token, token_kind="project") as as_token, pytest.raises(RailwayAuthError):
+        as_token.execute(ops.ENVIRONMENT_CREATE, {"input": {"projectId": sandbox.project_id, "name": "it-x"}})
+
+    listed = paginate(sandbox.client, ops.ENVIRONMENTS, {"projectId": sandbox.project_id}, "environments")
+    assert [env["name"] for env in listed] == [BASE_ENVIRONMENT]
+
+
+def test_a_project_token_reads_the_variables_of_its_environment_only(sandbox: Sandbox) -> None:
+    other_id = sandbox.create_environment("it-other")["id"]
+    token, _about = sandbox.mint_project_token(sandbox.base_environment_id)
+    own = sandbox.scope()
+
+    with sandbox.target.client(token, token_kind="project") as as_token:
+        readable = as_token.execute(ops.VARIABLES, own)["variables"]
+        with pytest.raises(RailwayAuthError):
+            as_token.execute(ops.VARIABLES, {**own, "environmentId": other_id})
+
+    assert isinstance(readable, dict)
+
+
+# --- custom domains ----------------------------------------------------------------------------------------
+
+
+def test_custom_domain_create_answers_dns_records_with_the_txt_verification_host_and_token(
+    sandbox: Sandbox,
+) -> None:
+    status = sandbox.create_custom_domain(sandbox.create_service("it-web"), domain_name())["status"]
+    txt = [r for r in status["dnsRecords"] if r["recordType"] == "DNS_RECORD_TYPE_TXT"]
+
+    assert status["verificationDnsHost"]
+    assert status["verificationToken"]
+    assert len(txt) == 1
+    assert txt[0]["hostlabel"] == status["verificationDnsHost"]
+    assert txt[0]["requiredValue"] == status["verificationToken"]

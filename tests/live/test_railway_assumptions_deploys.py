@@ -1,0 +1,139 @@
+"""Live conformance, deploys: which writes start a deployment (instance updates, variables with and without
+skipDeploys, variable deletes), unrendered variables, deployV2 and rollback.
+
+Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
+marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
+
+    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
+        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
+"""
+
+from __future__ import annotations
+
+from pulumi_railway.api import operations as ops
+from tests.support.railway_sandbox import Sandbox
+from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
+from tests.support.railway_target import TERMINAL, wait_until
+from tests.support.railway_target import target_fixture as target_fixture  # a fixture, used by name
+
+IMAGE = "nginx:alpine"  # a tiny public image real Railway can pull (the emulator takes any reference)
+DEPLOYMENT_STATUSES = TERMINAL | {
+    "BUILDING",
+    "DEPLOYING",
+    "INITIALIZING",
+    "NEEDS_APPROVAL",
+    "QUEUED",
+    "WAITING",
+}
+
+
+# --- instance settings -------------------------------------------------------------------------------------
+
+
+def test_service_instance_update_starts_no_deployment(sandbox: Sandbox) -> None:
+    service_id = sandbox.create_service("it-web")
+
+    sandbox.update_instance(
+        service_id,
+        sandbox.base_environment_id,
+        {"source": {"image": IMAGE}, "startCommand": "nginx -g 'daemon off;'"},
+    )
+    sandbox.target.sleep(sandbox.target.quiet_seconds)
+
+    assert sandbox.deployment_ids(service_id) == []
+
+
+# --- variables ---------------------------------------------------------------------------------------------
+
+
+def _deployed_service(box: Sandbox, variables: dict[str, str] | None = None) -> tuple[str, int]:
+    """A service created with an image (as the provider creates them); its deployment count once settled."""
+    service_id = box.create_service("it-web", image=IMAGE, variables=variables)
+    box.target.sleep(box.target.quiet_seconds)
+    return service_id, len(box.deployment_ids(service_id))
+
+
+def test_variable_collection_upsert_with_skip_deploys_starts_no_deployment(sandbox: Sandbox) -> None:
+    service_id, before = _deployed_service(sandbox)
+
+    sandbox.upsert_variables(service_id, {"IT_QUIET": "1"}, skip_deploys=True)
+    sandbox.target.sleep(sandbox.target.quiet_seconds)
+
+    assert len(sandbox.deployment_ids(service_id)) == before
+
+
+def test_variable_collection_upsert_without_skip_deploys_starts_one_deployment(sandbox: Sandbox) -> None:
+    service_id, before = _deployed_service(sandbox)
+
+    sandbox.upsert_variables(service_id, {"IT_LOUD": "1"}, skip_deploys=False)
+    wait_until(sandbox.target, lambda: sandbox.deployment_ids(service_id), lambda ids: len(ids) > before)
+    sandbox.target.sleep(sandbox.target.quiet_seconds)
+
+    assert len(sandbox.deployment_ids(service_id)) == before + 1
+
+
+def test_variable_delete_starts_one_deployment(sandbox: Sandbox) -> None:
+    service_id, before = _deployed_service(sandbox, {"IT_DOOMED": "1"})
+    scope = sandbox.scope()
+
+    sandbox.client.execute(
+        ops.VARIABLE_DELETE, {"input": {**scope, "serviceId": service_id, "name": "IT_DOOMED"}}
+    )
+    wait_until(sandbox.target, lambda: sandbox.deployment_ids(service_id), lambda ids: len(ids) > before)
+    sandbox.target.sleep(sandbox.target.quiet_seconds)
+
+    assert len(sandbox.deployment_ids(service_id)) == before + 1
+
+
+def test_variables_unrendered_keeps_references_a_rendered_read_resolves(sandbox: Sandbox) -> None:
+    service_id = sandbox.create_service("it-web")
+    sandbox.upsert_variables(None, {"IT_TARGET": "hello"}, skip_deploys=True)
+    sandbox.upsert_variables(service_id, {"IT_REF": "${{shared.IT_TARGET}}"}, skip_deploys=True)
+
+    unrendered = sandbox.variables(service_id, unrendered=True)
+    rendered = sandbox.variables(service_id)
+
+    assert unrendered.get("IT_REF") == "${{shared.IT_TARGET}}"
+    assert rendered.get("IT_REF") == "hello"
+
+
+# --- deployments (each costs a tiny deployment on real Railway) ---------------------------------------------
+
+
+def _service_with_image(box: Sandbox) -> str:
+    service_id = box.create_service("it-web")
+    box.update_instance(service_id, box.base_environment_id, {"source": {"image": IMAGE}})
+    return service_id
+
+
+def test_service_instance_deploy_v2_returns_a_deployment_id_whose_status_reaches_success(
+    sandbox: Sandbox,
+) -> None:
+    deployment_id = sandbox.deploy(_service_with_image(sandbox))
+
+    seen = sandbox.wait_for_terminal(deployment_id)
+
+    assert set(seen) <= DEPLOYMENT_STATUSES
+    assert seen[-1] in TERMINAL, f"no terminal status within the limit: {seen}"
+    assert seen[-1] == "SUCCESS"
+
+
+def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_a_new_one(
+    sandbox: Sandbox,
+) -> None:
+    service_id = _service_with_image(sandbox)
+    first = sandbox.deploy(service_id)
+    assert sandbox.wait_for_terminal(first)[-1] == "SUCCESS"
+    second = sandbox.deploy(service_id)
+    assert sandbox.wait_for_terminal(second)[-1] == "SUCCESS"
+    replaced = sandbox.deployment(first)
+    assert (replaced["status"], replaced["canRollback"]) == ("REMOVED", True)
+    before = sandbox.deployment_ids(service_id)
+
+    sandbox.client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": first})
+    wait_until(
+        sandbox.target, lambda: sandbox.deployment(first)["status"], lambda status: status == "SUCCESS"
+    )
+
+    assert sandbox.deployment(first)["status"] == "SUCCESS"
+    assert sorted(sandbox.deployment_ids(service_id)) == sorted(before)

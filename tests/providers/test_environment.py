@@ -1,0 +1,206 @@
+"""The Environment provider against the emulator: the acceptance sequence, forks and ephemeral previews,
+adoption by name (never deleted), check rules and the local diff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pulumi
+import pytest
+
+from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.resources.environment import EnvironmentProvider
+from testkit.fake_railway.pytest_plugin import FakeRailway
+from tests.support.provider_harness import configured, failures, instant_retries, live
+
+
+@pytest.fixture(autouse=True)
+def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
+    instant_retries(monkeypatch)
+
+
+@pytest.fixture
+def provider(fake_railway: FakeRailway) -> EnvironmentProvider:
+    return configured(EnvironmentProvider(), fake_railway.token)
+
+
+@pytest.fixture
+def seeded(fake_railway: FakeRailway) -> dict[str, Any]:
+    return fake_railway.backend.seed_project(
+        name="cartly-staging",
+        environments=("production", "staging"),
+        services={"web": "ghcr.io/cartly/web:1"},
+    )
+
+
+def named(fake_railway: FakeRailway, project_id: str, name: str) -> list[Any]:
+    envs = live(fake_railway.backend.environments)
+    return [e for e in envs if e.project_id == project_id and e.name == name]
+
+
+def test_acceptance_sequence(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    project_id = seeded["project_id"]
+    news = {"project_id": project_id, "name": "qa"}
+    created = provider.create(news)
+    assert len(named(fake_railway, project_id, "qa")) == 1
+    assert created.outs is not None
+    assert (created.outs["environment_id"], created.outs["adopted"]) == (created.id, False)
+
+    read = provider.read(created.id, created.outs)
+    assert read.outs == created.outs
+    assert read.outs is not None
+    assert provider.diff(created.id, read.outs, news).changes is False
+
+    adopting = {**news, "adopt": True}
+    diff = provider.diff(created.id, read.outs, adopting)
+    assert (diff.changes, diff.replaces) == (True, [])
+    updated = provider.update(created.id, read.outs, adopting)
+    assert updated.outs is not None
+    assert (updated.outs["adopt"], updated.outs["adopted"]) == (True, False)
+
+    assert provider.diff(created.id, updated.outs, {**news, "name": "qa2"}).replaces == ["name"]
+
+    fake_railway.backend.delete_out_of_band("environment", created.id)
+    assert provider.read(created.id, updated.outs).id == ""
+    provider.delete(created.id, updated.outs)
+    provider.delete(created.id, updated.outs)
+    assert named(fake_railway, project_id, "qa") == []
+
+
+def test_delete_removes_a_created_environment(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    created = provider.create({"project_id": seeded["project_id"], "name": "qa"})
+    assert created.outs is not None
+    provider.delete(created.id, created.outs)
+    assert named(fake_railway, seeded["project_id"], "qa") == []
+
+
+def test_a_preview_is_created_ephemeral_from_its_source(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    staging = seeded["environments"]["staging"]
+    news = {
+        "project_id": seeded["project_id"],
+        "name": "pr-42",
+        "source_environment_id": staging,
+        "ephemeral": True,
+    }
+    created = provider.create(news)
+    env = fake_railway.backend.environments[created.id]
+    assert (env.is_ephemeral, env.source_environment_id) == (True, staging)
+    assert created.outs is not None
+    read = provider.read(created.id, created.outs)
+    assert read.outs is not None
+    assert provider.diff(created.id, read.outs, news).changes is False
+
+
+def test_adopt_takes_over_the_environment_of_that_name(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    adopted = provider.create({"project_id": seeded["project_id"], "name": "production", "adopt": True})
+    assert fake_railway.backend.count("EnvironmentCreate") == 0
+    assert adopted.id == seeded["environments"]["production"]
+    assert adopted.outs is not None
+    assert adopted.outs["adopted"] is True
+
+
+def test_an_adopted_environment_is_never_deleted(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    adopted = provider.create({"project_id": seeded["project_id"], "name": "production", "adopt": True})
+    assert adopted.outs is not None
+    provider.delete(adopted.id, adopted.outs)
+    assert fake_railway.backend.count("EnvironmentDelete") == 0
+    assert len(named(fake_railway, seeded["project_id"], "production")) == 1
+
+
+def test_adopting_a_missing_name_says_how_to_fix_it(
+    provider: EnvironmentProvider, seeded: dict[str, Any]
+) -> None:
+    with pytest.raises(
+        RailwayError, match=r"Unable to adopt environment 'prod' .*no environment of that name"
+    ):
+        provider.create({"project_id": seeded["project_id"], "name": "prod", "adopt": True})
+
+
+def test_a_new_environment_in_a_missing_project_says_which(provider: EnvironmentProvider) -> None:
+    with pytest.raises(
+        RailwayError, match=r"Unable to create environment 'qa' in project 'nope': .*not found"
+    ):
+        provider.create({"project_id": "nope", "name": "qa"})
+
+
+@pytest.mark.parametrize("key", ["project_id", "source_environment_id", "ephemeral"])
+def test_changing_an_identity_input_replaces(provider: EnvironmentProvider, key: str) -> None:
+    olds = {
+        "project_id": "p",
+        "name": "qa",
+        "source_environment_id": None,
+        "ephemeral": False,
+        "adopt": False,
+    }
+    news = {**olds, key: True if key == "ephemeral" else "other"}
+    assert provider.diff("e", olds, news).replaces == [key]
+
+
+def test_replacing_under_the_same_name_deletes_the_old_one_first(provider: EnvironmentProvider) -> None:
+    olds = {
+        "project_id": "p",
+        "name": "pr-1",
+        "source_environment_id": "s1",
+        "ephemeral": True,
+        "adopt": False,
+    }
+    diff = provider.diff("e", olds, {**olds, "source_environment_id": "s2"})
+    assert diff.delete_before_replace is True
+
+
+def test_replacing_under_a_new_name_creates_the_new_one_first(provider: EnvironmentProvider) -> None:
+    olds = {
+        "project_id": "p",
+        "name": "pr-1",
+        "source_environment_id": None,
+        "ephemeral": False,
+        "adopt": False,
+    }
+    assert provider.diff("e", olds, {**olds, "name": "pr-2"}).delete_before_replace is False
+
+
+def test_diff_ignores_the_serialized_provider(provider: EnvironmentProvider) -> None:
+    olds = {"project_id": "p", "name": "qa", "ephemeral": False, "adopt": False, "__provider": "a"}
+    assert provider.diff("e", olds, {"project_id": "p", "name": "qa", "__provider": "b"}).changes is False
+
+
+def test_an_unknown_project_at_preview_is_a_replacement(provider: EnvironmentProvider) -> None:
+    olds = {"project_id": "p", "name": "qa", "ephemeral": False, "adopt": False}
+    assert provider.diff("e", olds, {**olds, "project_id": pulumi.output.UNKNOWN}).replaces == ["project_id"]
+
+
+@pytest.mark.parametrize(
+    ("prop", "value", "says"),
+    [
+        ("project_id", "", "project_id must be a Railway id"),
+        ("name", "", "name must be a non-empty name"),
+        ("name", "pr 42!", "name must be a non-empty name"),
+        ("source_environment_id", "", "source_environment_id must be a Railway id"),
+        ("ephemeral", "yes", "ephemeral must be true or false"),
+        ("adopt", 1, "adopt must be true or false"),
+    ],
+)
+def test_check_rejects_bad_input_naming_the_property(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, prop: str, value: Any, says: str
+) -> None:
+    found = failures(provider, {"project_id": "p", "name": "qa", prop: value})
+    assert list(found) == [prop]
+    assert says in found[prop]
+    assert fake_railway.backend.count() == 0
+
+
+def test_check_tolerates_unknown_values(provider: EnvironmentProvider) -> None:
+    unknown = pulumi.output.UNKNOWN
+    assert (
+        failures(provider, {"project_id": unknown, "name": unknown, "source_environment_id": unknown}) == {}
+    )

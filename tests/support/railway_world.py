@@ -1,0 +1,124 @@
+"""A seeded Railway world for the tests of Variables, the domains, ProjectToken and Deployment.
+
+Owns: one project with a `staging` environment and two image services (`web`, `worker`) created directly in
+the emulator, a fake clock that makes every wait (client retries, deploy polls, gate intervals) instant
+and measurable, providers configured as the engine configures them, and request-log helpers.
+Deliberately not here: the emulator's fixtures (testkit/fake_railway/pytest_plugin.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import pytest
+from pulumi.dynamic import ConfigureRequest, ResourceProvider
+from pulumi.dynamic.config import Config
+
+from pulumi_railway.toolkit import deploy_gate
+from pulumi_railway.toolkit import provider as provider_base
+
+P = TypeVar("P", bound=ResourceProvider)
+WEB_IMAGE = "ghcr.io/cartly/web@sha256:" + "ab" * 32
+WORKER_IMAGE = "ghcr.io/cartly/worker@sha256:" + "cd" * 32
+
+
+# Every transport fault a mutation can meet, by name: (fault plan, operation) -> schedules one.
+FAULTS: dict[str, Callable[[Any, str], object]] = {
+    "429 with Retry-After": lambda plan, op: plan.rate_limited(retry_after=1, operation=op),
+    "HTML 429": lambda plan, op: plan.html_429(operation=op),
+    "503": lambda plan, op: plan.http_status(503, operation=op),
+    "500": lambda plan, op: plan.http_status(500, operation=op),
+    "connection reset after apply": lambda plan, op: plan.reset_after_apply(operation=op),
+    "Problem processing request": lambda plan, op: plan.problem_processing(operation=op),
+}
+
+
+@dataclass
+class FakeTime:
+    """Stands in for time.sleep and time.monotonic: sleeping advances the clock, nothing waits."""
+
+    now: float = 1000.0
+    slept: list[float] = field(default_factory=list)
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+    def monotonic(self) -> float:
+        return self.now
+
+
+@dataclass
+class World:
+    fake: Any  # the fake_railway fixture
+    time: FakeTime
+    project_id: str
+    environment_id: str
+    web_id: str
+    worker_id: str
+
+    @property
+    def backend(self) -> Any:
+        return self.fake.backend
+
+    def mark(self) -> int:
+        """A position in the request log; `since(mark)` is what was asked after it."""
+        return len(self.backend.requests)
+
+    def since(self, mark: int) -> list[Any]:
+        return list(self.backend.requests[mark:])
+
+    def operations_since(self, mark: int) -> list[str | None]:
+        return [entry.operation_name for entry in self.since(mark)]
+
+    def inject(self, fault: str, operation: str) -> None:
+        """Answer the next request of `operation` with the fault named `fault` (a key of FAULTS)."""
+        FAULTS[fault](self.backend.faults, operation)
+
+    def stored_variables(self, service_id: str | None) -> dict[str, str]:
+        return dict(self.backend.variables.get((self.project_id, self.environment_id, service_id), {}))
+
+    def live_deployments(self, service_id: str) -> list[Any]:
+        return self.backend.instance_deployments(service_id, self.environment_id)
+
+    def active_deployment_id(self, service_id: str) -> str | None:
+        active = self.backend.active_deployment(service_id, self.environment_id)
+        return None if active is None else str(active.id)
+
+
+def seed_world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
+    """The project, environment and services; instant waits; person-set variable PERSON_SET on web."""
+    clock = FakeTime()
+    monkeypatch.setenv(provider_base.RETRY_BASE_DELAY_ENV, "0")
+    monkeypatch.setattr(provider_base, "sleep", clock.sleep)
+    monkeypatch.setattr(deploy_gate, "clock", clock.monotonic)
+    for env in ("CARTLY_DEPLOY_POLL_SECONDS", "CARTLY_GATE_INTERVAL_SECONDS"):
+        monkeypatch.delenv(env, raising=False)
+    ids = fake_railway.backend.seed_project(
+        name="cartly",
+        environments=("staging",),
+        services={"web": WEB_IMAGE, "worker": WORKER_IMAGE},
+        variables={"web": {"PERSON_SET": "set by hand in the dashboard"}},
+    )
+    return World(
+        fake=fake_railway,
+        time=clock,
+        project_id=ids["project_id"],
+        environment_id=ids["environments"]["staging"],
+        web_id=ids["services"]["web"],
+        worker_id=ids["services"]["worker"],
+    )
+
+
+def configured(provider: P, token: str) -> P:
+    """The provider after the engine's configure() with `cartly-infra:railwayToken` set to token."""
+    provider.configure(ConfigureRequest(Config({provider_base.TOKEN_CONFIG_KEY: token}, "cartly-infra")))
+    return provider
+
+
+def failures(provider: ResourceProvider, news: Mapping[str, Any]) -> dict[str, str]:
+    """check()'s failures as {property: reason}."""
+    result = provider.check({}, dict(news))
+    return {f.property: f.reason for f in result.failures}
