@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ENV_REF = re.compile(r"^\$\{\{\s*env\.([A-Za-z_]+)\s*\}\}$")
 
