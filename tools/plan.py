@@ -31,6 +31,7 @@ import yaml
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from components.settings.keys import required_secrets
 from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import SECURE, StackDiff, diff_plans
 from tools.plan_markdown import render, short_type
@@ -59,7 +60,7 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
     """One stack's plan from a fresh process; a failure comes back as {"stack", "error"}."""
     env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
     try:
-        project, config = read_stack_config(tree, stack)
+        project, config = read_stack_config(tree, stack, [k.qualified for k in required_secrets(stack)])
     except (OSError, KeyError, yaml.YAMLError) as exc:  # no program at that revision, or a broken file
         return {"stack": stack, "error": f"cannot read the project's config: {type(exc).__name__}: {exc}"}
     text, secret_keys = program_config(config, lambda _key, _value: MASK)

@@ -4,13 +4,16 @@ then every value as the text the CLI hands a program.
 
 One reader for the offline plan (which masks or hashes a `secure:` value) and the test mocks (which stub it
 with a known fake): they differ only in what stands in for a secret. It reads files only: no CLI, no
-decryption; a `secure:` value comes back as its ciphertext, in `Secure`.
+decryption; a `secure:` value comes back as its ciphertext, in `Secure`. The committed stack files hold no
+ciphertext (each user's `scripts/init-stack` encrypts with their passphrase), so the caller names the
+secrets the stack must hold (`required`): each one the file does not set comes back as `Secure("")`,
+"set, value unknown here", exactly as it will be once initialised.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +28,11 @@ class Secure:
     ciphertext: str
 
 
-def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
-    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values."""
+def read_stack_config(
+    project_dir: Path, stack: str, required: Iterable[str] = ()
+) -> tuple[str, dict[str, Any]]:
+    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values, then
+    `Secure("")` for each `required` secret (namespaced key) the file does not set."""
     project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
     name = str(project["name"])
 
@@ -43,6 +49,9 @@ def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any
     for key, value in values.items():
         secure = isinstance(value, dict) and set(value) == {"secure"}
         config[qualified(key)] = Secure(str(value["secure"])) if secure else value
+    for key in required:
+        if not isinstance(config.get(key), Secure):
+            config[key] = Secure("")
     return name, config
 
 
