@@ -27,7 +27,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 from pulumi import automation as auto
 
@@ -45,9 +44,7 @@ class NoCli(Exception):
 
 def find_cli() -> Path:
     """The directory of the pinned `pulumi` (and its shim), from scripts/pulumi-cli (which may build it)."""
-    done = subprocess.run(  # noqa: S603 (our own script)
-        [str(CLI_SCRIPT)], capture_output=True, text=True, check=False, timeout=1800
-    )
+    done = subprocess.run([str(CLI_SCRIPT)], capture_output=True, text=True, check=False, timeout=1800)
     if done.returncode != 0:
         reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no output"
         raise NoCli(f"scripts/pulumi-cli could not provide the pinned Pulumi CLI: {reason}")
@@ -134,8 +131,8 @@ class RealEngine:
     def cli(
         self, *args: str, stdin: str | None = None, check: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """Run the CLI itself in the project copy (for what the Automation API would put on a command line)."""
-        done = subprocess.run(  # noqa: S603 (the pinned CLI)
+        """Run the CLI itself in the project copy (what the Automation API would put on a command line)."""
+        done = subprocess.run(
             [str(self.cli_dir / "pulumi"), *args, "--non-interactive"],
             input=stdin,
             capture_output=True,

@@ -34,7 +34,7 @@ from pulumi.provider.experimental.provider import (
 )
 
 LOG_ENV = "CARTLY_STANDIN_LOG"
-SECRET = "$secret"  # noqa: S105 (a marker, not a password): a recorded secret: {"$secret": <value>}
+SECRET = "$secret"  # a recorded secret: {"$secret": <value>}
 COMPUTED = "$computed"  # a recorded unknown (preview)
 
 Props = dict[str, PropertyValue]
