@@ -40,8 +40,9 @@ class CartlyStack(pulumi.ComponentResource):
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)
         image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
-        place, _env = railway_env.declare_place(name, s, self, staging)
-        wiring = Wiring(name, s, place, image.ref, secret, self)
+        place, env = railway_env.declare_place(name, s, self, staging)
+        owning = env if staging is not None else None  # a preview's environment holds all it declares
+        wiring = Wiring(name, s, place, image.ref, secret, self, owning_environment=owning)
         service_ids = (
             dict(staging.service_ids) if staging is not None else railway_env.declare_services(wiring)
         )

@@ -61,11 +61,23 @@ class Wiring:
     image_ref: pulumi.Output[str]
     secret: SecretSource
     parent: pulumi.Resource
+    # A preview's ephemeral environment: deleting it deletes everything inside it on Railway, so `destroy`
+    # sends one environmentDelete instead of one delete per object (19 variableDeletes, each of which can
+    # trigger a deploy). None for long-lived stacks, whose environment is adopted and never deleted.
+    owning_environment: pulumi.Resource | None = None
 
     def opts(
-        self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
+        self,
+        *,
+        protect: bool = False,
+        depends_on: list[pulumi.Resource] | None = None,
+        inside_environment: bool = True,
     ) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self.parent, protect=protect, depends_on=depends_on)
+        """Options of a child; `inside_environment` objects go with a preview's environment (deleted_with)."""
+        deleted_with = self.owning_environment if inside_environment else None
+        return pulumi.ResourceOptions(
+            parent=self.parent, protect=protect, depends_on=depends_on, deleted_with=deleted_with
+        )
 
 
 def declare_place(
@@ -241,5 +253,6 @@ def declare_token(w: Wiring) -> ProjectToken:
             environment_id=w.place.environment_id,
             name=f"cartly-infra-{w.settings.stack}",
         ),
-        w.opts(),
+        # A credential: revoked by its own delete, never left to the environment's.
+        w.opts(inside_environment=False),
     )

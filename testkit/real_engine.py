@@ -17,7 +17,6 @@ need (`extra_env`) and set the stacks' config.
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import secrets
 import shutil
@@ -26,12 +25,12 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
 
 from pulumi import automation as auto
 
 from testkit.standins import install as install_standins
 from testkit.standins.provider import LOG_ENV
+from tools.inline_program import cartly_program
 
 REPO = Path(__file__).resolve().parents[1]
 PROJECT = "cartly-infra"
@@ -49,20 +48,6 @@ def find_cli() -> Path:
         reason = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "no output"
         raise NoCli(f"scripts/pulumi-cli could not provide the pinned Pulumi CLI: {reason}")
     return Path(done.stdout.strip().splitlines()[-1])
-
-
-def load_program() -> ModuleType:
-    """The repository's `__main__.py` as a module (its `main()` is the program), not run on import."""
-    spec = importlib.util.spec_from_file_location("cartly_program", REPO / "__main__.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def cartly_program() -> None:
-    """The inline program: exactly what `pulumi up` runs from __main__.py."""
-    load_program().main()
 
 
 @dataclass

@@ -77,6 +77,9 @@ class PreviewStacks:
     on_output: OnOutput | None = None
     command: auto.PulumiCommand | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The program inline (tools/inline_program.py), for a CLI without the Python language host; None runs
+    # the project directory's program through the CLI, as a release install does.
+    program: Callable[[], None] | None = None
 
     def _pulumi(self) -> auto.PulumiCommand:
         # Raises FileNotFoundError without a CLI on PATH; the caller turns that into advice.
@@ -90,8 +93,17 @@ class PreviewStacks:
     def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
         name = stack_name(pr)
         tag = image_tag or name
-        options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
-        stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
+        if self.program is not None:
+            options = auto.LocalWorkspaceOptions(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
+            project = (
+                auto.LocalWorkspace(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
+                .project_settings()
+                .name
+            )
+            stack = auto.create_or_select_stack(name, project, self.program, opts=options)
+        else:
+            options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
+            stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
         stack.set_all_config({IMAGE_TAG_KEY: auto.ConfigValue(value=tag, secret=False)})
         result = stack.up(on_output=self.on_output, show_secrets=False)
         outputs = {k: SECRET_MASK if v.secret else str(v.value) for k, v in sorted(result.outputs.items())}
