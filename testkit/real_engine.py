@@ -96,8 +96,10 @@ class RealEngine:
             **self.extra_env,
         }
 
-    def command(self) -> auto.PulumiCommand:
-        return auto.PulumiCommand(root=str(self.cli_dir.parent), skip_version_check=False)
+    @property
+    def full_env(self) -> dict[str, str]:
+        """This process's environment with `env` on top: for running the CLI or a tool as a subprocess."""
+        return {**os.environ, **self.env}
 
     def workspace_options(self) -> auto.LocalWorkspaceOptions:
         return auto.LocalWorkspaceOptions(
@@ -123,7 +125,7 @@ class RealEngine:
             capture_output=True,
             text=True,
             cwd=self.project_dir,
-            env={**os.environ, **self.env},
+            env=self.full_env,
             check=False,
             timeout=600,
         )
