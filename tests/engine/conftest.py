@@ -102,7 +102,7 @@ def tier(cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ti
         server.stop()
 
 
-# ---- reading what the engine did ----------------------------------------------------------------------------
+# ---- reading what the engine did -----------------------------------------------------------------------
 class Ops:
     """The steps an operation took, from its engine events: (op, resource name). The engine's default
     providers (`default_<version>`, which the summary does not count either) are left out."""
