@@ -1,6 +1,6 @@
 """Staging's life with the real engine (layer 4): first use, up from nothing, no-op, a rotated secret, a
-failing health gate, an object deleted out of band. One emulator and one backend for the module; the tests run in
-order and each leaves the stack converged for the next.
+failing health gate, an object deleted out of band. One emulator and one backend for the module; the tests
+run in order and each leaves the stack converged for the next.
 """
 
 from __future__ import annotations
