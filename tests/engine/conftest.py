@@ -141,11 +141,14 @@ def resource_id(export: str, name: str) -> str:
 
 
 def provider_pickles(export: str) -> list[bytes]:
-    """Every `__provider` (dill pickle, base64) of the export's dynamic resources, decoded."""
+    """Every `__provider` (dill pickle, base64) of the export's dynamic resources, decoded. The engine stores
+    it as a secret: in an export made with --show-secrets that is {<secret sig>: ..., "plaintext": <JSON>}."""
     found = []
     for resource in resources(export):
         for props in (resource.get("inputs") or {}, resource.get("outputs") or {}):
             value = props.get("__provider")
+            if isinstance(value, dict) and "plaintext" in value:
+                value = json.loads(value["plaintext"])
             if isinstance(value, str):
                 found.append(base64.b64decode(value))
     return found
