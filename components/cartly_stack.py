@@ -34,8 +34,13 @@ class CartlyStack(pulumi.ComponentResource):
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: CartlyStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("cartly:stack:CartlyStack", name, None, opts)
         s = args.settings
+        # Production protects everything it declares (children inherit protect from this component): the
+        # real engine's `destroy` deletes every unprotected resource before it refuses on a protected one,
+        # so protecting only the project, environment and services would still wipe production's variables,
+        # domains, deployments, token and GitHub secrets.
+        protect = pulumi.ResourceOptions(protect=True) if s.protect else None
+        super().__init__("cartly:stack:CartlyStack", name, None, pulumi.ResourceOptions.merge(opts, protect))
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)

@@ -69,11 +69,12 @@ class Wiring:
     def opts(
         self,
         *,
-        protect: bool = False,
+        protect: bool | None = None,
         depends_on: list[pulumi.Resource] | None = None,
         inside_environment: bool = True,
     ) -> pulumi.ResourceOptions:
-        """Options of a child; `inside_environment` objects go with a preview's environment (deleted_with)."""
+        """Options of a child (protect inherited from the stack unless given); `inside_environment` objects go
+        with a preview's environment (deleted_with)."""
         deleted_with = self.owning_environment if inside_environment else None
         return pulumi.ResourceOptions(
             parent=self.parent, protect=protect, depends_on=depends_on, deleted_with=deleted_with
