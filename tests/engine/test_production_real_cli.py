@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pulumi import automation as auto
 
-from tests.engine.conftest import Tier, standin_records, unmarked_secrets
 from testkit.standins.provider import SECRET
+from tests.engine.conftest import Tier, standin_records, unmarked_secrets
 
 pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-production")]
 
