@@ -5,7 +5,7 @@ when it cannot be had. `tier` (module) starts an emulator and a `RealEngine` (te
 backend, real passphrase, isolated PULUMI_HOME with the stand-in plugins) pointed at it, the way the e2e
 tests point the provider: RAILWAY_API_URL, RAILWAY_API_TOKEN and CARTLY_HEALTH_URL_TEMPLATE in the
 environment the CLI hands every plugin, with the deploy waits at zero. A module's tests share it and run in
-order on one xdist worker (their `xdist_group`; scripts/test runs `--dist loadgroup`).
+order on one xdist worker (scripts/test runs `--dist loadfile`).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import json
 import secrets
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,11 @@ class Tier:
 
 
 @pytest.fixture(scope="module")
-def tier(cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Tier]:
+def tier(cli_dir: Path) -> Iterator[Tier]:
+    # Not tmp_path_factory: pytest keeps only the last 3 of /tmp/pytest-of-<user>/pytest-<N>, and another
+    # pytest session of the same user (another checkout's suite) started meanwhile deletes the oldest, stack
+    # file and backend included, under a module that runs for a minute.
+    scratch = tempfile.TemporaryDirectory(prefix="cartly-engine-tier-")
     server = FakeRailwayServer().start()
     env = {
         "RAILWAY_API_URL": server.url,
@@ -95,11 +100,11 @@ def tier(cli_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ti
         "CARTLY_RAILWAY_RETRY_BASE_DELAY": "0",
         "GITHUB_TOKEN": "standin-github-token",
     }
-    engine = RealEngine(tmp_path_factory.mktemp("engine"), cli_dir, env)
     try:
-        yield Tier(engine, server)
+        yield Tier(RealEngine(Path(scratch.name), cli_dir, env), server)
     finally:
         server.stop()
+        scratch.cleanup()
 
 
 # ---- reading what the engine did -----------------------------------------------------------------------

@@ -15,7 +15,7 @@ from testkit.fake_railway.state import WORKSPACE_TOKEN
 from tests.engine.conftest import Tier, provider_pickles
 from tools import previews
 
-pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-previews")]
+pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]  # a module's first test brings its stack up
 
 PR = 7
 PREVIEW = f"pr-{PR}"

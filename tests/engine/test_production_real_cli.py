@@ -12,7 +12,7 @@ from pulumi import automation as auto
 from testkit.standins.provider import SECRET
 from tests.engine.conftest import Tier, standin_records, unmarked_secrets
 
-pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-production")]
+pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]  # a module's first test brings its stack up
 
 STACK = "production"
 GITHUB_SECRETS = (

@@ -13,7 +13,7 @@ from pulumi import automation as auto
 
 from tests.engine.conftest import Ops, Tier, resource_id, resources
 
-pytestmark = [pytest.mark.engine, pytest.mark.xdist_group("engine-staging")]
+pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]  # a module's first test brings its stack up
 
 STACK = "staging"
 DEPLOY = "serviceInstanceDeployV2"
