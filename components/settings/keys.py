@@ -6,12 +6,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 NAMESPACE = "cartly-infra"
 
 KeyType = Literal["string", "integer", "boolean", "array"]
+# Preview stacks: pr-<N> for an app pull request, infra-pr-<N> for one of this repository (never the same).
+PREVIEW_STACK = re.compile(r"(?:infra-)?pr-([1-9][0-9]{0,8})")
+
+
+def is_preview_stack(stack: str) -> bool:
+    return PREVIEW_STACK.fullmatch(stack) is not None
 
 
 @dataclass(frozen=True)
@@ -19,7 +26,7 @@ class Key:
     """One project config key.
 
     Secrets default to "" and are not declared `secret: true` in Pulumi.yaml: the CLI treats a key without a
-    default as required in every stack, and preview stacks have no stack file (their secrets come from the
+    default as required in every stack, and preview stacks set no secret of their own (theirs come from the
     staging stack). `components.settings.load` enforces presence per stack and that the value is encrypted.
     """
 
@@ -30,10 +37,18 @@ class Key:
     secret: bool = False
     # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none).
     required_in: Literal["long-lived", "production", "never"] = "never"
+    # Integers only: the accepted range, and why the upper bound is what it is.
+    minimum: int = 0
+    maximum: int | None = None
+    bound_reason: str = ""
 
     @property
     def qualified(self) -> str:
         return f"{NAMESPACE}:{self.name}"
+
+
+# A guard against a typo that would bill a thousand replicas; raise it here if Cartly ever needs more.
+_REPLICAS: dict[str, Any] = {"minimum": 1, "maximum": 50, "bound_reason": "a guard against typos"}
 
 
 def _secret(name: str, description: str, required_in: Literal["long-lived", "production", "never"]) -> Key:
@@ -57,17 +72,35 @@ KEYS: tuple[Key, ...] = (
         "Environment of a long-lived stack (empty: the stack's name); an adopted project must have it.",
     ),
     Key("region", "string", "us-west2", "Railway region of both services."),
-    Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1)."),
-    Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1)."),
+    Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1).", **_REPLICAS),
+    Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1).", **_REPLICAS),
     Key("restartPolicy", "string", "ON_FAILURE", "Restart policy: ALWAYS, ON_FAILURE or NEVER."),
-    Key("restartMaxRetries", "integer", 10, "Restarts before giving up (ON_FAILURE only)."),
+    Key(
+        "restartMaxRetries",
+        "integer",
+        10,
+        "Restarts before giving up (ON_FAILURE only).",
+        maximum=100,
+        bound_reason="a crash loop is not worth more retries",
+    ),
     Key(
         "healthcheckTimeout",
         "integer",
         300,
         "Seconds Railway waits for /health before keeping the old deploy.",
+        minimum=1,
+        maximum=3600,
+        bound_reason="Railway's limit",
     ),
-    Key("deployTimeoutSeconds", "integer", 600, "Seconds a deployment may take before it is rolled back."),
+    Key(
+        "deployTimeoutSeconds",
+        "integer",
+        600,
+        "Seconds a deployment may take before it is rolled back.",
+        minimum=1,
+        maximum=7200,
+        bound_reason="two hours: a longer deploy is stuck",
+    ),
     Key("preDeployCommand", "string", "npx prisma migrate deploy", "Web pre-deploy command (migrations)."),
     Key("nodeEnv", "string", "production", "NODE_ENV of both services."),
     # Domains.
@@ -75,9 +108,9 @@ KEYS: tuple[Key, ...] = (
         "domain",
         "string",
         "",
-        "Custom domain of the web service (empty on previews: pr-<N>.<previewDomain>).",
+        "Custom domain of the web service (empty on previews: <stack>.<previewDomain>).",
     ),
-    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' pr-<N> domains."),
+    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' [infra-]pr-<N> domains."),
     # Image.
     Key("image", "string", "ghcr.io/cartly-app/cartly", "GHCR repository of the app image, without tag."),
     Key("imageTag", "string", "", "Tag to deploy (empty: main, staging, or pr-<N> after the stack)."),
@@ -88,6 +121,12 @@ KEYS: tuple[Key, ...] = (
     Key("ghcrUsername", "string", "cartly-bot", "GHCR user for pushing and for Railway's image pulls."),
     # GitHub.
     Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
+    Key(
+        "githubInfraRepository",
+        "string",
+        "cartly-infra",
+        "This repository (under github:owner): production declares its environments and their rules.",
+    ),
     Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
     Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
     Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
@@ -125,10 +164,10 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
     """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
     put on a command line. Preview stacks have no stack file (the driver sets only imageTag, afresh on every
     run), so for them the fix is the project default in Pulumi.yaml."""
-    if stack.startswith("pr-") and key.name != "imageTag":
+    if is_preview_stack(stack) and key.name != "imageTag":
         return (
-            f"change the default of {key.name} in Pulumi.yaml (preview stacks have no stack file: "
-            "they run on the project's defaults)"
+            f"change the default of {key.name} in Pulumi.yaml (preview stacks run on the project's defaults: "
+            "their stack file holds only imageTag, which the preview driver writes)"
         )
     if key.secret:
         return f"pulumi config set --secret {key.qualified} --stack {stack}"
@@ -140,9 +179,9 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
 
 def required_secrets(stack: str) -> tuple[Key, ...]:
     """The secrets `stack` must hold: every long-lived one on staging and production, production's own on
-    production, none on a preview (`pr-<N>` reads staging's). What scripts/init-stack prompts for, and what
-    the offline plan and the mocks treat as set (the committed stack files hold no ciphertext)."""
-    if stack.startswith("pr-"):
+    production, none on a preview (`[infra-]pr-<N>` reads staging's). What scripts/init-stack prompts for,
+    and what the offline plan and the mocks treat as set (the committed stack files hold no ciphertext)."""
+    if PREVIEW_STACK.fullmatch(stack):
         return ()
     wanted = {"long-lived", "production"} if stack == "production" else {"long-lived"}
     return tuple(key for key in KEYS if key.secret and key.required_in in wanted)

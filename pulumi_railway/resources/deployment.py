@@ -1,21 +1,14 @@
 """Deployment: one per service per environment; deploys when its `revision` changes, health-gated.
 
-Owns: deciding *when* to deploy (on create, and on update when the revision or the service it points at
-changed; never for interval, timeout or gate changes, which update nothing but the outputs), the gate's
-settings (inputs, overridden by env `CARTLY_DEPLOY_POLL_SECONDS` / `CARTLY_GATE_INTERVAL_SECONDS` so tests
-and the e2e harness run fast), the health URL (`https://{domain}{path}`, or env `CARTLY_HEALTH_URL_TEMPLATE`
-formatted with `domain` and `path`), and reading the deployment's status on refresh.
-`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values).
-Delete removes nothing: deployments are Railway's history.
-A failed deploy raises (after its rollback), so Pulumi records no new outputs: `rolled_back_to` is always
-None in state, and the error names the deployment and what it rolled back to.
-Deliberately not here: how to deploy, poll, gate and roll back (deploy_gate.py).
+`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
+settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
+`gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
+rollback may return to.
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,13 +27,11 @@ from pulumi_railway.toolkit.provider import (
     diff_keys,
     fail,
     failure,
+    health_url,
     is_gone,
     is_unknown,
 )
 
-POLL_ENV = "CARTLY_DEPLOY_POLL_SECONDS"
-GATE_ENV = "CARTLY_GATE_INTERVAL_SECONDS"
-HEALTH_URL_ENV = "CARTLY_HEALTH_URL_TEMPLATE"
 DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
 GATE_KEYS = (
     "health_domain",
@@ -50,7 +41,8 @@ GATE_KEYS = (
     "gate_attempts",
     "gate_interval_seconds",
 )
-OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to")
+OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated")
+GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 
 
 @dataclass(frozen=True)
@@ -82,9 +74,9 @@ class _Props:
         path = str(props.get("health_path") or "/health")
         gate = deploy_gate.Gate(
             timeout_seconds=_number(props.get("timeout_seconds"), 600),
-            poll_interval_seconds=_seconds(POLL_ENV, _number(props.get("poll_interval_seconds"), 5)),
+            poll_interval_seconds=_number(props.get("poll_interval_seconds"), 5),
             gate_attempts=int(_number(props.get("gate_attempts"), 5)),
-            gate_interval_seconds=_seconds(GATE_ENV, _number(props.get("gate_interval_seconds"), 5)),
+            gate_interval_seconds=_number(props.get("gate_interval_seconds"), 5),
             health_url=health_url(domain, path) if domain else None,
         )
         target = deploy_gate.Target(
@@ -93,7 +85,7 @@ class _Props:
         inputs = {key: props.get(key) for key in (*DEPLOY_KEYS, *GATE_KEYS)}
         return cls(target, str(props["revision"]), domain, path, gate, inputs)
 
-    def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
+    def outputs(self, node: Mapping[str, Any], gated: Sequence[str] = ()) -> dict[str, Any]:
         url = f"https://{self.health_domain}" if self.health_domain else node.get("url")
         if not url and node.get("staticUrl"):
             url = f"https://{node['staticUrl']}"
@@ -103,22 +95,13 @@ class _Props:
             "status": node.get("status"),
             "url": url,
             "rolled_back_to": None,
+            "gated": list(gated)[:GATED_KEPT],
         }
-
-
-def health_url(domain: str, path: str) -> str:
-    template = os.environ.get(HEALTH_URL_ENV)
-    return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
 
 
 def _number(value: Any, default: float) -> float:
     """An input number, or its default when left out (None is dropped from inputs, not sent)."""
     return default if value is None else float(value)
-
-
-def _seconds(env: str, value: float) -> float:
-    override = os.environ.get(env)
-    return float(override) if override else value
 
 
 def _check_number(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
@@ -175,8 +158,8 @@ class DeploymentProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        node = self._deploy(new, previous_id=None, verb="deploy")
-        return CreateResult(str(node["id"]), new.outputs(node))
+        node = self._deploy(new, previous_id=None, trusted=[], verb="deploy")
+        return CreateResult(str(node["id"]), new.outputs(node, [str(node["id"])]))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = _Props.parse(news)
@@ -186,8 +169,9 @@ class DeploymentProvider(RailwayProvider):
             if new.health_domain:
                 kept["url"] = f"https://{new.health_domain}"
             return UpdateResult({**new.inputs, **kept})
-        node = self._deploy(new, previous_id=olds.get("deployment_id"), verb="redeploy")
-        return UpdateResult(new.outputs(node))
+        trusted = _trusted(olds)
+        node = self._deploy(new, previous_id=olds.get("deployment_id"), trusted=trusted, verb="redeploy")
+        return UpdateResult(new.outputs(node, [str(node["id"]), *trusted]))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
@@ -199,19 +183,30 @@ class DeploymentProvider(RailwayProvider):
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
                 raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
-        return ReadResult(id_, current.outputs(data["deployment"]))
+        return ReadResult(id_, current.outputs(data["deployment"], _trusted(props)))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to delete: a deployment is history on Railway; the service's delete stops it."""
 
-    def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
+    def _deploy(
+        self, new: _Props, *, previous_id: str | None, trusted: list[str], verb: str
+    ) -> dict[str, Any]:
         try:
             with self.client() as client:
-                return deploy_gate.deploy(client, new.target, new.gate, previous_id=previous_id)
+                return deploy_gate.deploy(
+                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits, trusted=trusted
+                )
         except deploy_gate.DeploymentFailed:
             raise
         except RailwayError as exc:
             raise fail(verb, new.target.what, exc) from exc
+
+
+def _trusted(olds: Mapping[str, Any]) -> list[str]:
+    """Rollback targets, newest first: the deployment the state recorded, then the others that passed."""
+    recorded = [str(olds["deployment_id"])] if olds.get("deployment_id") else []
+    earlier = [str(i) for i in olds.get("gated") or [] if str(i) not in recorded]
+    return recorded + earlier
 
 
 def _probe(client: RailwayClient, project_id: str) -> object:
@@ -236,6 +231,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     status: pulumi.Output[str]
     url: pulumi.Output[str | None]
     rolled_back_to: pulumi.Output[str | None]
+    gated: pulumi.Output[list[str]]
 
     def __init__(
         self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None

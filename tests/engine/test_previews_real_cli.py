@@ -14,11 +14,12 @@ from pulumi import automation as auto
 from testkit.fake_railway.state import WORKSPACE_TOKEN
 from tests.engine.conftest import Tier, provider_pickles
 from tools import previews
+from tools.preview_stacks import stack_name
 
 pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]  # a module's first test brings its stack up
 
 PR = 7
-PREVIEW = f"pr-{PR}"
+PREVIEW = stack_name(PR)  # infra-pr-7
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,7 @@ def test_previews_py_up_creates_the_preview_in_its_own_ephemeral_environment_of_
     code = run_previews(tier, "up", "--pr", str(PR), "--image-tag", "staging", "--summary-file", str(summary))
     out = capsys.readouterr()
     assert code == 0, out.err
-    assert "https://pr-7.cartly.io" in summary.read_text()
+    assert f"https://{PREVIEW}.cartly.io" in summary.read_text()
     outputs = tier.engine.stack(PREVIEW).outputs()
     env_id = outputs["railwayEnvironmentId"].value
     assert env_id != staging["railwayEnvironmentId"]

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from components.settings.keys import KEYS
-from components.settings.load import ConfigError, Secret, Settings, parse_settings, stack_kind
+from components.settings.load import ConfigError, Origin, Secret, Settings, parse_settings, stack_kind
 
 LONG_LIVED_SECRETS = [k.name for k in KEYS if k.secret and k.required_in == "long-lived"]
 PRODUCTION_SECRETS = [*LONG_LIVED_SECRETS, "slackBotToken", "testDatabaseUrl"]
 PROJECT_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
+OWNED = Origin(other={"github:owner": "cartly-app"})  # the stack files set github:owner beside our keys
 
 
 def valid(stack: str = "staging", **overrides: str) -> tuple[dict[str, str], frozenset[str]]:
@@ -24,13 +25,13 @@ def valid(stack: str = "staging", **overrides: str) -> tuple[dict[str, str], fro
 
 def settings(stack: str = "staging", **overrides: str) -> Settings:
     raw, secret_keys = valid(stack, **overrides)
-    return parse_settings(stack, raw, secret_keys)
+    return parse_settings(stack, raw, secret_keys, OWNED)
 
 
 def problems(stack: str = "staging", **overrides: str) -> tuple[str, ...]:
     raw, secret_keys = valid(stack, **overrides)
     with pytest.raises(ConfigError) as caught:
-        parse_settings(stack, raw, secret_keys)
+        parse_settings(stack, raw, secret_keys, OWNED)
     assert str(caught.value).startswith(f"Invalid configuration for stack '{stack}'")
     return caught.value.problems
 
@@ -42,17 +43,52 @@ def only_problem(stack: str = "staging", **overrides: str) -> str:
 
 
 class TestStackNames:
-    @pytest.mark.parametrize("stack", ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2"])
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            "dev",
+            "prod",
+            "pr-0",
+            "pr-",
+            "pr-01",
+            "PR-4",
+            "staging2",
+            "staging\n",
+            "production\n",
+            "pr-42\n",
+            "infra-pr-7\n",
+            "pr-1234567890",
+            "infra-pr-0",
+            "app-pr-4",
+            "pr-\u0664\u0662",
+        ],
+    )
     def test_an_unknown_stack_name_is_refused_with_the_stacks_that_exist(self, stack: str) -> None:
         with pytest.raises(ConfigError) as caught:
             stack_kind(stack)
-        assert f"Unknown stack '{stack}'" in str(caught.value)
-        assert "'production', 'staging' and 'pr-<N>'" in str(caught.value)
+        assert f"Unknown stack {stack!r}" in str(caught.value)
+        assert "'production', 'staging', 'pr-<N>' (an app pull request's preview) and 'infra-pr-<N>'" in str(
+            caught.value
+        )
         assert "pulumi stack select staging" in str(caught.value)
 
     def test_pr_stacks_are_previews_with_their_number(self) -> None:
         assert stack_kind("pr-42") == ("preview", 42)
         assert stack_kind("production") == ("production", None)
+
+    def test_infra_pr_stacks_are_previews_in_their_own_name_space(self) -> None:
+        assert stack_kind("infra-pr-42") == ("preview", 42)
+        assert stack_kind("infra-pr-999999999") == ("preview", 999999999)
+
+    @pytest.mark.parametrize("stack", ["pr-42", "infra-pr-42"])
+    def test_a_preview_fix_points_at_the_project_default(self, stack: str) -> None:
+        assert "change the default of region in Pulumi.yaml" in only_problem(stack, region="mars-1")
+
+    def test_the_infra_repository_must_not_be_the_app_repository(self) -> None:
+        message = only_problem("production", githubInfraRepository="cartly")
+        assert "cartly-infra:githubInfraRepository: 'cartly' is not this repository's name" in message
+        fix = "pulumi config set cartly-infra:githubInfraRepository cartly-infra --stack production"
+        assert fix in message
 
 
 class TestSecrets:
@@ -69,7 +105,7 @@ class TestSecrets:
     def test_a_secret_stored_in_plain_text_is_refused(self) -> None:
         raw, secret_keys = valid("staging")
         with pytest.raises(ConfigError) as caught:
-            parse_settings("staging", raw, secret_keys - {"redisUrl"})
+            parse_settings("staging", raw, secret_keys - {"redisUrl"}, OWNED)
         assert caught.value.problems == (
             "cartly-infra:redisUrl: is stored in plain text in Pulumi.staging.yaml; "
             "set it encrypted instead. Fix: pulumi config set --secret cartly-infra:redisUrl --stack staging",
@@ -78,7 +114,7 @@ class TestSecrets:
     def test_no_secret_value_appears_in_the_error_or_the_settings_repr(self) -> None:
         raw, secret_keys = valid("staging", region="mars-1")
         with pytest.raises(ConfigError) as caught:
-            parse_settings("staging", raw, secret_keys - {"redisUrl"})
+            parse_settings("staging", raw, secret_keys - {"redisUrl"}, OWNED)
         assert "value-of-redisUrl" not in str(caught.value)
         assert "value-of-" not in repr(settings("staging")) + repr(Secret("value-of-x"))
 
