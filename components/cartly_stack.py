@@ -36,11 +36,16 @@ class CartlyStack(pulumi.ComponentResource):
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: CartlyStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        s = args.settings
         # Its type token before the token followed the module name: existing stacks update in place.
         renamed = [pulumi.Alias(type_="cartly:stack:CartlyStack")]
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=renamed))
+        # Production protects everything it declares (children inherit protect from this component): the
+        # real engine's `destroy` deletes every unprotected resource before it refuses on a protected one,
+        # so protecting only the project, environment and services would still wipe production's variables,
+        # domains, deployments, token and GitHub secrets.
+        own = pulumi.ResourceOptions(aliases=renamed, protect=True if s.protect else None)
+        opts = pulumi.ResourceOptions.merge(opts, own)
         super().__init__("cartly:cartly_stack:CartlyStack", name, None, opts)
-        s = args.settings
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)

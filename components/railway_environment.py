@@ -58,12 +58,27 @@ class Wiring:
     secret: SecretSource
     parent: pulumi.Resource
     aliases: list[pulumi.Alias]  # where the resources stood before RailwayEnvironment held them
+    # A preview's ephemeral environment: deleting it deletes everything inside it on Railway, so `destroy`
+    # sends one environmentDelete instead of one delete per object (19 variableDeletes, each of which can
+    # trigger a deploy). None for long-lived stacks, whose environment is adopted and never deleted.
+    owning_environment: pulumi.Resource | None = None
 
     def opts(
-        self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
+        self,
+        *,
+        protect: bool | None = None,
+        depends_on: list[pulumi.Resource] | None = None,
+        inside_environment: bool = True,
     ) -> pulumi.ResourceOptions:
+        """Options of a child (protect inherited from the stack unless given); `inside_environment` objects go
+        with a preview's environment (deleted_with)."""
+        deleted_with = self.owning_environment if inside_environment else None
         return pulumi.ResourceOptions(
-            parent=self.parent, protect=protect, depends_on=depends_on, aliases=self.aliases
+            parent=self.parent,
+            protect=protect,
+            depends_on=depends_on,
+            aliases=self.aliases,
+            deleted_with=deleted_with,
         )
 
 
@@ -239,7 +254,8 @@ def declare_token(w: Wiring) -> ProjectToken:
             environment_id=w.place.environment_id,
             name=f"cartly-infra-{w.settings.stack}",
         ),
-        w.opts(),
+        # A credential: revoked by its own delete, never left to the environment's.
+        w.opts(inside_environment=False),
     )
 
 
@@ -263,7 +279,8 @@ class RailwayEnvironment(pulumi.ComponentResource):
         s, prefix, aliases = args.settings, args.prefix, [pulumi.Alias(parent=args.moved_from)]
         child = pulumi.ResourceOptions(parent=self, protect=s.protect, aliases=aliases)
         self.place, self.environment = declare_place(prefix, s, child, args.staging)
-        w = Wiring(prefix, s, self.place, args.image_ref, args.secret, self, aliases)
+        owning = self.environment if args.staging is not None else None  # a preview's holds all it declares
+        w = Wiring(prefix, s, self.place, args.image_ref, args.secret, self, aliases, owning)
         staging = args.staging
         self.service_ids = dict(staging.service_ids) if staging is not None else declare_services(w)
         self.custom_domain, self.railway_domain = declare_domains(w, self.service_ids["web"])

@@ -64,13 +64,14 @@ class Engine(ResourceEngine):
         return UpResult(True, [], operations, run.outputs, run.secret_outputs, run)
 
     def destroy(self) -> list[tuple[str, str]]:
+        """Like the CLI: every unprotected resource is deleted first, then the protected ones fail the run."""
+        done = self.delete_all([s for s in self.state.values() if not s.protect])
         protected = sorted(s.name for s in self.state.values() if s.protect)
         if protected:
             raise EngineError(
                 f"Unable to destroy stack '{self.stack}': resources {', '.join(protected)} are protected "
                 "(pulumi state unprotect <urn> first)"
             )
-        done = self.delete_all(list(self.state.values()))
         self.outputs = {}
         return done
 

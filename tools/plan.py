@@ -30,6 +30,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from components.settings.keys import required_secrets
 from components.settings.rules import ConfigError
 from tools.credentials import CREDENTIAL_ENV
 from tools.plan_diff import DEPLOYMENT, SECURE, StackDiff, diff_plans
@@ -66,7 +67,7 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
     """One stack's plan from a fresh process; a failure comes back as {"stack", "error"}."""
     env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
     try:
-        project, config = read_stack_config(tree, stack)
+        project, config = read_stack_config(tree, stack, [k.qualified for k in required_secrets(stack)])
     except ConfigError as exc:  # no program at that revision, or a malformed file: named with its line
         return {"stack": stack, "error": str(exc)}
     text, secret_keys = program_config(config, lambda key, value: stand_in(key, value.ciphertext))

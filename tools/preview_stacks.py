@@ -85,6 +85,9 @@ class PreviewStacks:
     on_secret: OnSecret | None = None  # told every secret value the driver comes to hold
     command: auto.PulumiCommand | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    # The program inline (tools/inline_program.py), for a CLI without the Python language host; None runs
+    # the project directory's program through the CLI, as a release install does.
+    program: Callable[[], None] | None = None
 
     def _pulumi(self) -> auto.PulumiCommand:
         # Raises FileNotFoundError without a CLI on PATH; the caller turns that into advice.
@@ -98,8 +101,17 @@ class PreviewStacks:
     def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
         name = stack_name(pr)
         tag = image_tag or DEFAULT_IMAGE_TAG
-        options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
-        stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
+        if self.program is not None:
+            options = auto.LocalWorkspaceOptions(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
+            project = (
+                auto.LocalWorkspace(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
+                .project_settings()
+                .name
+            )
+            stack = auto.create_or_select_stack(name, project, self.program, opts=options)
+        else:
+            options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
+            stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
         stack.set_all_config({IMAGE_TAG_KEY: auto.ConfigValue(value=tag, secret=False)})
         result = stack.up(on_output=self.on_output, show_secrets=False)
         for value in result.outputs.values():

@@ -30,6 +30,7 @@ if __package__ in (None, ""):  # run as `python tools/previews.py`
 
 from tools import preview_report as report
 from tools.credentials import confined
+from tools.inline_program import cartly_program, has_language_host
 from tools.preview_stacks import PREFIX, PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -152,7 +153,12 @@ def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None)
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    stacks = stacks or PreviewStacks(work_dir=args.project_dir, on_output=say, on_secret=report.remember)
+    if stacks is None:
+        # A CLI built by scripts/pulumi-cli has no Python language host: run the program inline then.
+        program = None if has_language_host() else cartly_program
+        stacks = PreviewStacks(
+            work_dir=args.project_dir, on_output=say, on_secret=report.remember, program=program
+        )
     target = stack_name(args.pr) if getattr(args, "pr", None) else f"{PREFIX}*"
     try:
         with confined_environ():

@@ -4,13 +4,16 @@ then every value as the text the CLI hands a program.
 
 One reader for the offline plan (which masks or hashes a `secure:` value) and the test mocks (which stub it
 with a known fake): they differ only in what stands in for a secret. It reads files only: no CLI, no
-decryption; a `secure:` value comes back as its ciphertext, in `Secure`.
+decryption; a `secure:` value comes back as its ciphertext, in `Secure`. The committed stack files hold no
+ciphertext (each user's `scripts/init-stack` encrypts with their passphrase), so the caller names the
+secrets the stack must hold (`required`): each one the file does not set comes back as `Secure("")`,
+"set, value unknown here", exactly as it will be once initialised.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +23,18 @@ from components.settings.files import read_stack_config as read_files
 __all__ = ["Secure", "config_text", "program_config", "read_stack_config"]
 
 
-def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
-    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values. A
-    malformed file raises ConfigError naming the file and line (components.settings.files)."""
+def read_stack_config(
+    project_dir: Path, stack: str, required: Iterable[str] = ()
+) -> tuple[str, dict[str, Any]]:
+    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values, then
+    `Secure("")` for each `required` secret (namespaced key) the file does not set. A malformed file raises
+    ConfigError naming the file and line (components.settings.files)."""
     files = read_files(project_dir, stack)
-    return files.project, files.values
+    config = dict(files.values)
+    for key in required:
+        if not isinstance(config.get(key), Secure):
+            config[key] = Secure("")
+    return files.project, config
 
 
 def config_text(value: Any) -> str:

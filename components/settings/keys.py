@@ -175,3 +175,13 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
     if key.type == "array":
         return f"pulumi config set --path '{key.qualified}[{index}]' {value} --stack {stack}"
     return f"pulumi config set {key.qualified} {value} --stack {stack}"
+
+
+def required_secrets(stack: str) -> tuple[Key, ...]:
+    """The secrets `stack` must hold: every long-lived one on staging and production, production's own on
+    production, none on a preview (`[infra-]pr-<N>` reads staging's). What scripts/init-stack prompts for,
+    and what the offline plan and the mocks treat as set (the committed stack files hold no ciphertext)."""
+    if PREVIEW_STACK.fullmatch(stack):
+        return ()
+    wanted = {"long-lived", "production"} if stack == "production" else {"long-lived"}
+    return tuple(key for key in KEYS if key.secret and key.required_in in wanted)

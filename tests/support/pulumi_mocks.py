@@ -9,6 +9,7 @@ from typing import Any
 
 from pulumi.runtime import mocks as pulumi_mocks
 
+from components.settings.keys import required_secrets
 from tools.plan_runner import RecordingMonitor, Registration, reset_runtime, run_and_collect
 from tools.stack_files import program_config, read_stack_config
 
@@ -24,7 +25,7 @@ def stub_secret(stack: str, key: str) -> str:
 
 def load_stack_config(stack: str) -> tuple[dict[str, str], list[str]]:
     """(config, secret keys) for `stack`: defaults, then its stack file if any, secure values stubbed."""
-    _project, config = read_stack_config(ROOT, stack)
+    _project, config = read_stack_config(ROOT, stack, [k.qualified for k in required_secrets(stack)])
     return program_config(config, lambda key, _value: stub_secret(stack, key.split(":", 1)[1]))
 
 

@@ -160,12 +160,11 @@ def config_only_change(
     root = tmp_path_factory.mktemp("config")
     repo = clone(root / "repo")
     stack_file = repo / "Pulumi.staging.yaml"
-    old = "v1:PLACEHOLDER:pulumi-config-set-secret-jwtSecret-stack-staging"
-    edit(stack_file, old, "v1:Zm9yZ2VkLWNpcGhlcnRleHQ=")
     edit(
         stack_file,
         "cartly-infra:imageTag: staging\n",
-        "cartly-infra:imageTag: staging\n  cartly-infra:nodeEnv: staging\n",
+        "cartly-infra:imageTag: staging\n  cartly-infra:nodeEnv: staging\n"
+        "  cartly-infra:jwtSecret:\n    secure: v1:Zm9yZ2VkLWNpcGhlcnRleHQ=\n",
     )
     markdown = root / "plan.md"
     done = plan("--project-dir", str(repo), "--diff", "HEAD", "--output", str(markdown), "--affected")

@@ -1,0 +1,176 @@
+"""The engine tier's machinery: the pinned CLI, and per module one Railway emulator and one throwaway backend.
+
+`cli_dir` (session) asks scripts/pulumi-cli for the pinned CLI and skips the whole tier, naming the script,
+when it cannot be had. `tier` (module) starts an emulator and a `RealEngine` (testkit/real_engine.py: file
+backend, real passphrase, isolated PULUMI_HOME with the stand-in plugins) pointed at it, the way the e2e
+tests point the provider: RAILWAY_API_URL, RAILWAY_API_TOKEN and CARTLY_HEALTH_URL_TEMPLATE in the
+environment the CLI hands every plugin, with the deploy waits at zero. A module's tests share it and run in
+order on one xdist worker (scripts/test runs `--dist loadfile`).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pulumi import automation as auto
+
+from components.settings.keys import required_secrets
+from testkit.fake_railway.requestlog import LoggedRequest
+from testkit.fake_railway.server import FakeRailwayServer
+from testkit.fake_railway.state import WORKSPACE_TOKEN
+from testkit.real_engine import REPO, NoCli, RealEngine, find_cli
+from testkit.standins.provider import SECRET
+
+
+@pytest.fixture(scope="session")
+def cli_dir() -> Path:
+    try:
+        return find_cli()
+    except NoCli as exc:
+        pytest.skip(f"engine tier: {exc} (run scripts/pulumi-cli to see how to get it)")
+
+
+@dataclass
+class Tier:
+    """One emulator and one backend; the secrets each stack was given (to search for them in plain text)."""
+
+    engine: RealEngine
+    railway: FakeRailwayServer
+    given: dict[str, dict[str, str]] = field(default_factory=dict)  # stack -> {qualified key: value}
+
+    # ---- Railway, as the emulator saw it ------------------------------------------------------------------
+    def mark(self) -> int:
+        return len(self.railway.backend.requests)
+
+    def mutations_since(self, start: int) -> list[LoggedRequest]:
+        return [entry for entry in list(self.railway.backend.requests)[start:] if entry.is_mutation]
+
+    # ---- the CLI ----------------------------------------------------------------------------------------
+    def init_stack(
+        self, stack: str, values: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """scripts/init-stack's tool, the secrets piped one a line (as typed at its prompts)."""
+        wanted = [key.qualified for key in required_secrets(stack)]
+        if values is None:
+            values = {key: f"sentinel-{stack}-{key.split(':')[1]}-{secrets.token_hex(4)}" for key in wanted}
+        self.given.setdefault(stack, {}).update(values)
+        return subprocess.run(
+            [
+                sys.executable,
+                str(REPO / "tools" / "init_stack.py"),
+                stack,
+                "--project-dir",
+                str(self.engine.project_dir),
+            ],
+            input="".join(values[key] + "\n" for key in wanted if key in values),
+            capture_output=True,
+            text=True,
+            env=self.engine.full_env,
+            check=False,
+            timeout=300,
+        )
+
+    def sentinels(self) -> list[str]:
+        return [value for given in self.given.values() for value in given.values()]
+
+
+@pytest.fixture(scope="module")
+def tier(cli_dir: Path) -> Iterator[Tier]:
+    # Not tmp_path_factory: pytest keeps only the last 3 of /tmp/pytest-of-<user>/pytest-<N>, and another
+    # pytest session of the same user (another checkout's suite) started meanwhile deletes the oldest, stack
+    # file and backend included, under a module that runs for a minute.
+    scratch = tempfile.TemporaryDirectory(prefix="cartly-engine-tier-")
+    server = FakeRailwayServer().start()
+    env = {
+        "RAILWAY_API_URL": server.url,
+        "RAILWAY_API_TOKEN": WORKSPACE_TOKEN,
+        "CARTLY_HEALTH_URL_TEMPLATE": f"{server.base_url}/apps/{{domain}}{{path}}",
+        "CARTLY_DEPLOY_POLL_SECONDS": "0",
+        "CARTLY_GATE_INTERVAL_SECONDS": "0",
+        "CARTLY_RAILWAY_RETRY_BASE_DELAY": "0",
+        "GITHUB_TOKEN": "standin-github-token",
+    }
+    try:
+        yield Tier(RealEngine(Path(scratch.name), cli_dir, env), server)
+    finally:
+        server.stop()
+        scratch.cleanup()
+
+
+# ---- reading what the engine did -----------------------------------------------------------------------
+class Ops:
+    """The steps an operation took, from its engine events: (op, resource name). The engine's default
+    providers (`default_<version>`, which the summary does not count either) are left out."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, str]] = []
+
+    def __call__(self, event: auto.EngineEvent) -> None:
+        pre = event.resource_pre_event
+        if pre is not None and pre.metadata is not None:
+            name = pre.metadata.urn.split("::")[-1]
+            if not (pre.metadata.type.startswith("pulumi:providers:") and name.startswith("default")):
+                self.steps.append((str(pre.metadata.op.value), name))
+
+    def named(self, op: str) -> list[str]:
+        return sorted(name for kind, name in self.steps if kind == op)
+
+    def changed(self) -> dict[str, list[str]]:
+        """Every op other than `same` (and the read-only `read`), with the resources it touched."""
+        found: dict[str, list[str]] = {}
+        for kind, name in self.steps:
+            if kind not in ("same", "read"):
+                found.setdefault(kind, []).append(name)
+        return {kind: sorted(names) for kind, names in found.items()}
+
+
+def resources(export: str) -> list[dict[str, Any]]:
+    deployment: dict[str, Any] = json.loads(export)["deployment"]
+    return list(deployment.get("resources") or [])
+
+
+def resource_id(export: str, name: str) -> str:
+    found = [r["id"] for r in resources(export) if r["urn"].endswith(f"::{name}")]
+    assert len(found) == 1, f"expected one resource named {name} in the export, found {len(found)}"
+    return str(found[0])
+
+
+def provider_pickles(export: str) -> list[bytes]:
+    """Every `__provider` (dill pickle, base64) of the export's dynamic resources, decoded. The engine stores
+    it as a secret: in an export made with --show-secrets that is {<secret sig>: ..., "plaintext": <JSON>}."""
+    found = []
+    for resource in resources(export):
+        for props in (resource.get("inputs") or {}, resource.get("outputs") or {}):
+            value = props.get("__provider")
+            if isinstance(value, dict) and "plaintext" in value:
+                value = json.loads(value["plaintext"])
+            if isinstance(value, str):
+                found.append(base64.b64decode(value))
+    return found
+
+
+def unmarked_secrets(value: Any, sentinels: list[str], inside_secret: bool = False) -> list[str]:
+    """Sentinels found in a recorded stand-in request outside a {"$secret": ...} wrapper."""
+    if isinstance(value, dict):
+        if set(value) == {SECRET}:
+            return unmarked_secrets(value[SECRET], sentinels, True)
+        return [hit for item in value.values() for hit in unmarked_secrets(item, sentinels, inside_secret)]
+    if isinstance(value, list):
+        return [hit for item in value for hit in unmarked_secrets(item, sentinels, inside_secret)]
+    if isinstance(value, str) and not inside_secret:
+        return [s for s in sentinels if s in value]
+    return []
+
+
+def standin_records(engine: RealEngine) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in engine.standin_log.read_text().splitlines() if line.strip()]
