@@ -77,14 +77,25 @@ class _Problem(Exception):
         self.timed_out = timed_out
 
 
-def deploy(client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None) -> dict[str, Any]:
-    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed."""
+def deploy(
+    client: RailwayClient,
+    target: Target,
+    gate: Gate,
+    *,
+    previous_id: str | None,
+    verify: Callable[[dict[str, Any]], str | None] | None = None,
+) -> dict[str, Any]:
+    """Deploy, wait, gate, then `verify` (post-deploy checks: a reason to roll back, or None); return the
+    healthy deployment node, or roll back and raise DeploymentFailed."""
     deployment_id = _trigger(client, target, previous_id)
     node: dict[str, Any] = {"id": deployment_id}
     try:
         node = _wait(client, deployment_id, gate)
         if gate.health_url is not None:
             _health_gate(gate)
+        breach = verify(node) if verify is not None else None
+        if breach is not None:
+            raise _Problem(f"a post-deploy check breached its SEV-2 threshold ({breach})")
     except _Problem as problem:
         if problem.timed_out:
             _cancel(client, deployment_id)
