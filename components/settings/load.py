@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import pulumi
 
+from components.settings.checks import parse_checks
 from components.settings.keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
 from components.settings.rules import ConfigError, Problems, parse_array, parse_int
 from components.settings.values import (
@@ -97,6 +98,7 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
     project_id, ref = _references(p, stack, text)
     secrets = {} if preview else _secrets(p, kind, stack, raw, secret_keys)
     pre_deploy = text("preDeployCommand").strip() or None
+    checks = parse_checks(p, kind, text, secrets, deploy_timeout)
     p.raise_if_any()
     return Settings(
         stack=stack,
@@ -119,6 +121,7 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
         github=github,
         staging_stack_ref=ref,
         secrets=MappingProxyType(secrets),
+        checks=checks,
     )
 
 

@@ -250,7 +250,7 @@ class TestProtection:
         self, fake_railway: FakeRailway, fast: None
     ) -> None:
         production = Engine("production", railway_token=fake_railway.token)
-        assert production.up().ok
+        assert production.up(config={"bakeWindowSeconds": "0"}).ok  # no real-time bake in this test
         start = len(fake_railway.backend.requests)
         with pytest.raises(EngineError, match=r"cartly-environment, cartly-project, cartly-web-service"):
             production.destroy()

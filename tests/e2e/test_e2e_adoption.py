@@ -37,7 +37,8 @@ def existing(fake_railway: FakeRailway) -> dict[str, Any]:
 @pytest.fixture
 def adopted(fake_railway: FakeRailway, fast: None, existing: dict[str, Any]) -> tuple[Engine, UpResult]:
     engine = Engine("production", railway_token=fake_railway.token)
-    return engine, engine.up(config={"railwayProjectId": existing["project_id"]})
+    # No bake window: it would watch the new deployments for 180 real seconds.
+    return engine, engine.up(config={"railwayProjectId": existing["project_id"], "bakeWindowSeconds": "0"})
 
 
 def project_services(fake_railway: FakeRailway, project_id: str) -> list[Any]:
