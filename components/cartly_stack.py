@@ -77,6 +77,7 @@ class CartlyStack(pulumi.ComponentResource):
             out.ENVIRONMENT_ID: place.environment_id,
             out.SERVICE_IDS: service_ids,
             out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in deployments.items()},
+            out.DEPLOY_CHECKS: {role: d.checks for role, d in deployments.items()},
             out.HEALTH_DOMAIN: railway_domain.domain,
             out.PROJECT_TOKEN: pulumi.Output.secret(token.token),
         }

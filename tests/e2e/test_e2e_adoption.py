@@ -88,7 +88,7 @@ def test_a_second_run_changes_nothing(
     engine, first = adopted
     assert first.ok, first.errors
     start = len(fake_railway.backend.requests)
-    again = engine.up(config={"railwayProjectId": existing["project_id"]})
+    again = engine.up(config={"railwayProjectId": existing["project_id"], "bakeWindowSeconds": "0"})
     assert again.ok, again.errors
     assert len(again.operations) == len(first.operations)
     assert again.ops("same") == sorted(name for _, name in again.operations)
