@@ -21,6 +21,8 @@ from pulumi_railway.toolkit import smoke
 PRODUCTION_BAKE_SECONDS = 180
 SMOKE_SECRET_PREFIX = "smoke"  # noqa: S105 (a key-name prefix, not a secret)
 _SECRET_FIELD = re.compile(r"pass(word)?|secret|token|api[-_]?key|authorization|cookie", re.IGNORECASE)
+_STEP_PREFIX = re.compile(r"^step \d+:? ")
+_STEPS_KEY = KEYS_BY_NAME["smokeSteps"]
 _EXAMPLE_STEP = '\'{"method":"GET","path":"/health","expectField":"status"}\''
 
 
@@ -121,13 +123,19 @@ def _steps(
             step = json.loads(item)
         except json.JSONDecodeError:
             step = None
-        problems = smoke.step_problems(step, index) if step is not None else [f"step {index + 1} is not JSON"]
+        problems = (
+            smoke.step_problems(step, index) if step is not None else [f"step {index + 1}: is not JSON"]
+        )
         if isinstance(step, Mapping):
             problems += _plain_secrets(step, index) + _secret_refs(step, index, secrets)
             wanted |= smoke.secret_names(step)
             steps.append(step)
         for problem in problems:
-            _problem(p, "smokeSteps", problem, _EXAMPLE_STEP, index)
+            what = _STEP_PREFIX.sub("", problem)
+            p.add(
+                f"{NAMESPACE}:smokeSteps[{index}]: {what}",
+                set_command(_STEPS_KEY, p.stack, _EXAMPLE_STEP, index),
+            )
     return tuple(steps), tuple(sorted(wanted))
 
 
