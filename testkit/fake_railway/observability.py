@@ -2,8 +2,9 @@
 
 A test scripts a service's traffic (requests per read and the share answered 5xx) and its memory curve
 (usage samples in GB against a limit). Traffic reaches only the service's *active* deployment, as on
-Railway: each `httpLogs` read of it first serves that many new requests (timestamped after every earlier
-one), then answers the logs after `afterDate`, oldest first, at most `limit` (default 100, at most 1000).
+Railway: each `httpLogs` read that has caught up (no `afterDate`, or the newest log's) first serves that
+many new requests (timestamped after every earlier one), then answers the logs after `afterDate`, oldest
+first, at most `limit` (default 100, at most 1000).
 `metrics` answers the scripted samples from `startDate` on, one every `sampleRateSeconds` (default 60).
 Unscripted services have no traffic and no samples: empty lists, as a silent service has on Railway.
 Deliberately not imitated: `filter`, before/anchor paging, CPU and network figures, averaging windows.
@@ -77,9 +78,10 @@ class ObservabilityRules(State):
         served = self.served.setdefault(dep.id, ServedLogs())
         traffic = self.traffic.get(dep.service_id)
         active = self.active_deployment(dep.service_id, dep.environment_id)
-        if traffic is not None and active is not None and active.id == dep.id:
-            self._serve(dep.id, served, traffic)
         after_ms = _millis(after) if after else -1
+        caught_up = not served.entries or after_ms >= served.last_ms  # a next page sees no new traffic
+        if traffic is not None and active is not None and active.id == dep.id and caught_up:
+            self._serve(dep.id, served, traffic)
         newer = [e for e in served.entries if _millis(e["timestamp"]) > after_ms]
         return newer[: limit or DEFAULT_LOG_LIMIT]
 
