@@ -171,6 +171,8 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
 class DeploymentProvider(RailwayProvider):
     """Dynamic provider for `Deployment`; holds no state. `pacing`: the post-deploy checks' clock, sleep."""
 
+    pacing = post_deploy.Pacing()  # also what a provider pickled before checks existed unpickles with
+
     def __init__(self, pacing: post_deploy.Pacing | None = None) -> None:
         self.pacing = pacing or post_deploy.Pacing()
 
