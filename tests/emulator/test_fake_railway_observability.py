@@ -57,8 +57,8 @@ def test_logs_page_after_a_date_and_up_to_a_limit(
     assert len(rest) == 6  # the next page: what the first read served, no new traffic
     newer = logs(gql, deployment_id, afterDate=rest[-1]["timestamp"], limit=1000)
     assert len(newer) == 10  # caught up: the app served ten more since
-    ids = [log["requestId"] for log in first + rest + newer]
-    assert len(set(ids)) == 20
+    request_ids = [log["requestId"] for log in first + rest + newer]
+    assert len(set(request_ids)) == 20
 
 
 def test_a_deployment_that_is_not_active_gets_no_traffic(
