@@ -19,23 +19,12 @@ from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
 from pulumi_railway.resources.deployment import DeploymentProvider
-from pulumi_railway.toolkit.bake import Pacing
+from testkit.fake_time import FakeTime
 
 DOMAIN = "bench.cartly.io"
 BAKE = {"bake_window_seconds": 180, "bake_interval_seconds": 15}
 TRAFFIC = (0, 40, 1100)  # requests the app serves per interval
 BAKE_OPERATIONS = ("HttpLogs", "Metrics")
-
-
-@dataclass
-class FakeClock:
-    now: float = 0.0
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -71,8 +60,7 @@ def measure(backend: Any, token: str, service: str, traffic: int) -> BakeCost:
             }
         )
     backend.script_traffic(service_id, requests_per_read=traffic)
-    clock = FakeClock()
-    provider = DeploymentProvider(Pacing(clock=clock.monotonic, sleep=clock.sleep))
+    provider = DeploymentProvider(waits=FakeTime())
     provider.configure(ConfigureRequest(Config({"cartly-infra:railwayToken": token}, "cartly-infra")))
     mark, probes = len(backend.requests), len(backend.health_checks)
     provider.create(

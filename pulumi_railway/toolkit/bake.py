@@ -4,15 +4,14 @@ Owns: the loop (every interval until the window ends: probe the health URL, read
 `httpLogs`), stopping early on a SEV-2 breach, one `metrics` read at the end, and the three outcomes:
 error rate (share of 5xx among the deployment's requests, judged only from a minimum request count; SEV-2),
 memory (the peak of MEMORY_USAGE_GB / MEMORY_LIMIT_GB over the window; SEV-3) and health-check failures
-(more than the threshold; SEV-2). Time comes from the Pacing it is given (no module clock to patch).
+(more than the threshold; SEV-2). Time comes from the Waits it is given (the provider's: real time, or a
+test's clock).
 Cost per window: one `httpLogs` read per interval (more only past 1,000 requests per interval), one
 `metrics` read, and one health GET per interval (not a Railway request).
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,19 +20,12 @@ import requests
 from pulumi_railway.api import observability as obs
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.check_summary import Outcome
 
 LOG_PAGE = 1000
 MAX_PAGES_PER_READ = 5
 HTTP_TIMEOUT_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class Pacing:
-    """Where the checks' time comes from; tests pass a fake clock and sleep."""
-
-    clock: Callable[[], float] = time.monotonic
-    sleep: Callable[[float], None] = time.sleep
 
 
 @dataclass(frozen=True)
@@ -70,16 +62,16 @@ class _Seen:
 
 
 def bake(
-    client: RailwayClient, where: Where, health_url: str | None, settings: BakeSettings, pacing: Pacing
+    client: RailwayClient, where: Where, health_url: str | None, settings: BakeSettings, waits: Waits
 ) -> list[Outcome]:
     """Watch the window (or until a SEV-2 breach); return the error-rate, memory and health outcomes."""
     if settings.window_seconds <= 0:
         why = "no bake window is configured (0 s)"
         return [Outcome(name, "skipped", detail=why) for name in ("error rate", "memory", "health checks")]
     seen, probes, failures = _Seen(), 0, 0
-    deadline = pacing.clock() + settings.window_seconds
+    deadline = waits.clock() + settings.window_seconds
     while True:
-        pacing.sleep(max(0.0, min(settings.interval_seconds, deadline - pacing.clock())))
+        waits.sleep(max(0.0, min(settings.interval_seconds, deadline - waits.clock())))
         if health_url is not None:
             probes += 1
             failures += 0 if _healthy(health_url) else 1
@@ -87,7 +79,7 @@ def bake(
         judged = seen.total >= settings.min_requests
         if failures > settings.health_failures or (judged and seen.rate() > settings.error_rate_percent):
             break
-        if pacing.clock() >= deadline:
+        if waits.clock() >= deadline:
             break
     return [
         _error_rate(seen, settings),

@@ -19,8 +19,9 @@ from typing import Any
 from pulumi.dynamic import CheckFailure
 
 from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit import smoke
-from pulumi_railway.toolkit.bake import BakeSettings, Pacing, Where, bake
+from pulumi_railway.toolkit.bake import BakeSettings, Where, bake
 from pulumi_railway.toolkit.check_summary import Outcome, Summary
 from pulumi_railway.toolkit.checks import failure, is_unknown
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
@@ -31,7 +32,7 @@ SECRETS_INPUT = "post_deploy_secrets"
 PERCENT_KEYS = ("error_rate_percent", "memory_percent")
 COUNT_KEYS = ("min_requests", "health_check_failures")
 
-__all__ = ["Pacing", "Plan", "Run", "check_post_deploy"]
+__all__ = ["Plan", "Run", "check_post_deploy"]
 
 
 @dataclass(frozen=True)
@@ -109,19 +110,19 @@ class Run:
         self,
         client: RailwayClient,
         inputs: Mapping[str, Any],
-        pacing: Pacing,
+        waits: Waits,
         *,
         url_for: Callable[[str], str] | None,
         health_url: str | None,
     ) -> None:
-        self.client, self.pacing = client, pacing
+        self.client, self.waits = client, waits
         self.plan = Plan.parse(inputs.get(INPUT))
         secrets = inputs.get(SECRETS_INPUT) or {}
         self._smoke_secrets: Mapping[str, str] = dict(secrets.get("smoke") or {})
         self._sentry_token: str | None = secrets.get("sentry_token") or None
         self.timeout = float(inputs.get("timeout_seconds") or 600)
         self.url_for, self.health_url = url_for, health_url
-        self.started = pacing.clock()
+        self.started = waits.clock()
         self.summary: Summary | None = None
 
     def __repr__(self) -> str:  # never show the secrets it holds
@@ -141,7 +142,7 @@ class Run:
             where = Where(
                 str(node.get("environmentId") or ""), str(node.get("serviceId") or ""), str(node["id"]), since
             )
-            outcomes += bake(self.client, where, self.health_url, self.plan.bake, self.pacing)
+            outcomes += bake(self.client, where, self.health_url, self.plan.bake, self.waits)
             outcomes.append(self._sentry(since))
         self.summary = Summary(str(node["id"]), tuple(outcomes))
         breaches = [o.line() for o in self.summary.breaches if o.rolls_back]
@@ -165,7 +166,7 @@ class Run:
         return DeploymentFailed(message, deployment_id=exc.deployment_id, rolled_back_to=exc.rolled_back_to)
 
     def _duration(self) -> Outcome:
-        elapsed = self.pacing.clock() - self.started
+        elapsed = self.waits.clock() - self.started
         measured, threshold = f"{elapsed:.0f}s", f"{self.timeout:g}s"
         if elapsed >= self.timeout:
             return Outcome(

@@ -19,13 +19,6 @@ RUNNING_IMAGE = "ghcr.io/cartly-app/cartly:hand-deployed"
 
 
 @pytest.fixture
-def fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
-
-
-@pytest.fixture
 def existing(fake_railway: FakeRailway) -> dict[str, Any]:
     return fake_railway.backend.seed_project(
         name="cartly-production",
@@ -35,10 +28,9 @@ def existing(fake_railway: FakeRailway) -> dict[str, Any]:
 
 
 @pytest.fixture
-def adopted(fake_railway: FakeRailway, fast: None, existing: dict[str, Any]) -> tuple[Engine, UpResult]:
+def adopted(fake_railway: FakeRailway, existing: dict[str, Any]) -> tuple[Engine, UpResult]:
     engine = Engine("production", railway_token=fake_railway.token)
-    # No bake window: it would watch the new deployments for 180 real seconds.
-    return engine, engine.up(config={"railwayProjectId": existing["project_id"], "bakeWindowSeconds": "0"})
+    return engine, engine.up(config={"railwayProjectId": existing["project_id"]})
 
 
 def project_services(fake_railway: FakeRailway, project_id: str) -> list[Any]:
@@ -88,7 +80,7 @@ def test_a_second_run_changes_nothing(
     engine, first = adopted
     assert first.ok, first.errors
     start = len(fake_railway.backend.requests)
-    again = engine.up(config={"railwayProjectId": existing["project_id"], "bakeWindowSeconds": "0"})
+    again = engine.up(config={"railwayProjectId": existing["project_id"]})
     assert again.ok, again.errors
     assert len(again.operations) == len(first.operations)
     assert again.ops("same") == sorted(name for _, name in again.operations)

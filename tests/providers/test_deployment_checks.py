@@ -12,9 +12,9 @@ import pytest
 import responses
 
 from pulumi_railway.resources.deployment import DeploymentProvider
-from pulumi_railway.toolkit.bake import Pacing
 from pulumi_railway.toolkit.check_summary import Summary
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
+from testkit.fake_time import FakeTime
 from tests.support.railway_world import World, configured, seed_world
 
 DOMAIN = "staging.cartly.io"
@@ -24,8 +24,8 @@ HEALTH_STEP = {"name": "health", "method": "GET", "path": "/health", "expectFiel
 
 
 @pytest.fixture
-def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    w = seed_world(fake_railway, monkeypatch)
+def world(fake_railway: Any) -> World:
+    w = seed_world(fake_railway)
     w.backend.create_custom_domain(
         {
             "projectId": w.project_id,
@@ -38,9 +38,8 @@ def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
     return w
 
 
-def provider(world: World, **pacing: Any) -> DeploymentProvider:
-    timing = Pacing(clock=world.time.monotonic, sleep=pacing.get("sleep", world.time.sleep))
-    return configured(DeploymentProvider(timing), world.fake.token)
+def provider(world: World, waits: Any = None) -> DeploymentProvider:
+    return configured(DeploymentProvider(), world.fake.token, waits or world.time)
 
 
 def props(world: World, revision: str = "rev-1", **checks: Any) -> dict[str, Any]:
@@ -151,15 +150,17 @@ def test_memory_over_the_threshold_alerts_as_sev3_without_rolling_back(world: Wo
 
 
 def test_more_than_three_failed_health_probes_roll_back(world: World) -> None:
-    def sleep_then_break(seconds: float) -> None:  # the app breaks once the bake starts
-        world.time.sleep(seconds)
-        world.backend.set_health(DOMAIN, False)
+    class AppBreaksOnceBaking(FakeTime):
+        def sleep(self, seconds: float) -> None:  # after the bake's first look, the app answers 503
+            super().sleep(seconds)
+            if world.backend.count("HttpLogs"):
+                world.backend.set_health(DOMAIN, False)
 
-    p = provider(world, sleep=sleep_then_break)
+    p = provider(world, AppBreaksOnceBaking())
     first_id, error = deploy_twice(world, p, bake_window_seconds=120, bake_interval_seconds=10)
     summary = Summary.from_error(str(error))
     assert summary is not None and [o.name for o in summary.breaches] == ["health checks"]
-    assert summary.breaches[0].measured == "4 of 4 failed"
+    assert summary.breaches[0].measured == "4 of 5 failed"
     assert error.rolled_back_to == first_id
 
 
