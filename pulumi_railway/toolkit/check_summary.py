@@ -52,6 +52,7 @@ class Summary:
     outcomes: tuple[Outcome, ...] = ()
     rolled_back: bool = False
     rolled_back_to: str | None = None
+    failed: bool = False  # the deploy did not count as done (whether or not it could be rolled back)
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -67,13 +68,20 @@ class Summary:
         levels = {o.severity for o in self.breaches}
         return "SEV-2" if "SEV-2" in levels else ("SEV-3" if "SEV-3" in levels else None)
 
-    def with_rollback(self, rolled_back_to: str | None) -> Summary:
-        return replace(self, rolled_back=True, rolled_back_to=rolled_back_to)
+    def with_failure(self, rolled_back_to: str | None) -> Summary:
+        """The deploy failed, and was rolled back to `rolled_back_to` (None: nothing was rolled back)."""
+        return replace(
+            self, failed=True, rolled_back=rolled_back_to is not None, rolled_back_to=rolled_back_to
+        )
 
     def headline(self) -> str:
         if self.rolled_back:
             target = f" to {self.rolled_back_to}" if self.rolled_back_to else ""
             return f"{self.severity or 'SEV-2'}: deployment {self.deployment_id} rolled back{target}"
+        if self.failed:
+            return (
+                f"{self.severity or 'SEV-2'}: deployment {self.deployment_id} failed; nothing was rolled back"
+            )
         if self.breaches:
             return f"{self.severity}: deployment {self.deployment_id} is live with an alert"
         return f"deployment {self.deployment_id} passed its checks"
@@ -106,6 +114,7 @@ class Summary:
             "outcomes": [asdict(o) for o in self.outcomes],
             "rolled_back": self.rolled_back,
             "rolled_back_to": self.rolled_back_to,
+            "failed": self.failed,
             "notes": list(self.notes),
             "text": self.to_text(),
         }
@@ -117,6 +126,7 @@ class Summary:
             outcomes=tuple(Outcome(**o) for o in data.get("outcomes", [])),
             rolled_back=bool(data.get("rolled_back")),
             rolled_back_to=data.get("rolled_back_to"),
+            failed=bool(data.get("failed")),
             notes=tuple(data.get("notes", [])),
         )
 

@@ -160,8 +160,7 @@ class Run:
                 exc.deployment_id,
                 (self._duration(), Outcome("deploy", "breached", severity="SEV-2", detail=reason)),
             )
-        if exc.rolled_back_to is not None:
-            summary = summary.with_rollback(exc.rolled_back_to)
+        summary = summary.with_failure(exc.rolled_back_to)
         message = f"{exc}\n{summary.to_text()}\n{summary.error_line()}"
         return DeploymentFailed(message, deployment_id=exc.deployment_id, rolled_back_to=exc.rolled_back_to)
 

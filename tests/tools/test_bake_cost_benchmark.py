@@ -11,9 +11,7 @@ from benchmarks.bake_cost import BakeCost, measure, report, run
 
 
 @pytest.fixture
-def costs(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> dict[tuple[str, int], BakeCost]:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
+def costs(fake_railway: Any) -> dict[tuple[str, int], BakeCost]:
     # The heavy case once (the web's): a thousand logs per page is slow to serve on a busy machine.
     found = run(fake_railway.backend, fake_railway.token, traffic=(0, 40))
     found.append(measure(fake_railway.backend, fake_railway.token, "web", 1100))

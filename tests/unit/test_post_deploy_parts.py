@@ -126,7 +126,7 @@ class TestSummary:
             Outcome("memory", "breached", "peak 91.0%", "85% of the limit", "SEV-3"),
             Outcome("sentry", "skipped", detail="no Sentry auth token or project configured"),
         ),
-    ).with_rollback("dep-0")
+    ).with_failure("dep-0")
 
     def test_text_has_a_headline_and_one_line_per_check(self) -> None:
         lines = self.SUMMARY.to_text().splitlines()
@@ -156,6 +156,11 @@ class TestSummary:
         assert Summary.from_error(message) == self.SUMMARY
         assert Summary.from_error("no summary here") is None
         assert Summary.from_output(self.SUMMARY.to_output()) == self.SUMMARY
+
+    def test_a_failed_deploy_that_could_not_roll_back_says_so(self) -> None:
+        summary = Summary("dep-3", (Outcome("deploy", "breached", severity="SEV-2"),)).with_failure(None)
+        assert (summary.failed, summary.rolled_back) == (True, False)
+        assert summary.headline() == "SEV-2: deployment dep-3 failed; nothing was rolled back"
 
     def test_a_sev3_breach_alone_alerts_without_rollback(self) -> None:
         summary = Summary("dep-2", (Outcome("memory", "breached", "peak 90.0%", "85%", "SEV-3"),))
