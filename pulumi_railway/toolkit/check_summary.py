@@ -141,3 +141,46 @@ class Summary:
             if line.strip().startswith(ERROR_MARKER):
                 return cls.from_output(json.loads(line.strip()[len(ERROR_MARKER) :]))
         return None
+
+
+@dataclass(frozen=True)
+class Report:
+    """One deploy's summaries, by service name: what one Slack message or one GitHub status shows."""
+
+    summaries: tuple[tuple[str, Summary], ...]
+
+    @classmethod
+    def from_outputs(cls, checks: dict[str, Any]) -> Report:
+        """From a stack output mapping service name -> a Deployment's `checks` (None: not deployed)."""
+        return cls(tuple((name, Summary.from_output(data)) for name, data in sorted(checks.items()) if data))
+
+    @classmethod
+    def from_errors(cls, errors: list[str]) -> Report:
+        """From a failed run's error messages (each failed Deployment's ends with its summary line)."""
+        found = [(s.deployment_id, s) for s in (Summary.from_error(e) for e in errors) if s is not None]
+        return cls(tuple(found))
+
+    @property
+    def severity(self) -> Severity | None:
+        levels = {s.severity for _, s in self.summaries}
+        return "SEV-2" if "SEV-2" in levels else ("SEV-3" if "SEV-3" in levels else None)
+
+    def to_text(self) -> str:
+        return (
+            "\n\n".join(f"{name}: {s.to_text()}" for name, s in self.summaries) or "no post-deploy checks ran"
+        )
+
+    def to_status_description(self) -> str:
+        text = "; ".join(f"{name}: {s.to_status_description()}" for name, s in self.summaries)
+        text = text or "no post-deploy checks ran"
+        return text if len(text) <= STATUS_LIMIT else text[: STATUS_LIMIT - 1] + "…"
+
+    def to_slack_blocks(self) -> list[dict[str, Any]]:
+        blocks: list[dict[str, Any]] = []
+        for name, summary in self.summaries:
+            for block in summary.to_slack_blocks():
+                if block["type"] == "header":
+                    text = f"{name}: {block['text']['text']}"[:150]
+                    block = {**block, "text": {**block["text"], "text": text}}
+                blocks.append(block)
+        return blocks[:50]  # Slack's limit per message

@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from pulumi_railway.toolkit.check_summary import STATUS_LIMIT, Outcome, Summary
+from pulumi_railway.toolkit.check_summary import STATUS_LIMIT, Outcome, Report, Summary
 from pulumi_railway.toolkit.sentry import SentrySettings, check_sentry
 from pulumi_railway.toolkit.smoke import Step, run_steps
 
@@ -166,3 +166,30 @@ class TestSummary:
         summary = Summary("dep-2", (Outcome("memory", "breached", "peak 90.0%", "85%", "SEV-3"),))
         assert not summary.needs_rollback and summary.severity == "SEV-3"
         assert summary.headline() == "SEV-3: deployment dep-2 is live with an alert"
+
+
+class TestReport:
+    PASSED = Summary("dep-w", (Outcome("duration", "passed", "30s", "600s"),))
+    ALERT = Summary("dep-q", (Outcome("memory", "breached", "peak 90.0%", "85% of the limit", "SEV-3"),))
+
+    def test_one_message_for_the_whole_deploy_from_the_stack_output(self) -> None:
+        report = Report.from_outputs(
+            {"worker": self.ALERT.to_output(), "web": self.PASSED.to_output(), "db": None}
+        )
+        assert [name for name, _ in report.summaries] == ["web", "worker"]
+        assert report.severity == "SEV-3"
+        headers = [b["text"]["text"] for b in report.to_slack_blocks() if b["type"] == "header"]
+        assert headers == [
+            "web: deployment dep-w passed its checks",
+            "worker: SEV-3: deployment dep-q is live with an alert",
+        ]
+        assert len(report.to_status_description()) <= STATUS_LIMIT
+
+    def test_a_failed_run_is_read_back_from_its_errors(self) -> None:
+        failed = Summary("dep-x", (Outcome("error rate", "breached", severity="SEV-2"),)).with_failure(
+            "dep-0"
+        )
+        report = Report.from_errors(["unrelated error", f"Deployment dep-x failed: …\n{failed.error_line()}"])
+        assert len(report.summaries) == 1
+        assert report.severity == "SEV-2"
+        assert report.to_text().startswith("dep-x: SEV-2: deployment dep-x rolled back to dep-0")
