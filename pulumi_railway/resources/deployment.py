@@ -2,11 +2,13 @@
 
 `revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
 settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
+`gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
+rollback may return to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +43,8 @@ GATE_KEYS = (
     post_deploy.INPUT,
     post_deploy.SECRETS_INPUT,
 )
-OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "checks")
+OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated", "checks")
+GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ class _Props:
         inputs = {key: props.get(key) for key in (*DEPLOY_KEYS, *GATE_KEYS)}
         return cls(target, str(props["revision"]), domain, path, gate, inputs)
 
-    def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
+    def outputs(self, node: Mapping[str, Any], gated: Sequence[str] = ()) -> dict[str, Any]:
         url = f"https://{self.health_domain}" if self.health_domain else node.get("url")
         if not url and node.get("staticUrl"):
             url = f"https://{node['staticUrl']}"
@@ -96,6 +99,7 @@ class _Props:
             "status": node.get("status"),
             "url": url,
             "rolled_back_to": None,
+            "gated": list(gated)[:GATED_KEPT],
             "checks": node.get("checks"),
         }
 
@@ -159,8 +163,8 @@ class DeploymentProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        node = self._deploy(new, previous_id=None, verb="deploy")
-        return CreateResult(str(node["id"]), new.outputs(node))
+        node = self._deploy(new, previous_id=None, trusted=[], verb="deploy")
+        return CreateResult(str(node["id"]), new.outputs(node, [str(node["id"])]))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = _Props.parse(news)
@@ -170,8 +174,9 @@ class DeploymentProvider(RailwayProvider):
             if new.health_domain:
                 kept["url"] = f"https://{new.health_domain}"
             return UpdateResult({**new.inputs, **kept})
-        node = self._deploy(new, previous_id=olds.get("deployment_id"), verb="redeploy")
-        return UpdateResult(new.outputs(node))
+        trusted = _trusted(olds)
+        node = self._deploy(new, previous_id=olds.get("deployment_id"), trusted=trusted, verb="redeploy")
+        return UpdateResult(new.outputs(node, [str(node["id"]), *trusted]))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
@@ -183,17 +188,26 @@ class DeploymentProvider(RailwayProvider):
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
                 raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
-        return ReadResult(id_, {**current.outputs(data["deployment"]), "checks": props.get("checks")})
+        outputs = current.outputs(data["deployment"], _trusted(props))
+        return ReadResult(id_, {**outputs, "checks": props.get("checks")})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to delete: a deployment is history on Railway; the service's delete stops it."""
 
-    def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
+    def _deploy(
+        self, new: _Props, *, previous_id: str | None, trusted: list[str], verb: str
+    ) -> dict[str, Any]:
         try:
             with self.client() as client:
                 run = post_deploy.Run(client, new.inputs, self.waits, **_check_urls(new))
                 node = deploy_gate.deploy(
-                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits, verify=run.verify
+                    client,
+                    new.target,
+                    new.gate,
+                    previous_id=previous_id,
+                    waits=self.waits,
+                    trusted=trusted,
+                    verify=run.verify,
                 )
                 return {**node, "checks": run.output()}
         except deploy_gate.DeploymentFailed as exc:
@@ -209,6 +223,13 @@ def _check_urls(new: _Props) -> dict[str, Any]:
         "url_for": (lambda path: health_url(domain, path)) if domain else None,
         "health_url": new.gate.health_url,
     }
+
+
+def _trusted(olds: Mapping[str, Any]) -> list[str]:
+    """Rollback targets, newest first: the deployment the state recorded, then the others that passed."""
+    recorded = [str(olds["deployment_id"])] if olds.get("deployment_id") else []
+    earlier = [str(i) for i in olds.get("gated") or [] if str(i) not in recorded]
+    return recorded + earlier
 
 
 def _probe(client: RailwayClient, project_id: str) -> object:
@@ -233,6 +254,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     status: pulumi.Output[str]
     url: pulumi.Output[str | None]
     rolled_back_to: pulumi.Output[str | None]
+    gated: pulumi.Output[list[str]]
     checks: pulumi.Output[dict[str, Any] | None]  # the post-deploy checks' summary (check_summary.Summary)
 
     def __init__(
