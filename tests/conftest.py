@@ -1,6 +1,8 @@
 """Suite-wide pytest wiring: the Railway emulator's fixtures, and the `integration` marker's skip rule."""
 
 import os
+import pickle
+from collections.abc import Iterator
 
 import pytest
 
@@ -17,3 +19,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
+
+
+_PICKLER_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _unwrap_pulumis_pickler_patch() -> Iterator[None]:
+    """Undo what each Pulumi dynamic resource leaves behind. `pulumi.dynamic.serialize_provider` wraps
+    `pickle._Pickler._batch_setitems` in a sorting wrapper on every call and never unwraps it, so within one
+    process the wrappers nest until pickling overflows the stack (about 900 resources: a `pulumi up` runs a
+    fresh process, a test worker runs thousands). Restored after each test, the nesting stays shallow."""
+    yield
+    pickle._Pickler._batch_setitems = _PICKLER_BATCH_SETITEMS  # type: ignore[attr-defined]
