@@ -70,7 +70,7 @@ def parse_checks(
     steps, wanted = _steps(p, text, secrets)
     window_text = text("bakeWindowSeconds").strip()
     default_window = PRODUCTION_BAKE_SECONDS if kind == "production" else 0
-    window = parse_int(p, KEYS_BY_NAME["bakeWindowSeconds"], window_text or str(default_window), minimum=0)
+    window = parse_int(p, KEYS_BY_NAME["bakeWindowSeconds"], window_text or str(default_window))
     if window > deploy_timeout:
         _problem(
             p,
@@ -83,11 +83,11 @@ def parse_checks(
         smoke_steps=steps,
         smoke_secrets=wanted,
         bake_window_seconds=window,
-        bake_interval_seconds=_int(p, text, "bakeIntervalSeconds", 1),
+        bake_interval_seconds=_int(p, text, "bakeIntervalSeconds"),
         error_rate_percent=_percent(p, text, "errorRateThresholdPercent"),
-        min_requests=_int(p, text, "errorRateMinRequests", 1),
+        min_requests=_int(p, text, "errorRateMinRequests"),
         memory_percent=_percent(p, text, "memoryThresholdPercent"),
-        health_check_failures=_int(p, text, "healthCheckFailureThreshold", 0),
+        health_check_failures=_int(p, text, "healthCheckFailureThreshold"),
         sentry=_sentry(p, text, secrets),
     )
 
@@ -96,8 +96,8 @@ def _problem(p: Problems, name: str, what: str, example: str, index: int = 0) ->
     p.add(f"{NAMESPACE}:{name}: {what}", set_command(KEYS_BY_NAME[name], p.stack, example, index))
 
 
-def _int(p: Problems, text: Callable[[str], str], name: str, minimum: int) -> int:
-    return parse_int(p, KEYS_BY_NAME[name], text(name), minimum=minimum)
+def _int(p: Problems, text: Callable[[str], str], name: str) -> int:
+    return parse_int(p, KEYS_BY_NAME[name], text(name))
 
 
 def _percent(p: Problems, text: Callable[[str], str], name: str) -> float:
@@ -132,8 +132,8 @@ def _steps(
             steps.append(step)
         for problem in problems:
             what = _STEP_PREFIX.sub("", problem)
-            p.add(
-                f"{NAMESPACE}:smokeSteps[{index}]: {what}",
+            p.add(  # the key alone before the first ": ", so the problem is placed at the key's line
+                f"{NAMESPACE}:smokeSteps: item {index}: {what}",
                 set_command(_STEPS_KEY, p.stack, _EXAMPLE_STEP, index),
             )
     return tuple(steps), tuple(sorted(wanted))
@@ -187,7 +187,7 @@ def _sentry(p: Problems, text: Callable[[str], str], secrets: Mapping[str, objec
         _problem(p, "sentryProject", "the Sentry check needs the project slug", "<project-slug>")
     if (project or has_token) and not organization:
         _problem(p, "sentryOrganization", "the Sentry check needs the organization slug", "<org-slug>")
-    max_new = _int(p, text, "sentryMaxNewIssues", 0)
+    max_new = _int(p, text, "sentryMaxNewIssues")
     if not (organization and project):
         return None
     return SentryTarget(url, organization, project, max_new)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 from components.settings.load import parse_settings
-from tests.unit.test_config import LONG_LIVED_SECRETS, only_problem, problems, settings, valid
+from tests.unit.test_config import LONG_LIVED_SECRETS, OWNED, only_problem, problems, settings, valid
 
 LOGIN = {
     "name": "login",
@@ -43,7 +43,7 @@ class TestDefaults:
 
     def test_a_login_step_with_a_secret_reference_is_accepted_and_its_secret_listed(self) -> None:
         raw, secret_keys = with_smoke_secret(smokeSteps=steps(LOGIN))
-        checks = parse_settings("staging", raw, secret_keys).checks
+        checks = parse_settings("staging", raw, secret_keys, OWNED).checks
         assert len(checks.smoke_steps) == 1
         assert checks.smoke_secrets == ("smokeUserPassword",)
         assert checks.post_deploy(public=True)["smoke_steps"] == [LOGIN]
@@ -57,23 +57,25 @@ class TestDefaults:
 class TestBadInput:
     def test_a_step_without_a_path_is_refused_with_the_key_and_the_fix(self) -> None:
         assert only_problem("staging", smokeSteps=steps({"method": "GET"})) == (
-            "cartly-infra:smokeSteps[0]: path is missing or does not start with '/' "
+            "cartly-infra:smokeSteps: item 0: path is missing or does not start with '/' "
             "(e.g. \"/api/auth/login\"). Fix: pulumi config set --path 'cartly-infra:smokeSteps[0]' "
             '\'{"method":"GET","path":"/health","expectField":"status"}\' --stack staging'
         )
 
     def test_a_step_with_an_unknown_method_is_refused(self) -> None:
         found = only_problem("staging", smokeSteps=steps({"method": "FETCH", "path": "/"}))
-        assert found.startswith("cartly-infra:smokeSteps[0]: method 'FETCH' is not one of GET, POST, PUT")
+        assert found.startswith(
+            "cartly-infra:smokeSteps: item 0: method 'FETCH' is not one of GET, POST, PUT"
+        )
 
     def test_each_bad_step_is_reported_with_its_own_index(self) -> None:
         found = problems("staging", smokeSteps=steps({"method": "GET", "path": "/"}, {"method": "GET"}))
         assert len(found) == 1
-        assert found[0].startswith("cartly-infra:smokeSteps[1]: path is missing")
+        assert found[0].startswith("cartly-infra:smokeSteps: item 1: path is missing")
         assert "--path 'cartly-infra:smokeSteps[1]'" in found[0]
 
     def test_a_step_that_is_not_json_is_refused(self) -> None:
-        assert "cartly-infra:smokeSteps[0]: is not JSON" in only_problem(
+        assert "cartly-infra:smokeSteps: item 0: is not JSON" in only_problem(
             "staging", smokeSteps=json.dumps(["GET /health"])
         )
 
@@ -102,7 +104,7 @@ class TestBadInput:
     def test_a_password_written_into_a_step_is_refused_and_not_repeated(self) -> None:
         plain = {**LOGIN, "body": {"email": "smoke@cartly.io", "password": "hunter2"}}
         found = only_problem("staging", smokeSteps=steps(plain))
-        assert found.startswith("cartly-infra:smokeSteps[0]: 'password' holds a secret in plain text")
+        assert found.startswith("cartly-infra:smokeSteps: item 0: 'password' holds a secret in plain text")
         assert "hunter2" not in found
         assert '"{{secret:smokeUserPassword}}"' in found
 
@@ -130,7 +132,7 @@ def problems_of(raw: dict[str, str], secret_keys: frozenset[str]) -> tuple[str, 
     from components.settings.load import ConfigError
 
     try:
-        parse_settings("staging", raw, secret_keys)
+        parse_settings("staging", raw, secret_keys, OWNED)
     except ConfigError as exc:
         return exc.problems
     raise AssertionError("expected a ConfigError")
