@@ -124,6 +124,7 @@ def _outputs(s: Settings, image: GhcrImage, railway: RailwayEnvironment) -> dict
         out.ENVIRONMENT_ID: railway.place.environment_id,
         out.SERVICE_IDS: railway.service_ids,
         out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in railway.deployments.items()},
+        out.DEPLOY_CHECKS: {role: d.checks for role, d in railway.deployments.items()},
         out.HEALTH_DOMAIN: railway.railway_domain.domain,
         out.PROJECT_TOKEN: pulumi.Output.secret(railway.token.token),
     }

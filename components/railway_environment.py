@@ -15,6 +15,7 @@ from typing import Any
 
 import pulumi
 
+from components.deploy_checks import deployment_checks
 from components.settings.values import HEALTH_PATH, SECRET_VARIABLES, ServiceSettings, Settings
 from pulumi_railway.resources.custom_domain import CustomDomain, CustomDomainArgs
 from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
@@ -217,6 +218,7 @@ def declare_service(
             health_domain=health_domain,
             health_path=HEALTH_PATH,
             timeout_seconds=w.settings.deploy_timeout,
+            **deployment_checks(w.settings, service),
         ),
         w.opts(depends_on=[instance, variables]),
     )

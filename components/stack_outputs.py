@@ -21,6 +21,7 @@ PROJECT_ID = "railwayProjectId"
 ENVIRONMENT_ID = "railwayEnvironmentId"
 SERVICE_IDS = "railwayServiceIds"  # {"web": id, "worker": id}
 DEPLOYMENT_IDS = "deploymentIds"  # {"web": id, "worker": id}
+DEPLOY_CHECKS = "deployChecks"  # {"web": summary, "worker": summary} of the last deploy's post-deploy checks
 HEALTH_DOMAIN = "healthDomain"  # Railway-generated domain the web deploy is health-gated on
 PROJECT_TOKEN = "railwayProjectToken"  # noqa: S105 (an output name) the environment-scoped token, secret
 PREVIEW_SECRETS = "previewSecrets"  # staging only: the secret config values previews reuse, secret

@@ -146,6 +146,62 @@ KEYS: tuple[Key, ...] = (
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
     _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
+    # Post-deploy checks (components/settings/checks.py; README "Post-deploy checks").
+    Key(
+        "smokeSteps",
+        "array",
+        [],
+        'Smoke steps after each web deploy: JSON objects {"method", "path", "body", "headers", '
+        '"expectStatus", "expectFragment" or "expectField", "save"}; "{{secret:smokeUserPassword}}" inserts '
+        "the secret.",
+    ),
+    _secret(
+        "smokeUserPassword", "Password of the smoke-test user, for {{secret:smokeUserPassword}}.", "never"
+    ),
+    Key(
+        "bakeWindowSeconds",
+        "string",
+        "",
+        "Seconds to watch error rate, memory and health after a deploy (empty: 180 on production, else 0).",
+    ),
+    Key("bakeIntervalSeconds", "integer", 15, "Seconds between two looks during the bake window.", minimum=1),
+    Key(
+        "errorRateThresholdPercent",
+        "string",
+        "1",
+        "Share of 5xx (%) after a deploy that rolls it back (SEV-2).",
+    ),
+    Key(
+        "errorRateMinRequests",
+        "integer",
+        50,
+        "Requests the new deployment must serve before its 5xx share counts.",
+        minimum=1,
+    ),
+    Key(
+        "memoryThresholdPercent",
+        "string",
+        "85",
+        "Memory use (% of the limit) after a deploy that alerts (SEV-3).",
+    ),
+    Key(
+        "healthCheckFailureThreshold",
+        "integer",
+        3,
+        "Failed health probes in the bake window tolerated (SEV-2).",
+    ),
+    Key("sentryUrl", "string", "https://sentry.io", "Sentry's address, for the post-deploy Sentry check."),
+    Key("sentryOrganization", "string", "", "Sentry organization slug (empty: no Sentry check)."),
+    Key("sentryProject", "string", "", "Sentry project slug (empty: no Sentry check)."),
+    Key(
+        "sentryMaxNewIssues",
+        "integer",
+        0,
+        "New Sentry issues tolerated in a release's window (SEV-2 beyond).",
+    ),
+    _secret(
+        "sentryAuthToken", "Sentry auth token (project:read) for the Sentry check; none: skipped.", "never"
+    ),
 )
 
 KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}

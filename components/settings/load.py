@@ -19,6 +19,7 @@ from types import MappingProxyType
 import pulumi
 
 from components.settings import stack_rules as rules
+from components.settings.checks import parse_checks
 from components.settings.files import Secure, read_stack_config, stack_file_name
 from components.settings.keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
 from components.settings.rules import ConfigError, Problems, parse_int
@@ -106,6 +107,7 @@ def parse_settings(
     environment = stack if preview else rules.environment_name(p, stack, text)
     secrets = {} if preview else rules.secrets(p, kind, stack, raw, secret_keys)
     pre_deploy = text("preDeployCommand").strip() or None
+    checks = parse_checks(p, kind, text, secrets, deploy_timeout)
     p.raise_if_any()
     return Settings(
         stack=stack,
@@ -128,6 +130,7 @@ def parse_settings(
         github=github,
         staging_stack_ref=ref,
         secrets=MappingProxyType(secrets),
+        checks=checks,
     )
 
 

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from components.settings.checks import ChecksSettings
+
 StackKind = Literal["production", "staging", "preview"]
 
 HEALTH_PATH = "/health"
@@ -119,6 +121,7 @@ class Settings:
     staging_stack_ref: str
     # Config key -> value; empty on previews (their secrets come from the staging stack).
     secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False)
+    checks: ChecksSettings = field(default_factory=ChecksSettings)  # post-deploy checks
 
     @property
     def app_url(self) -> str:

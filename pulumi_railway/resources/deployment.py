@@ -9,7 +9,7 @@ rollback may return to.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -18,7 +18,7 @@ from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit import deploy_gate
+from pulumi_railway.toolkit import deploy_gate, post_deploy
 from pulumi_railway.toolkit.domain_names import check_domain
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
@@ -40,8 +40,10 @@ GATE_KEYS = (
     "poll_interval_seconds",
     "gate_attempts",
     "gate_interval_seconds",
+    post_deploy.INPUT,
+    post_deploy.SECRETS_INPUT,
 )
-OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated")
+OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated", "checks")
 GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 
 
@@ -57,6 +59,8 @@ class DeploymentArgs:
     poll_interval_seconds: pulumi.Input[float] = 5
     gate_attempts: pulumi.Input[int] = 5
     gate_interval_seconds: pulumi.Input[float] = 5
+    post_deploy: pulumi.Input[Mapping[str, Any]] | None = None  # checks after the gate: post_deploy.py
+    post_deploy_secrets: pulumi.Input[Mapping[str, Any]] | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,7 @@ class _Props:
             "url": url,
             "rolled_back_to": None,
             "gated": list(gated)[:GATED_KEPT],
+            "checks": node.get("checks"),
         }
 
 
@@ -143,7 +148,7 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
     failures += _check_number(news, "timeout_seconds", positive=True)
     failures += _check_number(news, "poll_interval_seconds", positive=False)
     failures += _check_number(news, "gate_interval_seconds", positive=False)
-    return failures
+    return failures + post_deploy.check_post_deploy(news)
 
 
 class DeploymentProvider(RailwayProvider):
@@ -183,7 +188,8 @@ class DeploymentProvider(RailwayProvider):
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
                 raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
-        return ReadResult(id_, current.outputs(data["deployment"], _trusted(props)))
+        outputs = current.outputs(data["deployment"], _trusted(props))
+        return ReadResult(id_, {**outputs, "checks": props.get("checks")})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to delete: a deployment is history on Railway; the service's delete stops it."""
@@ -193,13 +199,30 @@ class DeploymentProvider(RailwayProvider):
     ) -> dict[str, Any]:
         try:
             with self.client() as client:
-                return deploy_gate.deploy(
-                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits, trusted=trusted
+                run = post_deploy.Run(client, new.inputs, self.waits, **_check_urls(new))
+                node = deploy_gate.deploy(
+                    client,
+                    new.target,
+                    new.gate,
+                    previous_id=previous_id,
+                    waits=self.waits,
+                    trusted=trusted,
+                    verify=run.verify,
                 )
-        except deploy_gate.DeploymentFailed:
-            raise
+                return {**node, "checks": run.output()}
+        except deploy_gate.DeploymentFailed as exc:
+            raise run.failed(exc) from None
         except RailwayError as exc:
             raise fail(verb, new.target.what, exc) from exc
+
+
+def _check_urls(new: _Props) -> dict[str, Any]:
+    """Where post-deploy checks send smoke steps and health probes (nowhere without a domain)."""
+    domain = new.health_domain
+    return {
+        "url_for": (lambda path: health_url(domain, path)) if domain else None,
+        "health_url": new.gate.health_url,
+    }
 
 
 def _trusted(olds: Mapping[str, Any]) -> list[str]:
@@ -232,6 +255,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     url: pulumi.Output[str | None]
     rolled_back_to: pulumi.Output[str | None]
     gated: pulumi.Output[list[str]]
+    checks: pulumi.Output[dict[str, Any] | None]  # the post-deploy checks' summary (check_summary.Summary)
 
     def __init__(
         self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None
@@ -247,6 +271,8 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
             "poll_interval_seconds": args.poll_interval_seconds,
             "gate_attempts": args.gate_attempts,
             "gate_interval_seconds": args.gate_interval_seconds,
+            "post_deploy": args.post_deploy,
+            "post_deploy_secrets": pulumi.Output.secret(args.post_deploy_secrets or {}),
             **dict.fromkeys(OUTPUT_KEYS),
         }
         super().__init__(DeploymentProvider(), resource_name, props, opts)

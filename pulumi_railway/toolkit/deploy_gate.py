@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -83,8 +83,10 @@ def deploy(
     previous_id: str | None,
     waits: Waits,
     trusted: Sequence[str] = (),
+    verify: Callable[[dict[str, Any]], str | None] | None = None,
 ) -> dict[str, Any]:
-    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed.
+    """Deploy, wait, gate, then `verify` (post-deploy checks: a reason to roll back, or None); return the
+    healthy deployment node, or roll back and raise DeploymentFailed.
 
     `trusted`: deployments that passed this program's gate, newest first (the state's first)."""
     deployment_id = _trigger(client, target, previous_id)
@@ -93,6 +95,9 @@ def deploy(
         node = _wait(client, deployment_id, gate, waits)
         if gate.health_url is not None:
             _health_gate(gate, waits)
+        breach = verify(node) if verify is not None else None
+        if breach is not None:
+            raise _Problem(f"a post-deploy check breached its SEV-2 threshold ({breach})")
     except _Problem as problem:
         if problem.timed_out:
             _cancel(client, deployment_id)

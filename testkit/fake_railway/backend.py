@@ -12,6 +12,7 @@ from testkit.fake_railway import records as r
 from testkit.fake_railway.deployments import DeploymentRules
 from testkit.fake_railway.domains import DomainRules
 from testkit.fake_railway.faults import FaultPlan
+from testkit.fake_railway.observability import ObservabilityRules
 from testkit.fake_railway.projects import ProjectRules
 from testkit.fake_railway.ratelimit import EdgeLimit, TokenBudget
 from testkit.fake_railway.requestlog import LoggedRequest, RequestLog
@@ -20,7 +21,9 @@ from testkit.fake_railway.tokens import TokenRules
 from testkit.fake_railway.variables import VariableRules
 
 
-class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRules, DomainRules, TokenRules):
+class FakeRailwayBackend(
+    ProjectRules, ServiceRules, VariableRules, DeploymentRules, DomainRules, TokenRules, ObservabilityRules
+):
     """All of the emulator's state. `reset()` returns it to empty (one workspace, one workspace token)."""
 
     def __init__(self) -> None:
@@ -32,6 +35,7 @@ class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRu
         with self.lock:
             self.clear_state()
             self.clear_deploy_script()
+            self.clear_observability()
             self.clock_offset = 0.0
             self.frozen_at = None
             self.system_variables = True

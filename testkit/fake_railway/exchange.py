@@ -14,6 +14,7 @@ import graphql
 from testkit.fake_railway.backend import FakeRailwayBackend
 from testkit.fake_railway.faults import DEAD_MESSAGE, Fault
 from testkit.fake_railway.mutations import Mutations
+from testkit.fake_railway.observability import ObservabilityQueries
 from testkit.fake_railway.queries import Queries
 from testkit.fake_railway.ratelimit import CLOUDFLARE_429
 from testkit.fake_railway.requestlog import LoggedRequest
@@ -33,7 +34,7 @@ class Answer:
     reset: bool = False  # close the connection without answering
 
 
-class Root(Queries, Mutations):
+class Root(Queries, Mutations, ObservabilityQueries):
     """The root value of one request: Query and Mutation resolvers."""
 
 
