@@ -122,6 +122,12 @@ def handle_graphql(
             entry.status = 429
             message = f"Rate limit exceeded: retry after {headers['Retry-After']} seconds"
             return Answer(429, {"errors": [{"message": message}]}, headers=headers)
+        token = project_access_token or authorization or "anonymous"
+        refusal = backend.cooldown_refusal(token, entry.root_fields, entry.is_mutation)
+        if refusal is not None:
+            entry.status, entry.fault = 200, "cooldown"
+            error = {"message": refusal, "path": list(entry.root_fields[:1])}
+            return Answer(200, {"data": None, "errors": [error]}, headers=headers)
         answer = execute(backend, schema, request, Root(backend, caller))
         answer.headers.update(headers)
         entry.status = answer.status
