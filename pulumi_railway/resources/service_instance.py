@@ -169,6 +169,12 @@ def _send(client: RailwayClient, props: Mapping[str, Any], sent: dict[str, Any],
 def _fail_without_password(verb: str, props: Mapping[str, Any], exc: RailwayError) -> NoReturn:
     """Raise what failed on what; a registry password Railway's message may echo is redacted."""
     creds = props.get("registry_credentials")
+    if creds and "pro plan" in str(exc).lower():
+        raise RailwayError(
+            f"Unable to {verb} {_what(props)}: Railway refused the registry credentials because they "
+            "need the Pro plan, and this workspace is on another plan (Hobby). Choose one: upgrade the "
+            "workspace to Pro; or make the image public and leave registry_credentials unset"
+        ) from None
     password = creds.get("password") if isinstance(creds, Mapping) else None
     if not isinstance(password, str) or not password:
         raise fail(verb, _what(props), exc) from exc

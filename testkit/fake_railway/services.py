@@ -42,7 +42,17 @@ READ_SETTINGS = (
 )
 
 
+# Our wording: the schema says registry credentials are "Only available for Pro plan deployments".
+PRO_ONLY_CREDENTIALS = "Private registry credentials are only available on the Pro plan"
+
+
 class ServiceRules(State):
+    plan: str = "PRO"
+
+    def refuse_credentials_off_pro(self, input: dict[str, Any]) -> None:
+        if input.get("registryCredentials") is not None and self.plan != "PRO":
+            raise GraphQLFailure(PRO_ONLY_CREDENTIALS)
+
     def target_environments(self, project_id: str, environment_id: str | None) -> list[r.Environment]:
         """The environments a service mutation with this environmentId affects (fork semantics)."""
         if environment_id:
@@ -55,6 +65,7 @@ class ServiceRules(State):
 
     def create_service(self, input: dict[str, Any]) -> r.Service:
         project = self.project(input.get("projectId"))
+        self.refuse_credentials_off_pro(input)
         targets = self.target_environments(project.id, input.get("environmentId"))
         name = input.get("name") or f"service-{self.random_suffix()}"
         if any(s.live and s.project_id == project.id and s.name == name for s in self.services.values()):
@@ -110,6 +121,7 @@ class ServiceRules(State):
 
     def update_instance(self, service_id: str, environment_id: str | None, input: dict[str, Any]) -> None:
         service = self.service(service_id)
+        self.refuse_credentials_off_pro(input)
         region = input.get("region")
         if region is not None and region not in r.REGIONS:
             raise GraphQLFailure(f"Invalid region {region}")

@@ -60,3 +60,22 @@ def test_hobby_allows_a_thousand_requests_an_hour(gql: Gql, fake_railway: FakeRa
 
     assert refused.status_code == 429
     assert 3590 <= int(refused.headers["Retry-After"]) <= 3600
+
+
+INSTANCE_UPDATE = """mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String,
+  $input: ServiceInstanceUpdateInput!) {
+  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input) }"""
+
+
+def test_hobby_refuses_registry_credentials_and_stores_nothing(gql: Gql, fake_railway: FakeRailway) -> None:
+    backend = fake_railway.backend
+    seeded = backend.seed_project("cartly", ("production",), {"web": "ghcr.io/cartly-app/cartly:1"})
+    backend.set_plan("HOBBY")
+    ids = {"serviceId": seeded["services"]["web"], "environmentId": seeded["environments"]["production"]}
+    creds = {"username": "bot", "password": "secret-value"}
+
+    errors = gql.errors(INSTANCE_UPDATE, {**ids, "input": {"registryCredentials": creds}})
+
+    assert len(errors) == 1
+    assert "Pro plan" in errors[0]
+    assert backend.instance(ids["serviceId"], ids["environmentId"]).registry_credentials is None
