@@ -5,6 +5,8 @@ changed; never for interval, timeout or gate changes, which update nothing but t
 settings (inputs, overridden by env `CARTLY_DEPLOY_POLL_SECONDS` / `CARTLY_GATE_INTERVAL_SECONDS` so tests
 and the e2e harness run fast), the health URL (`https://{domain}{path}`, or env `CARTLY_HEALTH_URL_TEMPLATE`
 formatted with `domain` and `path`), and reading the deployment's status on refresh.
+The health gate's grace (`gate_grace_seconds`, default 120): failures in that time after the deploy are not
+counted, because a new `*.up.railway.app` domain may answer 404 for a while after the deploy succeeded.
 `revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values).
 Delete removes nothing: deployments are Railway's history.
 A failed deploy raises (after its rollback), so Pulumi records no new outputs: `rolled_back_to` is always
@@ -49,8 +51,10 @@ GATE_KEYS = (
     "poll_interval_seconds",
     "gate_attempts",
     "gate_interval_seconds",
+    "gate_grace_seconds",
 )
 OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to")
+GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,8 @@ class DeploymentArgs:
     poll_interval_seconds: pulumi.Input[float] = 5
     gate_attempts: pulumi.Input[int] = 5
     gate_interval_seconds: pulumi.Input[float] = 5
+    gate_grace_seconds: pulumi.Input[float] = GRACE_SECONDS
+    """How long after the deploy a failing health check is not counted: a new domain may not answer yet."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class _Props:
             gate_attempts=int(_number(props.get("gate_attempts"), 5)),
             gate_interval_seconds=_seconds(GATE_ENV, _number(props.get("gate_interval_seconds"), 5)),
             health_url=health_url(domain, path) if domain else None,
+            grace_seconds=_number(props.get("gate_grace_seconds"), GRACE_SECONDS),
         )
         target = deploy_gate.Target(
             str(props["project_id"]), str(props["environment_id"]), str(props["service_id"])
@@ -160,6 +167,7 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
     failures += _check_number(news, "timeout_seconds", positive=True)
     failures += _check_number(news, "poll_interval_seconds", positive=False)
     failures += _check_number(news, "gate_interval_seconds", positive=False)
+    failures += _check_number(news, "gate_grace_seconds", positive=False)
     return failures
 
 
@@ -232,6 +240,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     poll_interval_seconds: pulumi.Output[float]
     gate_attempts: pulumi.Output[int]
     gate_interval_seconds: pulumi.Output[float]
+    gate_grace_seconds: pulumi.Output[float]
     deployment_id: pulumi.Output[str]
     status: pulumi.Output[str]
     url: pulumi.Output[str | None]
@@ -251,6 +260,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
             "poll_interval_seconds": args.poll_interval_seconds,
             "gate_attempts": args.gate_attempts,
             "gate_interval_seconds": args.gate_interval_seconds,
+            "gate_grace_seconds": args.gate_grace_seconds,
             **dict.fromkeys(OUTPUT_KEYS),
         }
         super().__init__(DeploymentProvider(), resource_name, props, opts)

@@ -2,8 +2,9 @@
 
 Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the service's
 newest deployments before it is sent again), polling `deployment(id)` every poll interval (backing off on
-transient errors) until a terminal status or the timeout, the health gate (GET the health URL up to N times,
-expecting 200 and JSON `{"status": "ok"}`; a service without a public domain is gated on SUCCESS alone),
+transient errors) until a terminal status or the timeout, the health gate (GET the health URL, expecting 200
+and JSON `{"status": "ok"}`, uncounted during a grace while a new domain comes up, then up to N counted
+failures; a service without a public domain is gated on SUCCESS alone),
 and on failure the rollback to the most recent earlier deployment that `canRollback`, then an error that
 says what failed, the deployment id, and what it rolled back to (or why it could not).
 Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
@@ -67,6 +68,7 @@ class Gate:
     gate_attempts: int
     gate_interval_seconds: float
     health_url: str | None  # None: gated on Railway's own SUCCESS (the worker)
+    grace_seconds: float = 0.0  # how long a fresh domain may fail before failures count
 
 
 class _Problem(Exception):
@@ -153,29 +155,40 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate) -> dict[str, An
 
 
 def _health_gate(gate: Gate) -> None:
+    """GET the health URL until it answers ok: failures in the grace after the deploy (a new domain may not
+    answer yet) are not counted; after it, `gate_attempts` failures in a row fail the gate."""
     url = str(gate.health_url)
-    last = "not tried"
-    for attempt in range(gate.gate_attempts):
-        if attempt:
-            provider_base.sleep(gate.gate_interval_seconds)
-        try:
-            response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
-        except requests.RequestException as exc:
-            last = f"no answer ({type(exc).__name__})"
-            continue
-        if response.status_code != 200:
-            last = f"HTTP {response.status_code}"
-            continue
-        try:
-            body = response.json()
-        except ValueError:
-            last = "HTTP 200 with a body that is not JSON"
-            continue
-        status = body.get("status") if isinstance(body, dict) else None
-        if status == "ok":
+    grace_ends = clock() + gate.grace_seconds
+    last, failed = "not tried", 0
+    while True:
+        last = _probe_health(url)
+        if not last:
             return
-        last = f'HTTP 200 with JSON status {str(status)[:40]!r}, not "ok"'
-    raise _Problem(f"the health check {url} failed {gate.gate_attempts} time(s) (last: {last})")
+        if clock() >= grace_ends:
+            failed += 1
+        if failed >= gate.gate_attempts:
+            break
+        provider_base.sleep(gate.gate_interval_seconds)
+    grace = f", after a grace of {gate.grace_seconds:g}s" if gate.grace_seconds else ""
+    raise _Problem(f"the health check {url} failed {gate.gate_attempts} time(s) (last: {last}){grace}")
+
+
+def _probe_health(url: str) -> str:
+    """One GET of the health URL: "" when it answers 200 with JSON {"status": "ok"}, else what went wrong."""
+    try:
+        response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
+    except requests.RequestException as exc:
+        return f"no answer ({type(exc).__name__})"
+    if response.status_code != 200:
+        return f"HTTP {response.status_code}"
+    try:
+        body = response.json()
+    except ValueError:
+        return "HTTP 200 with a body that is not JSON"
+    status = body.get("status") if isinstance(body, dict) else None
+    if status == "ok":
+        return ""
+    return f'HTTP 200 with JSON status {str(status)[:40]!r}, not "ok"'
 
 
 def _roll_back(

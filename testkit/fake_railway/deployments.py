@@ -41,6 +41,14 @@ class DeploymentRules(State):
     def clear_deploy_script(self) -> None:
         self.deploy_outcomes = []
         self.health_overrides = {}
+        self.domain_warmup = 0
+        self.warming: dict[str, int] = {}  # domain -> health requests still answered 404
+
+    def set_domain_warmup(self, requests: int) -> None:
+        """A fresh domain (one that has never served) answers its first `requests` health requests with 404
+        "Application not found" once a deployment is active behind it, as a new `*.up.railway.app` does
+        for a while after the deploy succeeds (issue 12, risk 7). Counted like deployment reads, not timed."""
+        self.domain_warmup = requests
 
     def script_next_deploy(
         self, service_id: str | None = None, outcome: str = "SUCCESS", *, healthy: bool = True
@@ -174,8 +182,18 @@ class DeploymentRules(State):
         if owner is None:
             return 404
         active = self.active_deployment(*owner)
+        if active is not None and self.still_warming(domain):
+            return 404
         healthy = active is not None and active.healthy and self.health_overrides.get(domain, True)
         return 200 if healthy else 503
+
+    def still_warming(self, domain: str) -> bool:
+        """Count one health request against the domain's warm-up; True while it lasts."""
+        left = self.warming.setdefault(domain, self.domain_warmup)
+        if left <= 0:
+            return False
+        self.warming[domain] = left - 1
+        return True
 
     def domain_owner(self, domain: str) -> tuple[str, str] | None:
         """(serviceId, environmentId) of the live custom or service domain named domain."""

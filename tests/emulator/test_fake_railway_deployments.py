@@ -136,6 +136,16 @@ def test_the_health_endpoint_answers_ok_once_a_deployment_is_active(
     assert (before, after.status_code, after.json()) == (503, 200, {"status": "ok"})
 
 
+def test_a_fresh_domain_answers_404_for_its_warm_up_after_the_deploy_succeeds(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_domain_warmup(2)
+    domain = service_domain(gql, ids)
+    deploy_to_success(gql, ids)
+    statuses = [health(fake_railway, domain).status_code for _ in range(4)]
+    assert statuses == [404, 404, 200, 200]
+
+
 def test_the_health_endpoint_answers_503_when_a_test_sets_the_domain_unhealthy(
     gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
 ) -> None:

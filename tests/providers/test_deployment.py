@@ -167,6 +167,25 @@ def test_a_failing_health_gate_rolls_back_to_the_previous_deployment(world: Worl
     assert "failed 3 time(s) (last: HTTP 503)" in str(error)
 
 
+def test_a_new_domain_that_answers_404_for_a_while_passes_the_gate_within_the_grace(
+    world: World, provider: Any
+) -> None:
+    world.backend.set_domain_warmup(6)  # 6 probes 5 s apart: past 3 attempts, within a 60 s grace
+    _id, outs = created(provider, props(world, gate_grace_seconds=60))
+    assert outs["status"] == "SUCCESS"
+    assert world.backend.count("DeploymentRollback") == 0
+    assert [s for _, _, s in world.backend.health_checks] == [404] * 6 + [200]
+
+
+def test_the_grace_is_bounded_an_unhealthy_deploy_still_rolls_back_after_it(
+    world: World, provider: Any
+) -> None:
+    first, error = redeploy_failing(world, provider, "UNHEALTHY", gate_grace_seconds=20)
+    assert world.active_deployment_id(world.web_id) == first
+    assert "failed 3 time(s) (last: HTTP 503), after a grace of 20s" in str(error)
+    assert len(world.backend.health_checks) == 1 + 4 + 3  # the first deploy's; 20 s of uncounted; 3 counted
+
+
 def test_a_first_deploy_that_fails_has_nothing_to_roll_back_to(world: World, provider: Any) -> None:
     world.backend.script_next_deploy(world.web_id, "FAILED")
     mark = world.mark()
