@@ -175,6 +175,7 @@ query ServiceInstance($serviceId: String!, $environmentId: String!) {
     sleepApplication
     overlapSeconds
     drainingSeconds
+    latestDeployment { id meta }
   }
 }
 """

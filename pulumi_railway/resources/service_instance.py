@@ -28,7 +28,15 @@ from pulumi_railway.toolkit.checks import (
     check_registry_credentials,
     check_replicas_per_region,
 )
-from pulumi_railway.toolkit.instance_settings import FIELDS, WRITE_ONLY, from_api, payload, whole_numbers
+from pulumi_railway.toolkit.instance_settings import (
+    FIELDS,
+    PLACEMENT,
+    WRITE_ONLY,
+    from_api,
+    payload,
+    read_placement,
+    whole_numbers,
+)
 from pulumi_railway.toolkit.provider import (
     REGIONS,
     RESTART_POLICIES,
@@ -142,8 +150,9 @@ class ServiceInstanceProvider(RailwayProvider):
             return ReadResult("", {})
         live = {key: props.get(key) for key in INPUT_KEYS}
         for key in FIELDS:
-            if live[key] is not None and key not in WRITE_ONLY:
+            if live[key] is not None and key not in (*WRITE_ONLY, *PLACEMENT):
                 live[key] = from_api(key, instance)
+        read_placement(live, instance)
         return ReadResult(str(instance["id"]) or id_, _outputs(live), live)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:

@@ -24,8 +24,6 @@ MANIFEST_KEYS = (
     "healthcheckPath",
     "healthcheckTimeout",
     "numReplicas",
-    "region",
-    "multiRegionConfig",
     "restartPolicyType",
     "restartPolicyMaxRetries",
     "sleepApplication",
@@ -77,6 +75,7 @@ class DeploymentRules(State):
                 self.set_status(dep, "REMOVED")
         scripted = self.take_script(service_id)
         manifest = {k: inst.settings[k] for k in MANIFEST_KEYS if k in inst.settings}
+        manifest["multiRegionConfig"] = self.placement(inst)  # where the Terraform provider reads placement
         meta: dict[str, Any] = {"reason": reason, "serviceManifest": {"deploy": manifest}}
         if inst.settings.get("source", {}).get("image"):
             meta["image"] = inst.settings["source"]["image"]

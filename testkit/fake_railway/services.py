@@ -19,11 +19,12 @@ INSTANCE_DEFAULTS: dict[str, Any] = {
     "restartPolicyMaxRetries": 10,
     "healthcheckTimeout": None,
     "numReplicas": 1,
-    "region": "us-west2",
+    "region": None,  # legacy: reads back null whatever was written (API.md §8, Terraform provider 93853d5)
     "sleepApplication": False,
     "builder": "RAILPACK",
     "watchPatterns": [],
 }
+DEFAULT_REGION = "us-west2"
 # Every setting ServiceInstance reads back (registryCredentials and multiRegionConfig are write-only).
 READ_SETTINGS = (
     *INSTANCE_DEFAULTS,
@@ -143,5 +144,15 @@ class ServiceRules(State):
             raise GraphQLFailure("ServiceInstance not found")
 
     def instance_setting(self, inst: r.Instance, key: str) -> Any:
-        """A setting as Railway reads it back: the stored value, else Railway's default."""
+        """A setting as Railway reads it back: the stored value, else Railway's default; never `region`."""
+        if key == "region":
+            return None
         return inst.settings.get(key, INSTANCE_DEFAULTS.get(key))
+
+    def placement(self, inst: r.Instance) -> dict[str, Any]:
+        """Where a deploy places replicas: `multiRegionConfig` as written, else the default region with
+        `numReplicas`. The legacy `region` field places nothing."""
+        written = inst.settings.get("multiRegionConfig")
+        if written:
+            return {region: dict(value) for region, value in written.items()}
+        return {DEFAULT_REGION: {"numReplicas": inst.settings.get("numReplicas", 1)}}

@@ -149,6 +149,9 @@ class State:
     def deploy(self, service_id: str, environment_id: str, reason: str) -> r.Deployment:
         raise NotImplementedError
 
+    def placement(self, inst: r.Instance) -> dict[str, Any]:  # implemented by the services mixin
+        raise NotImplementedError
+
     def deploy_affected(
         self, project_id: str, environment_id: str, service_id: str | None, reason: str
     ) -> None:

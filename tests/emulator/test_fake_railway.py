@@ -110,7 +110,7 @@ def test_a_service_instance_reads_railways_defaults_for_unset_settings(gql: Gql)
     assert instance == {
         "startCommand": None,
         "numReplicas": 1,
-        "region": "us-west2",
+        "region": None,
         "restartPolicyType": "ON_FAILURE",
         "restartPolicyMaxRetries": 10,
         "healthcheckTimeout": None,

@@ -175,3 +175,31 @@ def test_the_deployment_url_is_the_services_domain(gql: Gql, ids: dict[str, str]
     domain = service_domain(gql, ids)
     deployment_id = deploy(gql, ids)
     assert gql.data(DEPLOYMENT, {"id": deployment_id})["deployment"]["url"] == f"https://{domain}"
+
+
+INSTANCE_UPDATE = """mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String,
+  $input: ServiceInstanceUpdateInput!) {
+  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input) }"""
+PLACEMENT = """query ServiceInstance($serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
+    region latestDeployment { meta } } }"""
+
+
+def placement(gql: Gql, ids: dict[str, str]) -> tuple[str | None, dict[str, object]]:
+    node = gql.data(PLACEMENT, ids)["serviceInstance"]
+    return node["region"], node["latestDeployment"]["meta"]["serviceManifest"]["deploy"]["multiRegionConfig"]
+
+
+def test_region_reads_back_null_and_placement_is_the_deployments_multi_region_config(
+    gql: Gql, ids: dict[str, str]
+) -> None:
+    regions = {"europe-west4-drams3a": {"numReplicas": 2}}
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"multiRegionConfig": regions}})
+    deploy_to_success(gql, ids)
+    assert placement(gql, ids) == (None, regions)
+
+
+def test_the_legacy_region_field_places_nothing(gql: Gql, ids: dict[str, str]) -> None:
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"region": "europe-west4-drams3a"}})
+    deploy_to_success(gql, ids)
+    assert placement(gql, ids) == (None, {"us-west2": {"numReplicas": 1}})

@@ -11,6 +11,7 @@ marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project p
 from __future__ import annotations
 
 from pulumi_railway.api import operations as ops
+from pulumi_railway.toolkit import instance_settings
 from tests.support.railway_sandbox import Sandbox
 from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
 from tests.support.railway_target import TERMINAL, wait_until
@@ -137,3 +138,18 @@ def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_
 
     assert sandbox.deployment(first)["status"] == "SUCCESS"
     assert sorted(sandbox.deployment_ids(service_id)) == sorted(before)
+
+
+def test_region_reads_back_null_and_the_deployment_records_the_multi_region_config_it_placed(
+    sandbox: Sandbox,
+) -> None:
+    """What ServiceInstance's refresh relies on (API.md §8, Terraform provider 93853d5)."""
+    service_id = _service_with_image(sandbox)
+    env = sandbox.base_environment_id
+    sandbox.update_instance(service_id, env, {"multiRegionConfig": {"us-west2": {"numReplicas": 1}}})
+    assert sandbox.wait_for_terminal(sandbox.deploy(service_id))[-1] == "SUCCESS"
+
+    instance = sandbox.instance(service_id, env)
+
+    assert instance["region"] is None
+    assert instance_settings.placement(instance) == {"us-west2": 1}
