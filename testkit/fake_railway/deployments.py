@@ -4,7 +4,9 @@ health of what a domain serves.
 A deployment advances QUEUED → BUILDING → DEPLOYING → SUCCESS one step per `deployment(id)` read (or per
 `tick()`), so polling drives it and nothing waits on a wall clock. A scripted outcome ends it FAILED (after
 BUILDING), CRASHED (after DEPLOYING) or leaves it BUILDING forever (HANG). On SUCCESS it becomes the active
-deployment and the previous active one becomes REMOVED with canRollback true. A new deployment supersedes
+deployment and the previous active one becomes REMOVED with canRollback true. A rollback is a new deployment
+of the old one's image that restores the old one's variables (as Railway's docs describe), not the old
+deployment made active in place. A new deployment supersedes
 (REMOVED) the instance's deployments still in progress. Deliberately not imitated: builds, logs,
 healthcheck-gated traffic switching (the old deployment keeps serving only when a deploy FAILS/CRASHES),
 image retention limits on rollback, approvals, sleeping.
@@ -67,13 +69,15 @@ class DeploymentRules(State):
                 return self.deploy_outcomes.pop(i)
         return r.ScriptedDeploy()
 
-    def deploy(self, service_id: str, environment_id: str, reason: str) -> r.Deployment:
+    def deploy(
+        self, service_id: str, environment_id: str, reason: str, *, scripted: bool = True
+    ) -> r.Deployment:
         inst = self.instance(service_id, environment_id)
         env = self.environment(environment_id)
         for dep in self.instance_deployments(service_id, environment_id):
             if dep.status not in r.FINAL_STATUSES:
                 self.set_status(dep, "REMOVED")
-        scripted = self.take_script(service_id)
+        script = self.take_script(service_id) if scripted else r.ScriptedDeploy()
         manifest = {k: inst.settings[k] for k in MANIFEST_KEYS if k in inst.settings}
         manifest["multiRegionConfig"] = self.placement(inst)  # where the Terraform provider reads placement
         meta: dict[str, Any] = {"reason": reason, "serviceManifest": {"deploy": manifest}}
@@ -84,11 +88,12 @@ class DeploymentRules(State):
             project_id=env.project_id,
             environment_id=env.id,
             service_id=service_id,
-            outcome=scripted.outcome,
-            healthy=scripted.healthy,
+            outcome=script.outcome,
+            healthy=script.healthy,
             meta=meta,
         )
         dep.status_updated_at = dep.created_at
+        dep.variables = dict(self.variables.get((env.project_id, env.id, service_id), {}))
         self.deployments[dep.id] = dep
         return dep
 
@@ -156,11 +161,18 @@ class DeploymentRules(State):
     def can_rollback(dep: r.Deployment) -> bool:
         return dep.live and dep.was_active and dep.status == "REMOVED"
 
-    def rollback(self, deployment_id: str) -> None:
-        dep = self.deployment(deployment_id)
-        if not self.can_rollback(dep):
+    def rollback(self, deployment_id: str) -> r.Deployment:
+        """Railway's rollback (docs guides/roll-back-bad-deploy.md): a NEW deployment of the old one's image
+        and variables, which become the service's live variables again; the old one stays REMOVED."""
+        old = self.deployment(deployment_id)
+        if not self.can_rollback(old):
             raise GraphQLFailure("Deployment cannot be rolled back")
-        self.activate(dep)
+        env = self.environment(old.environment_id)
+        self.variables[(env.project_id, env.id, old.service_id)] = dict(old.variables)
+        new = self.deploy(old.service_id, old.environment_id, "rollback", scripted=False)
+        new.meta = {**old.meta, "reason": "rollback", "rollbackFrom": old.id}
+        new.healthy = old.healthy
+        return new
 
     def redeploy(self, deployment_id: str) -> r.Deployment:
         dep = self.deployment(deployment_id)

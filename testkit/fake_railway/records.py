@@ -89,6 +89,7 @@ class Deployment(Record):
     healthy: bool = True
     was_active: bool = False  # reached SUCCESS once: it can be rolled back to once replaced
     meta: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict, repr=False)  # the service variables it ran with
 
 
 @dataclass

@@ -146,7 +146,9 @@ class State:
                 self.soft_delete(obj)
 
     # --- cross-rule hooks (implemented by the deployments mixin) --------------------------------
-    def deploy(self, service_id: str, environment_id: str, reason: str) -> r.Deployment:
+    def deploy(
+        self, service_id: str, environment_id: str, reason: str, *, scripted: bool = True
+    ) -> r.Deployment:
         raise NotImplementedError
 
     def placement(self, inst: r.Instance) -> dict[str, Any]:  # implemented by the services mixin

@@ -90,13 +90,25 @@ def test_a_new_success_replaces_the_active_one_which_can_then_be_rolled_back_to(
     assert (new["status"], new["canRollback"]) == ("SUCCESS", False)
 
 
-def test_rollback_makes_the_earlier_deployment_active_again(
+def test_rollback_is_a_new_deployment_that_restores_the_old_ones_variables(
     gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
 ) -> None:
+    backend = fake_railway.backend
+    key = (backend.services[ids["serviceId"]].project_id, ids["environmentId"], ids["serviceId"])
+    backend.variables[key] = {"RELEASE": "1"}
     first = deploy_to_success(gql, ids)
+    backend.variables[key] = {"RELEASE": "2", "ADDED": "yes"}
     second = deploy_to_success(gql, ids)
+
     assert gql.data(ROLLBACK, {"id": first}) == {"deploymentRollback": True}
-    assert fake_railway.backend.active_deployment(ids["serviceId"], ids["environmentId"]).id == first  # type: ignore[union-attr]
+
+    deployments = backend.instance_deployments(ids["serviceId"], ids["environmentId"])
+    assert len(deployments) == 3
+    rollback = deployments[0]
+    assert rollback.id not in (first, second)
+    assert backend.variables[key] == {"RELEASE": "1"}
+    assert poll(gql, rollback.id, 3)[-1] == "SUCCESS"
+    assert gql.data(DEPLOYMENT, {"id": first})["deployment"]["status"] == "REMOVED"
     assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["status"] == "REMOVED"
 
 
@@ -164,6 +176,7 @@ def test_an_unhealthy_deployment_is_cured_by_rolling_back(
     deploy_to_success(gql, ids)
     unhealthy = health(fake_railway, domain).status_code
     gql.data(ROLLBACK, {"id": good})
+    fake_railway.backend.tick(3)
     assert (unhealthy, health(fake_railway, domain).status_code) == (503, 200)
 
 

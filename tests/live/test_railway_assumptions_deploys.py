@@ -1,5 +1,5 @@
 """Live conformance, deploys: which writes start a deployment (instance updates, variables with and without
-skipDeploys, variable deletes), unrendered variables, deployV2 and rollback.
+skipDeploys, variable deletes), unrendered variables, deployV2, rollback as a new deployment, and placement.
 
 Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
 marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
@@ -119,12 +119,15 @@ def test_service_instance_deploy_v2_returns_a_deployment_id_whose_status_reaches
     assert seen[-1] == "SUCCESS"
 
 
-def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_a_new_one(
+def test_deployment_rollback_is_a_new_deployment_that_restores_the_old_deployments_variables(
     sandbox: Sandbox,
 ) -> None:
+    """Railway's docs (guides/roll-back-bad-deploy.md); what deploy_gate's rollback and restore rely on."""
     service_id = _service_with_image(sandbox)
+    sandbox.upsert_variables(service_id, {"IT_RELEASE": "1"}, skip_deploys=True)
     first = sandbox.deploy(service_id)
     assert sandbox.wait_for_terminal(first)[-1] == "SUCCESS"
+    sandbox.upsert_variables(service_id, {"IT_RELEASE": "2"}, skip_deploys=True)
     second = sandbox.deploy(service_id)
     assert sandbox.wait_for_terminal(second)[-1] == "SUCCESS"
     replaced = sandbox.deployment(first)
@@ -132,12 +135,15 @@ def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_
     before = sandbox.deployment_ids(service_id)
 
     sandbox.client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": first})
-    wait_until(
-        sandbox.target, lambda: sandbox.deployment(first)["status"], lambda status: status == "SUCCESS"
+    after = wait_until(
+        sandbox.target, lambda: sandbox.deployment_ids(service_id), lambda ids: len(ids) > len(before)
     )
 
-    assert sandbox.deployment(first)["status"] == "SUCCESS"
-    assert sorted(sandbox.deployment_ids(service_id)) == sorted(before)
+    new = [deployment_id for deployment_id in after if deployment_id not in before]
+    assert len(new) == 1
+    assert sandbox.wait_for_terminal(new[0])[-1] == "SUCCESS"
+    assert sandbox.deployment(first)["status"] == "REMOVED"
+    assert sandbox.variables(service_id, unrendered=True).get("IT_RELEASE") == "1"
 
 
 def test_region_reads_back_null_and_the_deployment_records_the_multi_region_config_it_placed(
