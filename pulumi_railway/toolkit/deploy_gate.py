@@ -27,6 +27,7 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayTransientError
 from pulumi_railway.api.retry import Waits
+from pulumi_railway.toolkit import rollback
 from pulumi_railway.toolkit.provider import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
@@ -56,6 +57,13 @@ class Target:
     @property
     def what(self) -> str:
         return f"service '{self.service_id}' in environment '{self.environment_id}'"
+
+    def where(self) -> dict[str, str]:
+        return {
+            "projectId": self.project_id,
+            "environmentId": self.environment_id,
+            "serviceId": self.service_id,
+        }
 
 
 @dataclass(frozen=True)
@@ -91,7 +99,7 @@ def deploy(
             _cancel(client, deployment_id)
         rolled_to, outcome = (None, "nothing was rolled back")
         if problem.roll_back:
-            rolled_to, outcome = _roll_back(client, target, deployment_id, node.get("createdAt"))
+            rolled_to, outcome = _roll_back(client, target, node, gate, waits)
         raise DeploymentFailed(
             f"Deployment {deployment_id} of {target.what} failed: {problem.reason}; {outcome}",
             deployment_id=deployment_id,
@@ -191,15 +199,17 @@ def _probe_health(url: str) -> str:
 
 
 def _roll_back(
-    client: RailwayClient, target: Target, deployment_id: str, created_at: Any
+    client: RailwayClient, target: Target, failed: dict[str, Any], gate: Gate, waits: Waits
 ) -> tuple[str | None, str]:
     """Return to the newest earlier good deployment: (the id rolled back to, or None; what happened).
 
     When that deployment is still active (a FAILED/CRASHED/hung deploy never took traffic), Railway kept
-    it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it.
+    it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it:
+    Railway makes a new deployment with its image and variables (rollback.py), which is waited on, then
+    the variables the stack had set are put back.
     """
     try:
-        previous = _previous_good(client, target, deployment_id, created_at)
+        previous = _previous_good(client, target, str(failed["id"]), failed.get("createdAt"))
         if previous is None:
             return (
                 None,
@@ -208,19 +218,22 @@ def _roll_back(
         chosen = str(previous["id"])
         if not previous.get("canRollback"):
             return None, f"the previous deployment {chosen} is still active (Railway kept it serving)"
-
-        def send() -> str:
-            client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
-            return chosen
-
-        def applied() -> str | None:  # a rollback whose answer was lost: is that deployment active now?
-            return chosen if _deployment(client, chosen).get("status") in HEALTHY else None
-
-        # Not simply re-sent: once active, the deployment can no longer be rolled back to.
-        create_or_adopt(applied, send, f"a rollback of {target.what} to deployment {chosen}")
+        where = target.where()
+        known = {*rollback.listed_ids(client, where), str(failed["id"]), chosen}
+        managed = rollback.live_variables(client, where)
+        new_id = rollback.roll_back_to(client, where, chosen, known, waits, gate.poll_interval_seconds)
+        try:
+            _wait(client, new_id, gate, waits)
+        finally:
+            rollback.restore_variables(client, where, managed)
+    except _Problem as problem:
+        return None, f"the rollback to {chosen} failed ({problem.reason}), so check the service by hand"
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
-    return chosen, f"rolled back to deployment {chosen}"
+    return chosen, (
+        f"rolled back to deployment {chosen} (Railway's new deployment {new_id}, with that deployment's "
+        "variables; the variables the stack set were put back for the next deploy)"
+    )
 
 
 def _previous_good(
@@ -257,11 +270,7 @@ def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
 def _deployments(
     client: RailwayClient, target: Target, *, statuses: list[str] | None, first: int
 ) -> list[dict[str, Any]]:
-    where: dict[str, Any] = {
-        "projectId": target.project_id,
-        "environmentId": target.environment_id,
-        "serviceId": target.service_id,
-    }
+    where: dict[str, Any] = dict(target.where())
     if statuses is not None:
         where["status"] = {"in": statuses}
     data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": first}, operation_name="Deployments")

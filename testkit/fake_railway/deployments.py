@@ -43,6 +43,23 @@ class DeploymentRules(State):
         self.health_overrides = {}
         self.domain_warmup = 0
         self.warming: dict[str, int] = {}  # domain -> health requests still answered 404
+        self.read_lag = 0
+
+    def set_read_lag(self, reads: int) -> None:
+        """Reads lag writes (API.md §8): a new deployment is missing from the next `reads` list reads
+        (`deployments`, an instance's `latestDeployment`), so the previous one still reads as the latest.
+        Reading it by id works at once (the id came back from the write)."""
+        self.read_lag = reads
+
+    def listed(self, deps: list[r.Deployment]) -> list[r.Deployment]:
+        """The deployments a list read shows now; each one still lagging is counted down."""
+        shown = []
+        for dep in deps:
+            if dep.unlisted_reads > 0:
+                dep.unlisted_reads -= 1
+            else:
+                shown.append(dep)
+        return shown
 
     def set_domain_warmup(self, requests: int) -> None:
         """A fresh domain (one that has never served) answers its first `requests` health requests with 404
@@ -94,6 +111,7 @@ class DeploymentRules(State):
         )
         dep.status_updated_at = dep.created_at
         dep.variables = dict(self.variables.get((env.project_id, env.id, service_id), {}))
+        dep.unlisted_reads = self.read_lag
         self.deployments[dep.id] = dep
         return dep
 

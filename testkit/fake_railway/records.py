@@ -90,6 +90,7 @@ class Deployment(Record):
     was_active: bool = False  # reached SUCCESS once: it can be rolled back to once replaced
     meta: dict[str, Any] = field(default_factory=dict)
     variables: dict[str, str] = field(default_factory=dict, repr=False)  # the service variables it ran with
+    unlisted_reads: int = 0  # list reads (deployments, latestDeployment) it is still missing from: read lag
 
 
 @dataclass

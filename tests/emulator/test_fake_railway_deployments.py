@@ -216,3 +216,21 @@ def test_the_legacy_region_field_places_nothing(gql: Gql, ids: dict[str, str]) -
     gql.data(INSTANCE_UPDATE, {**ids, "input": {"region": "europe-west4-drams3a"}})
     deploy_to_success(gql, ids)
     assert placement(gql, ids) == (None, {"us-west2": {"numReplicas": 1}})
+
+
+DEPLOYMENTS = """query Deployments($input: DeploymentListInput!) {
+  deployments(input: $input, first: 5) { edges { node { id } } } }"""
+
+
+def test_right_after_a_trigger_the_previous_deployment_still_reads_as_the_latest(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    first = deploy_to_success(gql, ids)
+    fake_railway.backend.set_read_lag(2)
+    second = deploy(gql, ids)
+
+    def newest() -> str:
+        return str(gql.data(DEPLOYMENTS, {"input": ids})["deployments"]["edges"][0]["node"]["id"])
+
+    assert [newest(), newest(), newest()] == [first, first, second]
+    assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["id"] == second  # by id: at once

@@ -55,6 +55,12 @@ def created(provider: DeploymentProvider, news: dict[str, Any]) -> tuple[str, di
     return result.id, {**news, **(result.outs or {})}
 
 
+def serving_a_rollback_of(world: World) -> str | None:
+    """The deployment the active one rolled back to (Railway's rollback is a new deployment), else None."""
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    return None if active is None else active.meta.get("rollbackFrom")
+
+
 def redeploy_failing(
     world: World, provider: Any, outcome: str, **changes: Any
 ) -> tuple[str, DeploymentFailed]:
@@ -160,7 +166,7 @@ def test_a_failing_health_gate_rolls_back_to_the_previous_deployment(world: Worl
     mark = world.mark()
     first, error = redeploy_failing(world, provider, "UNHEALTHY")
     assert world.operations_since(mark).count("DeploymentRollback") == 1
-    assert world.active_deployment_id(world.web_id) == first
+    assert serving_a_rollback_of(world) == first
     assert error.rolled_back_to == first
     assert f"rolled back to deployment {first}" in str(error)
     assert "health check" in str(error)
@@ -181,9 +187,38 @@ def test_the_grace_is_bounded_an_unhealthy_deploy_still_rolls_back_after_it(
     world: World, provider: Any
 ) -> None:
     first, error = redeploy_failing(world, provider, "UNHEALTHY", gate_grace_seconds=20)
-    assert world.active_deployment_id(world.web_id) == first
+    assert serving_a_rollback_of(world) == first
     assert "failed 3 time(s) (last: HTTP 503), after a grace of 20s" in str(error)
     assert len(world.backend.health_checks) == 1 + 4 + 3  # the first deploy's; 20 s of uncounted; 3 counted
+
+
+def test_after_a_rollback_the_variables_the_stack_set_are_put_back_for_the_next_deploy(
+    world: World, provider: Any
+) -> None:
+    key = (world.project_id, world.environment_id, world.web_id)
+    world.backend.variables[key] = {"RELEASE": "1"}
+    id_, state = created(provider, props(world))
+    world.backend.variables[key] = {"RELEASE": "2", "ADDED": "by the stack"}  # as Variables writes them
+    world.backend.script_next_unhealthy(world.web_id)
+    with pytest.raises(DeploymentFailed) as caught:
+        provider.update(id_, state, props(world, "rev-2"))
+
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    assert active is not None
+    assert active.meta.get("rollbackFrom") == state["deployment_id"]
+    assert active.variables == {"RELEASE": "1"}  # Railway's rollback ran with the old deployment's values
+    assert world.backend.variables[key] == {"RELEASE": "2", "ADDED": "by the stack"}
+    assert "variables the stack set were put back" in str(caught.value)
+
+
+def test_read_lag_after_the_rollback_does_not_make_it_send_twice(world: World, provider: Any) -> None:
+    id_, state = created(provider, props(world))
+    world.backend.set_read_lag(2)
+    world.backend.script_next_unhealthy(world.web_id)
+    with pytest.raises(DeploymentFailed):
+        provider.update(id_, state, props(world, "rev-2"))
+    assert world.backend.count("DeploymentRollback") == 1
+    assert serving_a_rollback_of(world) == state["deployment_id"]
 
 
 def test_a_first_deploy_that_fails_has_nothing_to_roll_back_to(world: World, provider: Any) -> None:
@@ -213,7 +248,9 @@ def test_a_fault_on_the_trigger_still_makes_exactly_one_deployment(
 def test_a_fault_on_the_rollback_still_rolls_back(world: World, provider: Any, fault: str) -> None:
     world.inject(fault, "DeploymentRollback")
     first, error = redeploy_failing(world, provider, "UNHEALTHY")
-    assert world.active_deployment_id(world.web_id) == first
+    rollbacks = [d for d in world.live_deployments(world.web_id) if d.meta.get("rollbackFrom")]
+    assert len(rollbacks) == 1  # a rollback whose answer was lost is recognised, never sent twice
+    assert serving_a_rollback_of(world) == first
     assert f"rolled back to deployment {first}" in str(error)
     assert world.backend.faults.pending() == 0  # the fault did happen
 
