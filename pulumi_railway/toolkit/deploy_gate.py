@@ -21,13 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import requests
-
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayTransientError
 from pulumi_railway.api.retry import Waits
-from pulumi_railway.toolkit import rollback
+from pulumi_railway.toolkit import health_gate, rollback
 from pulumi_railway.toolkit.provider import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
@@ -36,7 +34,6 @@ REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
 ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
 CLOCK_SLACK_SECONDS = 10.0  # how far Railway's clock may be behind ours when adopting a trigger
-HTTP_TIMEOUT_SECONDS = 10.0
 
 
 class DeploymentFailed(RailwayError):
@@ -162,40 +159,11 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
 
 
 def _health_gate(gate: Gate, waits: Waits) -> None:
-    """GET the health URL until it answers ok: failures in the grace after the deploy (a new domain may not
-    answer yet) are not counted; after it, `gate_attempts` failures in a row fail the gate."""
-    url = str(gate.health_url)
-    grace_ends = waits.clock() + gate.grace_seconds
-    last, failed = "not tried", 0
-    while True:
-        last = _probe_health(url)
-        if not last:
-            return
-        if waits.clock() >= grace_ends:
-            failed += 1
-        if failed >= gate.gate_attempts:
-            break
-        waits.sleep(gate.gate_interval_seconds)
-    grace = f", after a grace of {gate.grace_seconds:g}s" if gate.grace_seconds else ""
-    raise _Problem(f"the health check {url} failed {gate.gate_attempts} time(s) (last: {last}){grace}")
-
-
-def _probe_health(url: str) -> str:
-    """One GET of the health URL: "" when it answers 200 with JSON {"status": "ok"}, else what went wrong."""
-    try:
-        response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
-    except requests.RequestException as exc:
-        return f"no answer ({type(exc).__name__})"
-    if response.status_code != 200:
-        return f"HTTP {response.status_code}"
-    try:
-        body = response.json()
-    except ValueError:
-        return "HTTP 200 with a body that is not JSON"
-    status = body.get("status") if isinstance(body, dict) else None
-    if status == "ok":
-        return ""
-    return f'HTTP 200 with JSON status {str(status)[:40]!r}, not "ok"'
+    failure = health_gate.check(
+        str(gate.health_url), gate.gate_attempts, gate.gate_interval_seconds, gate.grace_seconds, waits
+    )
+    if failure:
+        raise _Problem(failure)
 
 
 def _roll_back(

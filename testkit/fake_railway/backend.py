@@ -71,6 +71,12 @@ class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRu
         self.plan = plan
         self.budget = TokenBudget(limit=hourly, per_second=per_second)
 
+    def set_instance_update_deploys(self, deploys: bool = True) -> None:
+        """serviceInstanceUpdate starts a deployment of an instance with a source (reported of Railway,
+        API.md §8); by default it does not, as tests/live's test_service_instance_update_starts_no_deployment
+        states."""
+        self.instance_update_deploys = deploys
+
     def set_cooldown(self, root_field: str, seconds: float) -> None:
         """Refuse a second `root_field` mutation (e.g. serviceCreate) by the same token within `seconds`,
         with Railway's HTTP 200 GraphQL error "... too quickly" (API.md §3, §8)."""

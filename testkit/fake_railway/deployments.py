@@ -44,6 +44,19 @@ class DeploymentRules(State):
         self.domain_warmup = 0
         self.warming: dict[str, int] = {}  # domain -> health requests still answered 404
         self.read_lag = 0
+        self.private_registries: list[str] = []
+        self.instance_update_deploys = False
+
+    def set_private_registry(self, prefix: str) -> None:
+        """Images starting with `prefix` (e.g. "ghcr.io/cartly-app/") are private: a deploy of one by an
+        instance without registry credentials fails to pull (FAILED after BUILDING), as Railway's does
+        (docs guides/private-container-registry.md)."""
+        self.private_registries.append(prefix)
+
+    def cannot_pull(self, inst: r.Instance) -> bool:
+        image = str(inst.settings.get("source", {}).get("image") or "")
+        private = any(image.startswith(prefix) for prefix in self.private_registries)
+        return private and not inst.registry_credentials
 
     def set_read_lag(self, reads: int) -> None:
         """Reads lag writes (API.md §8): a new deployment is missing from the next `reads` list reads
@@ -95,6 +108,8 @@ class DeploymentRules(State):
             if dep.status not in r.FINAL_STATUSES:
                 self.set_status(dep, "REMOVED")
         script = self.take_script(service_id) if scripted else r.ScriptedDeploy()
+        if self.cannot_pull(inst):
+            script = r.ScriptedDeploy(outcome="FAILED")
         manifest = {k: inst.settings[k] for k in MANIFEST_KEYS if k in inst.settings}
         manifest["multiRegionConfig"] = self.placement(inst)  # where the Terraform provider reads placement
         meta: dict[str, Any] = {"reason": reason, "serviceManifest": {"deploy": manifest}}

@@ -140,6 +140,8 @@ class ServiceRules(State):
                 else:
                     inst.settings[key] = value
             inst.updated_at = self.now_iso()
+            if self.instance_update_deploys and inst.settings.get("source"):
+                self.deploy(inst.service_id, inst.environment_id, "serviceInstanceUpdate")
         if not updated:
             raise GraphQLFailure("ServiceInstance not found")
 

@@ -38,6 +38,8 @@ class State:
 
     # Set by a test: deleted objects answer "Not Authorized" instead of "<Type> not found" (API.md §4).
     deleted_answer_not_authorized: bool = False
+    # Set by a test: serviceInstanceUpdate deploys an instance with a source (reported of Railway, API.md §8).
+    instance_update_deploys: bool = False
 
     def __init__(self) -> None:
         self.lock = threading.RLock()

@@ -234,3 +234,47 @@ def test_right_after_a_trigger_the_previous_deployment_still_reads_as_the_latest
 
     assert [newest(), newest(), newest()] == [first, first, second]
     assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["id"] == second  # by id: at once
+
+
+SERVICE_CREATE = (
+    """mutation ServiceCreate($input: ServiceCreateInput!) { serviceCreate(input: $input) { id } }"""
+)
+
+
+def test_service_create_with_a_private_image_deploys_at_once_and_fails_to_pull(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    backend = fake_railway.backend
+    backend.set_private_registry("ghcr.io/cartly-app/")
+    project_id = backend.services[ids["serviceId"]].project_id
+    source = {"image": "ghcr.io/cartly-app/cartly:1"}
+    created = gql.data(SERVICE_CREATE, {"input": {"projectId": project_id, "name": "api", "source": source}})
+
+    [doomed] = backend.instance_deployments(created["serviceCreate"]["id"], ids["environmentId"])
+    assert poll(gql, doomed.id, 3)[-1] == "FAILED"
+
+
+def test_a_private_image_pulls_once_the_instance_has_registry_credentials(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_private_registry("ghcr.io/cartly/")
+    creds = {"username": "bot", "password": "pw"}
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"registryCredentials": creds}})
+    assert poll(gql, deploy(gql, ids), 3)[-1] == "SUCCESS"
+
+
+def test_a_service_created_without_a_source_does_not_deploy(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    backend = fake_railway.backend
+    project_id = backend.services[ids["serviceId"]].project_id
+    created = gql.data(SERVICE_CREATE, {"input": {"projectId": project_id, "name": "api"}})
+    assert backend.instance_deployments(created["serviceCreate"]["id"], ids["environmentId"]) == []
+
+
+def test_an_instance_update_can_be_made_to_deploy(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_instance_update_deploys()
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"numReplicas": 2}})
+    assert len(fake_railway.backend.instance_deployments(ids["serviceId"], ids["environmentId"])) == 1
