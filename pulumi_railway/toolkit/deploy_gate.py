@@ -1,22 +1,21 @@
 """One health-gated deploy of one service in one environment, rolled back when it fails.
 
-Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the service's
-newest deployments before it is sent again), polling `deployment(id)` every poll interval (backing off on
-transient errors) until a terminal status or the timeout, the health gate (GET the health URL, expecting 200
-and JSON `{"status": "ok"}`, uncounted during a grace while a new domain comes up, then up to N counted
-failures; a service without a public domain is gated on SUCCESS alone),
-and on failure the rollback to the most recent earlier deployment that `canRollback`, then an error that
-says what failed, the deployment id, and what it rolled back to (or why it could not).
+Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the
+deployments not listed before it, through read lag, before it is sent again; deployments Railway started
+without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
+every poll interval (backing off on transient errors) until a terminal status or the timeout, the health
+gate (health_gate.py), and on failure the rollback to the most recent earlier deployment that
+`canRollback` (a new deployment, rollback.py), then an error that says what failed, the deployment id, and
+what it rolled back to (or why it could not).
 Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
-gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment, so the
-error says so and nothing is rolled back (rolling back would undo whoever replaced it).
+gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment: a newer one
+we did not start is waited out, else the error says so and nothing is rolled back.
 Deliberately not here: when to deploy (deployment.py decides from the revision), Pulumi.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,7 +32,7 @@ BROKEN = frozenset({"FAILED", "CRASHED"})
 REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
 ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
-CLOCK_SLACK_SECONDS = 10.0  # how far Railway's clock may be behind ours when adopting a trigger
+MAX_FOLLOWED = 2  # deployments we did not start that may replace ours before the wait gives up
 
 
 class DeploymentFailed(RailwayError):
@@ -74,21 +73,27 @@ class Gate:
 
 
 class _Problem(Exception):
-    def __init__(self, reason: str, *, roll_back: bool = True, timed_out: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, roll_back: bool = True, timed_out: bool = False, replaced: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.roll_back = roll_back
         self.timed_out = timed_out
+        self.replaced = replaced
 
 
 def deploy(
     client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None, waits: Waits
 ) -> dict[str, Any]:
     """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed."""
-    deployment_id = _trigger(client, target, previous_id)
+    # Deployments Railway started without us (serviceCreate, an environment copy, a variable write): never
+    # mistaken for ours, whether a lost answer is being looked up or ours is replaced.
+    known = {*rollback.listed_ids(client, target.where()), *([previous_id] if previous_id else [])}
+    deployment_id = _trigger(client, target, known, gate, waits)
     node: dict[str, Any] = {"id": deployment_id}
     try:
-        node = _wait(client, deployment_id, gate, waits)
+        node = _wait_out(client, target, deployment_id, known, gate, waits)
         if gate.health_url is not None:
             _health_gate(gate, waits)
     except _Problem as problem:
@@ -105,9 +110,7 @@ def deploy(
     return node
 
 
-def _trigger(client: RailwayClient, target: Target, previous_id: str | None) -> str:
-    started = time.time()
-
+def _trigger(client: RailwayClient, target: Target, known: set[str], gate: Gate, waits: Waits) -> str:
     def send() -> str:
         data = client.execute(
             ops.SERVICE_INSTANCE_DEPLOY_V2,
@@ -116,14 +119,33 @@ def _trigger(client: RailwayClient, target: Target, previous_id: str | None) -> 
         )
         return str(data["serviceInstanceDeployV2"])
 
-    def lookup() -> str | None:
-        for node in _deployments(client, target, statuses=None, first=5):
-            created = _timestamp(node.get("createdAt"))
-            if node["id"] != previous_id and created is not None and created >= started - CLOCK_SLACK_SECONDS:
-                return str(node["id"])
-        return None
+    def listed() -> list[str]:
+        return rollback.listed_ids(client, target.where())
+
+    def lookup() -> str | None:  # a trigger whose answer was lost: the deployment that appeared since
+        return rollback.appeared(listed, known, waits, gate.poll_interval_seconds)
 
     return create_or_adopt(lookup, send, f"a deployment of {target.what}")
+
+
+def _wait_out(
+    client: RailwayClient, target: Target, deployment_id: str, known: set[str], gate: Gate, waits: Waits
+) -> dict[str, Any]:
+    """Wait on ours; when a newer deployment we did not start replaced it (REMOVED/SKIPPED), wait that one
+    out instead: it deploys the same source and variables. Never more than MAX_FOLLOWED of them."""
+    mine = {deployment_id}
+    while True:
+        try:
+            return _wait(client, deployment_id, gate, waits)
+        except _Problem as problem:
+            if not problem.replaced or len(mine) > MAX_FOLLOWED:
+                raise
+            ids = rollback.listed_ids(client, target.where())
+            newer = next((i for i in ids if i not in known and i not in mine), None)
+            if newer is None:
+                raise
+            mine.add(newer)
+            deployment_id = newer
 
 
 def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -> dict[str, Any]:
@@ -149,6 +171,7 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
                 raise _Problem(
                     f"Railway reports it {status}: another deployment replaced it or Railway skipped it",
                     roll_back=False,
+                    replaced=True,
                 )
         if waits.clock() >= deadline:
             raise _Problem(

@@ -244,6 +244,42 @@ def test_a_fault_on_the_trigger_still_makes_exactly_one_deployment(
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
+def test_a_lost_trigger_answer_under_read_lag_never_adopts_a_deployment_railway_started_on_its_own(
+    world: World, provider: Any
+) -> None:
+    theirs = world.backend.deploy(world.web_id, world.environment_id, "serviceCreate")  # just before ours
+    world.backend.set_read_lag(1)
+    world.inject("connection reset after apply", "ServiceInstanceDeployV2")
+
+    _id, outs = created(provider, props(world))
+
+    ours = [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "deploy"]
+    assert len(ours) == 1
+    assert outs["deployment_id"] == ours[0].id != theirs.id
+    assert world.backend.count("ServiceInstanceDeployV2") == 1
+
+
+def test_a_deployment_railway_starts_after_ours_is_waited_out_not_taken_for_a_failure(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    sleep = world.time.sleep
+
+    def railway_deploys_too(seconds: float) -> None:  # e.g. an instance update that deploys (API.md §8)
+        if not [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "instanceUpdate"]:
+            world.backend.deploy(world.web_id, world.environment_id, "instanceUpdate")
+        sleep(seconds)
+
+    world.time.sleep = railway_deploys_too  # type: ignore[method-assign]
+    outs = provider.update(id_, state, props(world, "rev-2")).outs
+
+    theirs = [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "instanceUpdate"]
+    assert len(theirs) == 1
+    assert outs["deployment_id"] == theirs[0].id == world.active_deployment_id(world.web_id)
+    assert outs["status"] == "SUCCESS"
+    assert world.backend.count("DeploymentRollback") == 0
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_on_the_rollback_still_rolls_back(world: World, provider: Any, fault: str) -> None:
     world.inject(fault, "DeploymentRollback")
