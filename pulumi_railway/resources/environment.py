@@ -4,6 +4,8 @@ Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` t
 existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
 deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
 a renamed environment is a different environment to every stack that references it).
+A copy (`source_environment_id`) can take longer than the client's timeout (API.md §8): after a lost answer
+the environment of that name is adopted only once it has every service of its source, never half-copied.
 Deliberately not here: what lives inside the environment (services, settings, variables).
 """
 
@@ -19,6 +21,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
     check_bool,
@@ -35,6 +38,8 @@ from pulumi_railway.toolkit.provider import (
 
 INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
 REPLACE_KEYS = ("project_id", "name", "source_environment_id", "ephemeral")
+COPY_READS = 13  # reads of a copy whose create answer was lost, before it is called incomplete
+COPY_POLL_SECONDS = 10.0  # 2 minutes in all: the CLI waits 90 s for a copy
 
 
 @dataclass
@@ -110,8 +115,11 @@ class EnvironmentProvider(RailwayProvider):
                 created = client.execute(ops.ENVIRONMENT_CREATE, {"input": payload})["environmentCreate"]
                 return str(created["id"])
 
+            def lookup() -> str | None:  # a copy can outlast the timeout: adopt it only once complete
+                return _find_copied(client, p, self.waits) if p.source_environment_id else _find(client, p)
+
             try:
-                environment_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+                environment_id = create_or_adopt(lookup, create, p.what)
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
         return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
@@ -173,6 +181,31 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
     envs = paginate(client, ops.ENVIRONMENTS, {"projectId": p.project_id}, "environments")
     ids = [str(env["id"]) for env in envs if env["name"] == p.name and not env.get("deletedAt")]
     return ids[0] if ids else None
+
+
+def _find_copied(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
+    """The copy a lost create made, once it has every service of its source (read up to COPY_READS times,
+    COPY_POLL_SECONDS apart); a copy still incomplete then is an error, never adopted half-copied."""
+    found = _find(client, p)
+    if found is None:
+        return None
+    wanted = _service_ids(client, str(p.source_environment_id))
+    for attempt in range(COPY_READS):
+        if attempt:
+            waits.sleep(COPY_POLL_SECONDS)
+        if wanted <= _service_ids(client, found):
+            return found
+    raise RailwayError(
+        f"Railway did not answer the copy of environment '{p.source_environment_id}' as {p.what} in time, "
+        f"and after {COPY_READS * COPY_POLL_SECONDS:g} s the environment {found} it made still lacks some of "
+        "the source's services, so it was not adopted half-copied. Check it in Railway's dashboard: delete "
+        "it and run `pulumi up` again"
+    )
+
+
+def _service_ids(client: RailwayClient, environment_id: str) -> set[str]:
+    data = client.execute(ops.ENVIRONMENT_SERVICE_INSTANCES, {"id": environment_id})
+    return {str(edge["node"]["serviceId"]) for edge in data["environment"]["serviceInstances"]["edges"]}
 
 
 def _probe(client: RailwayClient, p: _Props) -> object:

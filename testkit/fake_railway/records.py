@@ -55,6 +55,8 @@ class Environment(Record):
     is_ephemeral: bool = False
     source_environment_id: str | None = None
     pr_number: int | None = None
+    copy_pending: int = 0  # reads of its service instances before the copy from its source completes
+    copy_deploys: bool = True
 
     @property
     def is_fork(self) -> bool:

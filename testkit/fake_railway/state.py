@@ -153,6 +153,9 @@ class State:
     ) -> r.Deployment:
         raise NotImplementedError
 
+    def progress_copy(self, env: r.Environment) -> None:  # implemented by the projects mixin
+        raise NotImplementedError
+
     def placement(self, inst: r.Instance) -> dict[str, Any]:  # implemented by the services mixin
         raise NotImplementedError
 

@@ -87,6 +87,7 @@ def environment(b: Backend, e: r.Environment) -> View:
         return connection(deps, lambda d: deployment(b, d), args)
 
     def service_instances(info: Any, **args: Any) -> View:
+        b.progress_copy(e)
         return connection(b.live_instances(environment_id=e.id), lambda i: instance(b, i), args)
 
     source = b.environments.get(e.source_environment_id or "")
