@@ -3,7 +3,8 @@
 Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the
 deployments not listed before it, through read lag, before it is sent again; deployments Railway started
 without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
-every poll interval (backing off on transient errors) until a terminal status or the timeout, the health
+(every poll interval after a status change, then half as long again each read up to 30 s; backing off on
+transient errors) until a terminal status or the timeout, the health
 gate (health_gate.py), and on failure the rollback to the most recent earlier deployment that
 `canRollback` (a new deployment, rollback.py), then an error that says what failed, the deployment id, and
 what it rolled back to (or why it could not).
@@ -32,6 +33,8 @@ BROKEN = frozenset({"FAILED", "CRASHED"})
 REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
 ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
+MAX_POLL_SECONDS = 30.0  # the longest pause between two reads of a deployment whose status holds
+POLL_GROWTH = 1.5
 MAX_FOLLOWED = 2  # deployments we did not start that may replace ours before the wait gives up
 
 
@@ -148,6 +151,12 @@ def _wait_out(
             deployment_id = newer
 
 
+def next_poll(delay: float, base: float, changed: bool) -> float:
+    """Adaptive polling, to spend less of Railway's hourly budget on long builds: back to `base` when the
+    status changed, else half as long again, capped at MAX_POLL_SECONDS (or `base`, if that is longer)."""
+    return base if changed else min(max(delay * POLL_GROWTH, base), max(MAX_POLL_SECONDS, base))
+
+
 def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -> dict[str, Any]:
     """Poll until a terminal status; transient errors back off (doubling) without ending the wait."""
     deadline = waits.clock() + gate.timeout_seconds
@@ -161,7 +170,7 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
             delay = min(max(delay, 0.01) * 2, MAX_BACKOFF_SECONDS)
             status = f"unreadable ({type(exc).__name__})"
         else:
-            delay = gate.poll_interval_seconds
+            delay = next_poll(delay, gate.poll_interval_seconds, changed=str(node["status"]) != status)
             status = str(node["status"])
             if status in HEALTHY:
                 return node

@@ -96,6 +96,16 @@ def test_polls_are_poll_interval_apart(world: World, provider: Any) -> None:
     assert set(world.time.slept) == {7}
 
 
+def test_a_long_build_is_polled_less_and_less_often_to_spare_the_hourly_budget(
+    world: World, provider: Any
+) -> None:
+    mark = world.mark()
+    redeploy_failing(world, provider, "HANG", timeout_seconds=300)
+    reads = world.operations_since(mark).count("Deployment")
+    assert reads <= 20  # both deploys; a fixed 5 s poll would read the hung one 60 times in 300 s
+    assert max(world.time.slept) == 30.0
+
+
 def test_a_new_revision_deploys_again_and_replaces_the_old_deployment(world: World, provider: Any) -> None:
     id_, state = created(provider, props(world))
     mark = world.mark()
