@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
 from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.resources.environment import EnvironmentProvider
@@ -72,8 +73,8 @@ def first_release() -> Release:
 class Engine(ResourceEngine):
     """The shared resource engine, fed resources by name instead of by a program run."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__({"cartly-infra:railwayToken": token}, "cartly-infra")
+    def __init__(self, token: str, waits: Waits | None = None) -> None:
+        super().__init__({"cartly-infra:railwayToken": token}, "cartly-infra", waits)
 
     def apply(self, name: str, provider: Any, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Bring resource `name` to `inputs` as `pulumi up` would (None inputs dropped); its outputs."""

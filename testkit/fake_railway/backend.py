@@ -43,6 +43,7 @@ class FakeRailwayBackend(ProjectRules, ServiceRules, VariableRules, DeploymentRu
             self.budget = TokenBudget()
             self.edge = EdgeLimit()
             self.plan = "PRO"
+            self.request_seconds = 0.0  # each request moves the clock this far (a frozen-clock benchmark)
             self.copy_lag = 0
             self.cooldowns: dict[str, float] = {}  # mutation root field -> seconds between two of them
             self.last_sent: dict[tuple[str, str], float] = {}

@@ -102,6 +102,7 @@ def handle_graphql(
 ) -> Answer:
     request = Request.parse(body)
     with backend.lock:
+        backend.advance_time(backend.request_seconds)  # how long a request takes on the emulator's clock
         caller = backend.authenticate(authorization, project_access_token)
         entry = request.log_entry(caller.kind, backend.now(), query_string)
         backend.log(entry)
