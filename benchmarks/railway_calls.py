@@ -206,8 +206,8 @@ TERRAFORM_MODEL = (
     "refreshes each of its resources (one read each; it has one resource per variable); each variable is "
     "one variableUpsert, and Railway redeploys the service for each; service settings are project-wide, so "
     "a settings write redeploys the service in every environment of the project (here 1; each open PR "
-    "preview adds one); creating an image service deploys it, as for cartly-infra; project, environment, "
-    "service, domain and token creation cost the same."
+    "preview adds one); creating an image service deploys it (cartly-infra creates services without a "
+    "source, so it does not); project, environment, service, domain and token creation cost the same."
 )
 
 
@@ -215,7 +215,7 @@ def terraform_model(m: Measured) -> dict[str, int]:
     """What the Terraform provider's approach would cost for the same change (see TERRAFORM_MODEL)."""
     ours_only = m.variable_writes + m.settings_writes + sum(m.by_operation[n] for n in DEPLOY_TRIGGERS)
     mutations = m.mutations - ours_only + m.variables_written + m.settings_writes
-    deploys = m.deploys_by_reason["serviceCreate"] + m.variables_written + m.settings_writes * m.environments
+    deploys = m.by_operation["ServiceCreate"] + m.variables_written + m.settings_writes * m.environments
     return {"requests": m.terraform_resources + mutations, "mutations": mutations, "deploys": deploys}
 
 
