@@ -4,8 +4,12 @@ Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` t
 existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
 deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
 a renamed environment is a different environment to every stack that references it).
-A copy (`source_environment_id`) can take longer than the client's timeout (API.md §8): after a lost answer
-the environment of that name is adopted only once it has every service of its source, never half-copied.
+A create first looks for an environment of that name: Railway keeps no free field on an environment for an
+owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
+ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken
+over as created, any other is refused, naming it. A copy (`source_environment_id`) can take longer than the
+client's timeout (API.md §8), so one found is taken over only once it has every service of its source,
+never half-copied.
 Deliberately not here: what lives inside the environment (services, settings, variables).
 """
 
@@ -119,7 +123,7 @@ class EnvironmentProvider(RailwayProvider):
                 return _find_copied(client, p, self.waits) if p.source_environment_id else _find(client, p)
 
             try:
-                environment_id = create_or_adopt(lookup, create, p.what)
+                environment_id = _made_here(client, p, self.waits) or create_or_adopt(lookup, create, p.what)
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
         return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
@@ -177,6 +181,25 @@ def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
     return found, _outputs(p, found, adopted=True)
 
 
+def _made_here(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
+    """The environment of this name a crashed create of this resource made, else None (none of that name).
+
+    Raises when the environment of that name has another shape: someone else's, not to be taken over."""
+    found = _find(client, p)
+    if found is None:
+        return None
+    env = client.execute(ops.ENVIRONMENT, {"id": found, "projectId": p.project_id})["environment"]
+    source = (env.get("sourceEnvironment") or {}).get("id")
+    if bool(env.get("isEphemeral")) == p.ephemeral and source == p.source_environment_id:
+        return _when_copied(client, p, found, waits) if source else found
+    raise RailwayError(
+        f"an environment named '{p.name}' ({found}) already exists in project '{p.project_id}' and is not "
+        f"what this resource makes (ephemeral={bool(env.get('isEphemeral'))}, copied from "
+        f"{source or 'nothing'}), "
+        "so another stack or a person made it; adopt it with `adopt=True`, or rename or delete it"
+    )
+
+
 def _find(client: RailwayClient, p: _Props) -> str | None:
     envs = paginate(client, ops.ENVIRONMENTS, {"projectId": p.project_id}, "environments")
     ids = [str(env["id"]) for env in envs if env["name"] == p.name and not env.get("deletedAt")]
@@ -184,11 +207,14 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
 
 
 def _find_copied(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
-    """The copy a lost create made, once it has every service of its source (read up to COPY_READS times,
-    COPY_POLL_SECONDS apart); a copy still incomplete then is an error, never adopted half-copied."""
+    """The copy a lost create made, once complete (`_when_copied`); None when there is none of that name."""
     found = _find(client, p)
-    if found is None:
-        return None
+    return None if found is None else _when_copied(client, p, found, waits)
+
+
+def _when_copied(client: RailwayClient, p: _Props, found: str, waits: Waits) -> str:
+    """`found` once it has every service of its source (read up to COPY_READS times, COPY_POLL_SECONDS
+    apart); a copy still incomplete then is an error, never taken over half-copied."""
     wanted = _service_ids(client, str(p.source_environment_id))
     for attempt in range(COPY_READS):
         if attempt:
@@ -196,10 +222,10 @@ def _find_copied(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
         if wanted <= _service_ids(client, found):
             return found
     raise RailwayError(
-        f"Railway did not answer the copy of environment '{p.source_environment_id}' as {p.what} in time, "
-        f"and after {COPY_READS * COPY_POLL_SECONDS:g} s the environment {found} it made still lacks some of "
-        "the source's services, so it was not adopted half-copied. Check it in Railway's dashboard: delete "
-        "it and run `pulumi up` again"
+        f"Railway may still be copying environment '{p.source_environment_id}' as {p.what}: after "
+        f"{COPY_READS * COPY_POLL_SECONDS:g} s the environment {found} still lacks some of the source's "
+        "services, so it was not adopted half-copied. Check it in Railway's dashboard: delete it and run "
+        "`pulumi up` again"
     )
 
 

@@ -4,10 +4,11 @@ Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is l
 deployments not listed before it, through read lag, before it is sent again; deployments Railway started
 without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
 (every poll interval after a status change, then half as long again each read up to 30 s; backing off on
-transient errors) until a terminal status or the timeout, the health
-gate (health_gate.py), and on failure the rollback to the most recent earlier deployment that
-`canRollback` (a new deployment, rollback.py), then an error that says what failed, the deployment id, and
-what it rolled back to (or why it could not).
+transient errors) until a terminal status or the timeout, the health gate (health_gate.py), and on
+failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the state
+recorded as healthy, then earlier ones that passed this program's gate) as Railway does it (a new
+deployment, rollback.py), then an error that says what failed, the deployment id, and what it rolled back
+to and why that one (or why it could not).
 Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
 gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment: a newer one
 we did not start is waited out, else the error says so and nothing is rolled back.
@@ -17,13 +18,13 @@ Deliberately not here: when to deploy (deployment.py decides from the revision),
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
-from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayTransientError
+from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayNotFound, RailwayTransientError
 from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit import health_gate, rollback
 from pulumi_railway.toolkit.provider import create_or_adopt
@@ -31,7 +32,6 @@ from pulumi_railway.toolkit.provider import create_or_adopt
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
 BROKEN = frozenset({"FAILED", "CRASHED"})
 REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
-ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
 MAX_POLL_SECONDS = 30.0  # the longest pause between two reads of a deployment whose status holds
 POLL_GROWTH = 1.5
@@ -87,9 +87,17 @@ class _Problem(Exception):
 
 
 def deploy(
-    client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None, waits: Waits
+    client: RailwayClient,
+    target: Target,
+    gate: Gate,
+    *,
+    previous_id: str | None,
+    waits: Waits,
+    trusted: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed."""
+    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed.
+
+    `trusted`: deployments that passed this program's gate, newest first (the state's first)."""
     # Deployments Railway started without us (serviceCreate, an environment copy, a variable write): never
     # mistaken for ours, whether a lost answer is being looked up or ours is replaced.
     known = {*rollback.listed_ids(client, target.where()), *([previous_id] if previous_id else [])}
@@ -104,7 +112,7 @@ def deploy(
             _cancel(client, deployment_id)
         rolled_to, outcome = (None, "nothing was rolled back")
         if problem.roll_back:
-            rolled_to, outcome = _roll_back(client, target, node, gate, waits)
+            rolled_to, outcome = _roll_back(client, target, trusted, node, gate, waits)
         raise DeploymentFailed(
             f"Deployment {deployment_id} of {target.what} failed: {problem.reason}; {outcome}",
             deployment_id=deployment_id,
@@ -199,9 +207,14 @@ def _health_gate(gate: Gate, waits: Waits) -> None:
 
 
 def _roll_back(
-    client: RailwayClient, target: Target, failed: dict[str, Any], gate: Gate, waits: Waits
+    client: RailwayClient,
+    target: Target,
+    trusted: Sequence[str],
+    failed: dict[str, Any],
+    gate: Gate,
+    waits: Waits,
 ) -> tuple[str | None, str]:
-    """Return to the newest earlier good deployment: (the id rolled back to, or None; what happened).
+    """Return to the deployment `_rollback_target` picks: (the id rolled back to, or None; what happened).
 
     When that deployment is still active (a FAILED/CRASHED/hung deploy never took traffic), Railway kept
     it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it:
@@ -209,15 +222,12 @@ def _roll_back(
     the variables the stack had set are put back.
     """
     try:
-        previous = _previous_good(client, target, str(failed["id"]), failed.get("createdAt"))
+        previous, why = _rollback_target(client, trusted)
         if previous is None:
-            return (
-                None,
-                "there is no earlier successful deployment to roll back to, so nothing was rolled back",
-            )
+            return None, why
         chosen = str(previous["id"])
         if not previous.get("canRollback"):
-            return None, f"the previous deployment {chosen} is still active (Railway kept it serving)"
+            return None, f"the previous deployment {chosen} ({why}) is still active (Railway kept it serving)"
         where = target.where()
         known = {*rollback.listed_ids(client, where), str(failed["id"]), chosen}
         managed = rollback.live_variables(client, where)
@@ -231,27 +241,38 @@ def _roll_back(
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
     return chosen, (
-        f"rolled back to deployment {chosen} (Railway's new deployment {new_id}, with that deployment's "
-        "variables; the variables the stack set were put back for the next deploy)"
+        f"rolled back to deployment {chosen} ({why}) as Railway's new deployment {new_id}, with that "
+        "deployment's variables; the variables the stack set were put back for the next deploy"
     )
 
 
-def _previous_good(
-    client: RailwayClient, target: Target, deployment_id: str, created_at: Any
-) -> dict[str, Any] | None:
-    """The newest deployment before ours that is active or can be rolled back to."""
-    mine = _timestamp(created_at)
-    nodes = _deployments(client, target, statuses=ROLLBACK_CANDIDATES, first=20)
-    good = [
-        node
-        for node in nodes
-        if node["id"] != deployment_id
-        and (node.get("canRollback") or node.get("status") in HEALTHY)
-        and (mine is None or (_timestamp(node.get("createdAt")) or 0.0) <= mine)
-    ]
-    # Railway lists newest first; a stable sort keeps that order for equal (millisecond) timestamps.
-    good.sort(key=lambda n: _timestamp(n.get("createdAt")) or 0.0, reverse=True)
-    return good[0] if good else None
+def _rollback_target(client: RailwayClient, trusted: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
+    """The deployment to return to, and why that one: the first of `trusted` still active or rollbackable.
+
+    Only deployments this program saw pass its gate: the newest deployment Railway calls successful may
+    be the broken one a killed run left live, which its gate never got to check."""
+    for index, deployment_id in enumerate(trusted):
+        try:
+            node = _deployment(client, deployment_id)
+        except RailwayNotFound:
+            continue
+        if node.get("canRollback") or node.get("status") in HEALTHY:
+            why = (
+                "the deployment the state recorded as healthy"
+                if index == 0
+                else "the newest earlier deployment that passed this program's health gate"
+            )
+            return node, why
+    if not trusted:
+        return None, (
+            "no deployment of this service has passed this program's health gate yet, so none can be trusted "
+            "and nothing was rolled back"
+        )
+    return None, (
+        f"none of the deployments that passed this program's health gate ({', '.join(trusted)}) can be "
+        "rolled back to any more, so none can be trusted and nothing was rolled back; fix the cause and "
+        "deploy again"
+    )
 
 
 def _cancel(client: RailwayClient, deployment_id: str) -> None:
@@ -265,23 +286,3 @@ def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
     return dict(
         client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")["deployment"]
     )
-
-
-def _deployments(
-    client: RailwayClient, target: Target, *, statuses: list[str] | None, first: int
-) -> list[dict[str, Any]]:
-    where: dict[str, Any] = dict(target.where())
-    if statuses is not None:
-        where["status"] = {"in": statuses}
-    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": first}, operation_name="Deployments")
-    return [dict(edge["node"]) for edge in data["deployments"]["edges"]]
-
-
-def _timestamp(value: Any) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time (Railway's `createdAt`), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None
