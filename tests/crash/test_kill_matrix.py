@@ -57,7 +57,9 @@ def assert_converged(fake_railway: FakeRailway, *engines: Engine, counts: Mappin
             active = found.active(service_id, env)
             assert active is not None, f"{engine.stack} {role} has no active deployment"
             assert active.healthy
-            assert active.id == engine.outputs["deploymentIds"][role]
+            recorded = engine.outputs["deploymentIds"][role]
+            # Or Railway's rollback to it: a new deployment of the recorded one's image and variables.
+            assert recorded in (active.id, active.rollback_from)
         assert fake_railway.backend.health_status(engine.outputs["healthDomain"]) == 200
 
 
