@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
 from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.resources.environment import EnvironmentProvider
@@ -72,8 +73,8 @@ def first_release() -> Release:
 class Engine(ResourceEngine):
     """The shared resource engine, fed resources by name instead of by a program run."""
 
-    def __init__(self, token: str) -> None:
-        super().__init__({"cartly-infra:railwayToken": token}, "cartly-infra")
+    def __init__(self, token: str, waits: Waits | None = None) -> None:
+        super().__init__({"cartly-infra:railwayToken": token}, "cartly-infra", waits)
 
     def apply(self, name: str, provider: Any, inputs: Mapping[str, Any]) -> dict[str, Any]:
         """Bring resource `name` to `inputs` as `pulumi up` would (None inputs dropped); its outputs."""
@@ -219,8 +220,8 @@ TERRAFORM_MODEL = (
     "refreshes each of its resources (one read each; it has one resource per variable); each variable is "
     "one variableUpsert, and Railway redeploys the service for each; service settings are project-wide, so "
     "a settings write redeploys the service in every environment of the project (here 1; each open PR "
-    "preview adds one); creating an image service deploys it, as for cartly-infra; project, environment, "
-    "service, domain and token creation cost the same."
+    "preview adds one); creating an image service deploys it (cartly-infra creates services without a "
+    "source, so it does not); project, environment, service, domain and token creation cost the same."
 )
 
 
@@ -228,7 +229,7 @@ def terraform_model(m: Measured) -> dict[str, int]:
     """What the Terraform provider's approach would cost for the same change (see TERRAFORM_MODEL)."""
     ours_only = m.variable_writes + m.settings_writes + sum(m.by_operation[n] for n in DEPLOY_TRIGGERS)
     mutations = m.mutations - ours_only + m.variables_written + m.settings_writes
-    deploys = m.deploys_by_reason["serviceCreate"] + m.variables_written + m.settings_writes * m.environments
+    deploys = m.by_operation["ServiceCreate"] + m.variables_written + m.settings_writes * m.environments
     return {"requests": m.terraform_resources + mutations, "mutations": mutations, "deploys": deploys}
 
 

@@ -22,7 +22,6 @@ from components.railway_environment import (
     StagingView,
 )
 from components.settings.values import Settings
-from pulumi_railway.resources.custom_domain import CustomDomain
 
 
 @dataclass(frozen=True)
@@ -117,7 +116,7 @@ def _outputs(s: Settings, image: GhcrImage, railway: RailwayEnvironment) -> dict
     return {
         out.APP_URL: s.app_url,
         out.DOMAIN: s.domain,
-        out.DNS_RECORDS: dns_records(railway.custom_domain),
+        out.DNS_RECORDS: railway.custom_domain.dns_records,  # the TXT record in the CLI's form
         out.IMAGE: image.ref,
         out.IMAGE_DIGEST: image.digest,
         out.PROJECT_ID: railway.place.project_id,
@@ -142,33 +141,3 @@ def _config_secrets(s: Settings) -> SecretSource:
         return pulumi.Output.secret(s.secrets[key].reveal())
 
     return secret
-
-
-def with_verification_record(
-    records: list[dict[str, Any]] | None, host: str | None, token: str | None
-) -> list[dict[str, Any]]:
-    """Railway's records, plus the TXT verification record when Railway did not list it among them.
-
-    Railway reports the verification host and token beside `dnsRecords`; whether the list repeats them is
-    not documented, so the record is added once, never twice. `host` is what Railway calls the
-    verification host (a label under the domain's zone), so it goes under `hostlabel`, not `fqdn`.
-    """
-    out = [dict(record) for record in records or []]
-    listed = any(record.get("required_value") == token for record in out)
-    if host and token and not listed:
-        out.append(
-            {
-                "hostlabel": host,
-                "record_type": "DNS_RECORD_TYPE_TXT",
-                "required_value": token,
-                "purpose": "verification",
-            }
-        )
-    return out
-
-
-def dns_records(custom: CustomDomain) -> pulumi.Output[list[dict[str, Any]]]:
-    """The records to create at the DNS host: Railway's routing records plus the TXT verification record."""
-    return pulumi.Output.all(
-        custom.dns_records, custom.verification_dns_host, custom.verification_token
-    ).apply(lambda parts: with_verification_record(*parts))

@@ -2,8 +2,9 @@
 
 Owns: the endpoint (always with a query string, which keeps requests out of Cloudflare's stricter edge
 limit), authentication by token kind, a timeout on every request, bounded retries with exponential backoff
-and full jitter (honouring Railway's Retry-After / X-RateLimit-Reset), the rule that a mutation which may
-have reached Railway is never sent twice, and the mapping of every failure onto errors.py.
+and full jitter (honouring Railway's Retry-After / X-RateLimit-Reset; a cool-down waits longer), the rule
+that a mutation which may have reached Railway is never sent twice, and the mapping of every failure onto
+errors.py.
 
 Deliberately does not: know any operation (operations.py), know Pulumi, paginate, or decide what a caller
 does after RailwayMaybeApplied. The token lives only in the request's auth hook: never in a message, a log
@@ -26,6 +27,7 @@ import urllib3
 from pulumi_railway.api.auth import TokenAuth
 from pulumi_railway.api.document import Operation, describe_operation
 from pulumi_railway.api.errors import (
+    RailwayCooldown,
     RailwayError,
     RailwayGraphQLError,
     RailwayHTTPError,
@@ -137,7 +139,7 @@ class RailwayClient:
             attempt += 1
             _LOG.debug("Railway %s: attempt %d", op.label, attempt)
             try:
-                return self._read(op, self._send(op, body))
+                return self._read(op, self._send(op, body), attempt)
             except _Retry as retry:
                 delay = retry.retry_after if retry.retry_after is not None else self.retry.backoff(attempt)
                 if attempt >= self.retry.max_attempts or not budget.allows(delay):
@@ -179,7 +181,7 @@ class RailwayClient:
         self._sent += 1
         return response
 
-    def _read(self, op: Operation, response: requests.Response) -> dict[str, Any]:
+    def _read(self, op: Operation, response: requests.Response, attempt: int) -> dict[str, Any]:
         status = response.status_code
         if status in _NEVER_APPLIED:
             self._never_applied(op, response)
@@ -188,7 +190,7 @@ class RailwayClient:
         if errors:
             error = graphql_error(op.name, errors if isinstance(errors, list) else [errors])
             if not (status >= 500 and type(error) is RailwayGraphQLError):
-                self._graphql_failed(op, error)
+                self._graphql_failed(op, error, attempt)
         if status >= 500 or (body is None and status < 300):
             self._answer_lost(op, f"HTTP {status}", http=_http_error(op, response))
         if body is None or status >= 300 or not isinstance(body.get("data"), dict):
@@ -209,7 +211,9 @@ class RailwayClient:
             final = _http_error(op, response)
         raise _Retry(f"HTTP {status}", final, retry_after=hint)
 
-    def _graphql_failed(self, op: Operation, error: RailwayGraphQLError) -> NoReturn:
+    def _graphql_failed(self, op: Operation, error: RailwayGraphQLError, attempt: int) -> NoReturn:
+        if isinstance(error, RailwayCooldown):  # refused, so nothing applied: safe for mutations too
+            raise _Retry("cool-down", error, retry_after=self.retry.cooldown(attempt))
         if not isinstance(error, RailwayTransientError):
             raise error
         if op.is_mutation:

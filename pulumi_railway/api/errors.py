@@ -19,6 +19,11 @@ BODY_LIMIT = 500  # characters of a response body kept on an exception: enough t
 _AUTH_MESSAGES = ("not authorized", "project token not found", "two factor authentication required")
 _NOT_FOUND = re.compile(r"\bnot found\b", re.IGNORECASE)
 _TRANSIENT_MESSAGES = ("problem processing request",)
+# Cool-downs (API.md §3, §8; Terraform provider PR #65): refusals that clear after seconds, nothing applied.
+_COOLDOWN = re.compile(
+    r"too quickly|try again in a (sec|few)|whoa there|cannot redeploy yet|per \d+ seconds|every \d+ ?s\b",
+    re.IGNORECASE,
+)
 
 
 class RailwayError(Exception):
@@ -72,6 +77,10 @@ class RailwayTransientError(RailwayGraphQLError):
     """Railway's generic "Problem processing request": worth retrying a query; a mutation may have applied."""
 
 
+class RailwayCooldown(RailwayGraphQLError):
+    """A cool-down ("You are creating services too quickly"): refused, not applied; clears after seconds."""
+
+
 class RailwayMaybeApplied(RailwayError):
     """A mutation failed in transport after it may have reached Railway, so it was not sent again.
 
@@ -91,7 +100,7 @@ def _restore(cls: type[RailwayError], args: tuple[Any, ...], state: dict[str, An
 
 
 def graphql_error(operation_name: str | None, errors: Sequence[Any]) -> RailwayGraphQLError:
-    """The most specific error for a GraphQL `errors` array: auth, then not found, then transient."""
+    """The most specific error for a GraphQL `errors` array: auth, not found, cool-down, transient."""
     messages = [_message(error) for error in errors] or ["(Railway sent an empty errors array)"]
     paths = [_path(error) for error in errors]
     lowered = [message.lower() for message in messages]
@@ -100,6 +109,8 @@ def graphql_error(operation_name: str | None, errors: Sequence[Any]) -> RailwayG
         cls = RailwayAuthError
     elif any(_NOT_FOUND.search(message) for message in messages):
         cls = RailwayNotFound
+    elif all(_COOLDOWN.search(message) for message in messages):
+        cls = RailwayCooldown
     elif all(any(marker in message for marker in _TRANSIENT_MESSAGES) for message in lowered):
         # Only when every message is the generic one: a real error beside it will not go away on retry.
         cls = RailwayTransientError

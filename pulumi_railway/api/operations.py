@@ -92,6 +92,12 @@ query Environments($projectId: String!, $first: Int, $after: String) {
 }
 """
 
+ENVIRONMENT_SERVICE_INSTANCES = """
+query EnvironmentServiceInstances($id: String!) {
+  environment(id: $id) { id serviceInstances { edges { node { serviceId } } } }
+}
+"""
+
 ENVIRONMENT_CREATE = (
     """
 mutation EnvironmentCreate($input: EnvironmentCreateInput!) {
@@ -175,6 +181,7 @@ query ServiceInstance($serviceId: String!, $environmentId: String!) {
     sleepApplication
     overlapSeconds
     drainingSeconds
+    latestDeployment { id meta }
   }
 }
 """

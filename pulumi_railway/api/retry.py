@@ -24,17 +24,19 @@ _EPOCH_CUTOFF = 1e9  # X-RateLimit-Reset above this is a Unix time; below, a num
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try: at most `max_attempts` requests, and no sleep ending past `max_total_seconds`."""
+    """How hard to try: at most `max_attempts` requests, and no sleep ending past `max_total_seconds`.
+    A cool-down ("… too quickly") waits at least `cooldown_delay` (they clear after seconds)."""
 
     max_attempts: int = 6
     max_total_seconds: float = 120.0
     base_delay: float = 0.5
     max_delay: float = 20.0
+    cooldown_delay: float = 5.0
 
     def __post_init__(self) -> None:
         if self.max_attempts < 1:
             raise ValueError(f"RetryPolicy.max_attempts must be at least 1, not {self.max_attempts}")
-        for name in ("max_total_seconds", "base_delay", "max_delay"):
+        for name in ("max_total_seconds", "base_delay", "max_delay", "cooldown_delay"):
             value = getattr(self, name)
             if not (value >= 0 and math.isfinite(value)):
                 raise ValueError(f"RetryPolicy.{name} must be a finite number >= 0, not {value!r}")
@@ -43,6 +45,11 @@ class RetryPolicy:
         """Full jitter: a random wait between 0 and base·2^(attempt-1), capped at max_delay."""
         ceiling = min(self.max_delay, self.base_delay * 2.0 ** min(attempt - 1, 60))
         return uniform(0.0, ceiling)
+
+    def cooldown(self, attempt: int, uniform: Callable[[float, float], float] = random.uniform) -> float:
+        """The wait after a cool-down: `cooldown_delay` doubling per attempt, jittered up, capped."""
+        floor = min(self.max_delay, self.cooldown_delay * 2.0 ** min(attempt - 1, 60))
+        return floor + uniform(0.0, floor / 4)
 
 
 class RetryBudget:

@@ -2,9 +2,9 @@
 
 Owns: creating it (looked up on the service first, so a create a crash left unrecorded is adopted, not
 refused as "already in use"; in use anywhere else, it is someone else's and the error says so), the DNS
-records and
-TXT verification record Railway asks for (outputs, for whoever manages DNS), changing the port in place
-(`customDomainUpdate`), and deleting it. A different domain, service, environment or project replaces it.
+records a DNS host needs (outputs: Railway's CNAME plus the TXT verification record in the CLI's form),
+changing the port in place (`customDomainUpdate`), and deleting it. A different domain, service,
+environment or project replaces it.
 Deliberately not here: DNS itself, certificates, and service (generated) domains (service_domain.py).
 """
 
@@ -20,6 +20,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit import dns_verification
 from pulumi_railway.toolkit.domain_names import as_whole_number, check_domain, check_port
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
@@ -72,15 +73,20 @@ class _Props:
     def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
         """Complete outputs from a CustomDomain node (create answer or read)."""
         status = node.get("status") or {}
+        domain = str(node.get("domain") or self.domain)
+        records = [_record(r) for r in status.get("dnsRecords") or []]
         return {
             "project_id": self.project_id,
             "environment_id": self.environment_id,
             "service_id": self.service_id,
-            "domain": str(node.get("domain") or self.domain),
+            "domain": domain,
             # As Railway has it: a port unset out of band reads as None, so the next diff restores it.
             "target_port": node.get("targetPort", self.target_port),
             "custom_domain_id": str(node["id"]),
-            "dns_records": [_record(r) for r in status.get("dnsRecords") or []],
+            # The TXT record in the form Railway's CLI writes (zone stripped, `railway-verify=` value).
+            "dns_records": dns_verification.with_verification(
+                domain, records, status.get("verificationDnsHost"), status.get("verificationToken")
+            ),
             "verification_dns_host": status.get("verificationDnsHost"),
             "verification_token": status.get("verificationToken"),
             "verified": bool(status.get("verified")),

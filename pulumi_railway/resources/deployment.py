@@ -2,6 +2,8 @@
 
 `revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
 settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
+The health gate's grace (`gate_grace_seconds`, default 120): failures in that time after the deploy are not
+counted, because a new `*.up.railway.app` domain may answer 404 for a while after the deploy succeeded.
 `gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
 rollback may return to.
 """
@@ -42,9 +44,11 @@ GATE_KEYS = (
     "gate_interval_seconds",
     post_deploy.INPUT,
     post_deploy.SECRETS_INPUT,
+    "gate_grace_seconds",
 )
 OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated", "checks")
 GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
+GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,8 @@ class DeploymentArgs:
     gate_interval_seconds: pulumi.Input[float] = 5
     post_deploy: pulumi.Input[Mapping[str, Any]] | None = None  # checks after the gate: post_deploy.py
     post_deploy_secrets: pulumi.Input[Mapping[str, Any]] | None = field(default=None, repr=False)
+    gate_grace_seconds: pulumi.Input[float] = GRACE_SECONDS
+    """How long after the deploy a failing health check is not counted: a new domain may not answer yet."""
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,7 @@ class _Props:
             gate_attempts=int(_number(props.get("gate_attempts"), 5)),
             gate_interval_seconds=_number(props.get("gate_interval_seconds"), 5),
             health_url=health_url(domain, path) if domain else None,
+            grace_seconds=_number(props.get("gate_grace_seconds"), GRACE_SECONDS),
         )
         target = deploy_gate.Target(
             str(props["project_id"]), str(props["environment_id"]), str(props["service_id"])
@@ -148,6 +155,7 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
     failures += _check_number(news, "timeout_seconds", positive=True)
     failures += _check_number(news, "poll_interval_seconds", positive=False)
     failures += _check_number(news, "gate_interval_seconds", positive=False)
+    failures += _check_number(news, "gate_grace_seconds", positive=False)
     return failures + post_deploy.check_post_deploy(news)
 
 
@@ -250,6 +258,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     poll_interval_seconds: pulumi.Output[float]
     gate_attempts: pulumi.Output[int]
     gate_interval_seconds: pulumi.Output[float]
+    gate_grace_seconds: pulumi.Output[float]
     deployment_id: pulumi.Output[str]
     status: pulumi.Output[str]
     url: pulumi.Output[str | None]
@@ -273,6 +282,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
             "gate_interval_seconds": args.gate_interval_seconds,
             "post_deploy": args.post_deploy,
             "post_deploy_secrets": pulumi.Output.secret(args.post_deploy_secrets or {}),
+            "gate_grace_seconds": args.gate_grace_seconds,
             **dict.fromkeys(OUTPUT_KEYS),
         }
         super().__init__(DeploymentProvider(), resource_name, props, opts)

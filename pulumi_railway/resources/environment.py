@@ -7,7 +7,9 @@ a renamed environment is a different environment to every stack that references 
 A create first looks for an environment of that name: Railway keeps no free field on an environment for an
 owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
 ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken
-over as created, any other is refused, naming it.
+over as created, any other is refused, naming it. A copy (`source_environment_id`) can take longer than the
+client's timeout (API.md §8), so one found is taken over only once it has every service of its source,
+never half-copied.
 Deliberately not here: what lives inside the environment (services, settings, variables).
 """
 
@@ -23,6 +25,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
     check_bool,
@@ -39,6 +42,8 @@ from pulumi_railway.toolkit.provider import (
 
 INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
 REPLACE_KEYS = ("project_id", "name", "source_environment_id", "ephemeral")
+COPY_READS = 13  # reads of a copy whose create answer was lost, before it is called incomplete
+COPY_POLL_SECONDS = 10.0  # 2 minutes in all: the CLI waits 90 s for a copy
 
 
 @dataclass
@@ -114,10 +119,11 @@ class EnvironmentProvider(RailwayProvider):
                 created = client.execute(ops.ENVIRONMENT_CREATE, {"input": payload})["environmentCreate"]
                 return str(created["id"])
 
+            def lookup() -> str | None:  # a copy can outlast the timeout: adopt it only once complete
+                return _find_copied(client, p, self.waits) if p.source_environment_id else _find(client, p)
+
             try:
-                environment_id = _made_here(client, p) or create_or_adopt(
-                    lambda: _find(client, p), create, p.what
-                )
+                environment_id = _made_here(client, p, self.waits) or create_or_adopt(lookup, create, p.what)
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
         return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
@@ -175,7 +181,7 @@ def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
     return found, _outputs(p, found, adopted=True)
 
 
-def _made_here(client: RailwayClient, p: _Props) -> str | None:
+def _made_here(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
     """The environment of this name a crashed create of this resource made, else None (none of that name).
 
     Raises when the environment of that name has another shape: someone else's, not to be taken over."""
@@ -185,7 +191,7 @@ def _made_here(client: RailwayClient, p: _Props) -> str | None:
     env = client.execute(ops.ENVIRONMENT, {"id": found, "projectId": p.project_id})["environment"]
     source = (env.get("sourceEnvironment") or {}).get("id")
     if bool(env.get("isEphemeral")) == p.ephemeral and source == p.source_environment_id:
-        return found
+        return _when_copied(client, p, found, waits) if source else found
     raise RailwayError(
         f"an environment named '{p.name}' ({found}) already exists in project '{p.project_id}' and is not "
         f"what this resource makes (ephemeral={bool(env.get('isEphemeral'))}, copied from "
@@ -198,6 +204,34 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
     envs = paginate(client, ops.ENVIRONMENTS, {"projectId": p.project_id}, "environments")
     ids = [str(env["id"]) for env in envs if env["name"] == p.name and not env.get("deletedAt")]
     return ids[0] if ids else None
+
+
+def _find_copied(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
+    """The copy a lost create made, once complete (`_when_copied`); None when there is none of that name."""
+    found = _find(client, p)
+    return None if found is None else _when_copied(client, p, found, waits)
+
+
+def _when_copied(client: RailwayClient, p: _Props, found: str, waits: Waits) -> str:
+    """`found` once it has every service of its source (read up to COPY_READS times, COPY_POLL_SECONDS
+    apart); a copy still incomplete then is an error, never taken over half-copied."""
+    wanted = _service_ids(client, str(p.source_environment_id))
+    for attempt in range(COPY_READS):
+        if attempt:
+            waits.sleep(COPY_POLL_SECONDS)
+        if wanted <= _service_ids(client, found):
+            return found
+    raise RailwayError(
+        f"Railway may still be copying environment '{p.source_environment_id}' as {p.what}: after "
+        f"{COPY_READS * COPY_POLL_SECONDS:g} s the environment {found} still lacks some of the source's "
+        "services, so it was not adopted half-copied. Check it in Railway's dashboard: delete it and run "
+        "`pulumi up` again"
+    )
+
+
+def _service_ids(client: RailwayClient, environment_id: str) -> set[str]:
+    data = client.execute(ops.ENVIRONMENT_SERVICE_INSTANCES, {"id": environment_id})
+    return {str(edge["node"]["serviceId"]) for edge in data["environment"]["serviceInstances"]["edges"]}
 
 
 def _probe(client: RailwayClient, p: _Props) -> object:

@@ -1,9 +1,11 @@
-"""The Railway service resource: a named, project-scoped service, created with its image and first variables.
+"""The Railway service resource: a named, project-scoped service, created with its first variables.
 
-Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the image source and the initial
-variables (secret) together, so the first deploy never runs without them, and always the environment id
-(without one Railway applies it to every non-fork environment). `adopt` takes over the project's service of
-that name as it is (bar a given icon), never deleted (`adopted`); with none, it creates one. Name and icon
+Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the initial variables (secret) and
+always the environment id (without one Railway applies it to every non-fork environment), but no source:
+with an image Railway deploys at once, before registry credentials can be set, so a private image's first
+deploy fails to pull (API.md §8). ServiceInstance sets the image and credentials, then Deployment deploys.
+`adopt` takes over the project's service of that name as it is (bar a given icon), never deleted
+(`adopted`); with none, it creates one. Name and icon
 change in place; a project change replaces it. A refused create's error has its variable values redacted.
 A create first looks for a service of that name: in a project this stack made (its `owner` marker) it is
 the one a crashed create made and is taken over as created; elsewhere the create is refused, naming it.
@@ -55,7 +57,7 @@ class ServiceArgs:
     """The environment the service is created in (and deleted from)."""
     name: pulumi.Input[str]
     image: pulumi.Input[str]
-    """The image it is created from; afterwards ServiceInstance sets the image per environment."""
+    """The image it is meant to run (recorded, not sent at creation); ServiceInstance sets it."""
     icon: pulumi.Input[str] | None = None
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(default_factory=dict, repr=False)
     """Variables it is created with (secret values: never in a repr); afterwards Variables manages them."""
@@ -190,9 +192,8 @@ def _create(client: RailwayClient, p: _Props) -> str:
         environmentId=p.environment_id,
         name=p.name,
         icon=p.icon,
-        source={"image": p.image},
         variables=p.variables or None,
-    )
+    )  # no source: Railway would deploy it at once, before the instance has its registry credentials
     return str(client.execute(ops.SERVICE_CREATE, {"input": payload})["serviceCreate"]["id"])
 
 

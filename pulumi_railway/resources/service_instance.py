@@ -28,7 +28,15 @@ from pulumi_railway.toolkit.checks import (
     check_registry_credentials,
     check_replicas_per_region,
 )
-from pulumi_railway.toolkit.instance_settings import FIELDS, WRITE_ONLY, from_api, payload, whole_numbers
+from pulumi_railway.toolkit.instance_settings import (
+    FIELDS,
+    PLACEMENT,
+    WRITE_ONLY,
+    from_api,
+    payload,
+    read_placement,
+    whole_numbers,
+)
 from pulumi_railway.toolkit.provider import (
     REGIONS,
     RESTART_POLICIES,
@@ -142,8 +150,9 @@ class ServiceInstanceProvider(RailwayProvider):
             return ReadResult("", {})
         live = {key: props.get(key) for key in INPUT_KEYS}
         for key in FIELDS:
-            if live[key] is not None and key not in WRITE_ONLY:
+            if live[key] is not None and key not in (*WRITE_ONLY, *PLACEMENT):
                 live[key] = from_api(key, instance)
+        read_placement(live, instance)
         return ReadResult(str(instance["id"]) or id_, _outputs(live), live)
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -169,6 +178,12 @@ def _send(client: RailwayClient, props: Mapping[str, Any], sent: dict[str, Any],
 def _fail_without_password(verb: str, props: Mapping[str, Any], exc: RailwayError) -> NoReturn:
     """Raise what failed on what; a registry password Railway's message may echo is redacted."""
     creds = props.get("registry_credentials")
+    if creds and "pro plan" in str(exc).lower():
+        raise RailwayError(
+            f"Unable to {verb} {_what(props)}: Railway refused the registry credentials because they "
+            "need the Pro plan, and this workspace is on another plan (Hobby). Choose one: upgrade the "
+            "workspace to Pro; or make the image public and leave registry_credentials unset"
+        ) from None
     password = creds.get("password") if isinstance(creds, Mapping) else None
     if not isinstance(password, str) or not password:
         raise fail(verb, _what(props), exc) from exc

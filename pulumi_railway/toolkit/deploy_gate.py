@@ -1,41 +1,41 @@
 """One health-gated deploy of one service in one environment, rolled back when it fails.
 
-Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the service's
-newest deployments before it is sent again), polling `deployment(id)` every poll interval (backing off on
-transient errors) until a terminal status or the timeout, the health gate (GET the health URL up to N times,
-expecting 200 and JSON `{"status": "ok"}`; a service without a public domain is gated on SUCCESS alone),
-and on failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the
-state recorded as healthy, then earlier ones that passed this program's gate), then an error that says what
-failed, the deployment id, and what it rolled back to and why that one (or why it could not).
+Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the
+deployments not listed before it, through read lag, before it is sent again; deployments Railway started
+without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
+(every poll interval after a status change, then half as long again each read up to 30 s; backing off on
+transient errors) until a terminal status or the timeout, the health gate (health_gate.py), and on
+failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the state
+recorded as healthy, then earlier ones that passed this program's gate) as Railway does it (a new
+deployment, rollback.py), then an error that says what failed, the deployment id, and what it rolled back
+to and why that one (or why it could not).
 Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
-gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment, so the
-error says so and nothing is rolled back (rolling back would undo whoever replaced it).
+gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment: a newer one
+we did not start is waited out, else the error says so and nothing is rolled back.
 Deliberately not here: when to deploy (deployment.py decides from the revision), Pulumi.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
-
-import requests
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayNotFound, RailwayTransientError
 from pulumi_railway.api.retry import Waits
+from pulumi_railway.toolkit import health_gate, rollback
 from pulumi_railway.toolkit.provider import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
 BROKEN = frozenset({"FAILED", "CRASHED"})
 REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
 MAX_BACKOFF_SECONDS = 60.0
-CLOCK_SLACK_SECONDS = 10.0  # how far Railway's clock may be behind ours when adopting a trigger
-HTTP_TIMEOUT_SECONDS = 10.0
+MAX_POLL_SECONDS = 30.0  # the longest pause between two reads of a deployment whose status holds
+POLL_GROWTH = 1.5
+MAX_FOLLOWED = 2  # deployments we did not start that may replace ours before the wait gives up
 
 
 class DeploymentFailed(RailwayError):
@@ -57,6 +57,13 @@ class Target:
     def what(self) -> str:
         return f"service '{self.service_id}' in environment '{self.environment_id}'"
 
+    def where(self) -> dict[str, str]:
+        return {
+            "projectId": self.project_id,
+            "environmentId": self.environment_id,
+            "serviceId": self.service_id,
+        }
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -65,14 +72,18 @@ class Gate:
     gate_attempts: int
     gate_interval_seconds: float
     health_url: str | None  # None: gated on Railway's own SUCCESS (the worker)
+    grace_seconds: float = 0.0  # how long a fresh domain may fail before failures count
 
 
 class _Problem(Exception):
-    def __init__(self, reason: str, *, roll_back: bool = True, timed_out: bool = False) -> None:
+    def __init__(
+        self, reason: str, *, roll_back: bool = True, timed_out: bool = False, replaced: bool = False
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.roll_back = roll_back
         self.timed_out = timed_out
+        self.replaced = replaced
 
 
 def deploy(
@@ -89,10 +100,13 @@ def deploy(
     healthy deployment node, or roll back and raise DeploymentFailed.
 
     `trusted`: deployments that passed this program's gate, newest first (the state's first)."""
-    deployment_id = _trigger(client, target, previous_id)
+    # Deployments Railway started without us (serviceCreate, an environment copy, a variable write): never
+    # mistaken for ours, whether a lost answer is being looked up or ours is replaced.
+    known = {*rollback.listed_ids(client, target.where()), *([previous_id] if previous_id else [])}
+    deployment_id = _trigger(client, target, known, gate, waits)
     node: dict[str, Any] = {"id": deployment_id}
     try:
-        node = _wait(client, deployment_id, gate, waits)
+        node = _wait_out(client, target, deployment_id, known, gate, waits)
         if gate.health_url is not None:
             _health_gate(gate, waits)
         breach = verify(node) if verify is not None else None
@@ -103,7 +117,7 @@ def deploy(
             _cancel(client, deployment_id)
         rolled_to, outcome = (None, "nothing was rolled back")
         if problem.roll_back:
-            rolled_to, outcome = _roll_back(client, target, trusted)
+            rolled_to, outcome = _roll_back(client, target, trusted, node, gate, waits)
         raise DeploymentFailed(
             f"Deployment {deployment_id} of {target.what} failed: {problem.reason}; {outcome}",
             deployment_id=deployment_id,
@@ -112,9 +126,7 @@ def deploy(
     return node
 
 
-def _trigger(client: RailwayClient, target: Target, previous_id: str | None) -> str:
-    started = time.time()
-
+def _trigger(client: RailwayClient, target: Target, known: set[str], gate: Gate, waits: Waits) -> str:
     def send() -> str:
         data = client.execute(
             ops.SERVICE_INSTANCE_DEPLOY_V2,
@@ -123,14 +135,39 @@ def _trigger(client: RailwayClient, target: Target, previous_id: str | None) -> 
         )
         return str(data["serviceInstanceDeployV2"])
 
-    def lookup() -> str | None:
-        for node in _deployments(client, target, statuses=None, first=5):
-            created = _timestamp(node.get("createdAt"))
-            if node["id"] != previous_id and created is not None and created >= started - CLOCK_SLACK_SECONDS:
-                return str(node["id"])
-        return None
+    def listed() -> list[str]:
+        return rollback.listed_ids(client, target.where())
+
+    def lookup() -> str | None:  # a trigger whose answer was lost: the deployment that appeared since
+        return rollback.appeared(listed, known, waits, gate.poll_interval_seconds)
 
     return create_or_adopt(lookup, send, f"a deployment of {target.what}")
+
+
+def _wait_out(
+    client: RailwayClient, target: Target, deployment_id: str, known: set[str], gate: Gate, waits: Waits
+) -> dict[str, Any]:
+    """Wait on ours; when a newer deployment we did not start replaced it (REMOVED/SKIPPED), wait that one
+    out instead: it deploys the same source and variables. Never more than MAX_FOLLOWED of them."""
+    mine = {deployment_id}
+    while True:
+        try:
+            return _wait(client, deployment_id, gate, waits)
+        except _Problem as problem:
+            if not problem.replaced or len(mine) > MAX_FOLLOWED:
+                raise
+            ids = rollback.listed_ids(client, target.where())
+            newer = next((i for i in ids if i not in known and i not in mine), None)
+            if newer is None:
+                raise
+            mine.add(newer)
+            deployment_id = newer
+
+
+def next_poll(delay: float, base: float, changed: bool) -> float:
+    """Adaptive polling, to spend less of Railway's hourly budget on long builds: back to `base` when the
+    status changed, else half as long again, capped at MAX_POLL_SECONDS (or `base`, if that is longer)."""
+    return base if changed else min(max(delay * POLL_GROWTH, base), max(MAX_POLL_SECONDS, base))
 
 
 def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -> dict[str, Any]:
@@ -146,7 +183,7 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
             delay = min(max(delay, 0.01) * 2, MAX_BACKOFF_SECONDS)
             status = f"unreadable ({type(exc).__name__})"
         else:
-            delay = gate.poll_interval_seconds
+            delay = next_poll(delay, gate.poll_interval_seconds, changed=str(node["status"]) != status)
             status = str(node["status"])
             if status in HEALTHY:
                 return node
@@ -156,6 +193,7 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
                 raise _Problem(
                     f"Railway reports it {status}: another deployment replaced it or Railway skipped it",
                     roll_back=False,
+                    replaced=True,
                 )
         if waits.clock() >= deadline:
             raise _Problem(
@@ -166,36 +204,27 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -
 
 
 def _health_gate(gate: Gate, waits: Waits) -> None:
-    url = str(gate.health_url)
-    last = "not tried"
-    for attempt in range(gate.gate_attempts):
-        if attempt:
-            waits.sleep(gate.gate_interval_seconds)
-        try:
-            response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
-        except requests.RequestException as exc:
-            last = f"no answer ({type(exc).__name__})"
-            continue
-        if response.status_code != 200:
-            last = f"HTTP {response.status_code}"
-            continue
-        try:
-            body = response.json()
-        except ValueError:
-            last = "HTTP 200 with a body that is not JSON"
-            continue
-        status = body.get("status") if isinstance(body, dict) else None
-        if status == "ok":
-            return
-        last = f'HTTP 200 with JSON status {str(status)[:40]!r}, not "ok"'
-    raise _Problem(f"the health check {url} failed {gate.gate_attempts} time(s) (last: {last})")
+    failure = health_gate.check(
+        str(gate.health_url), gate.gate_attempts, gate.gate_interval_seconds, gate.grace_seconds, waits
+    )
+    if failure:
+        raise _Problem(failure)
 
 
-def _roll_back(client: RailwayClient, target: Target, trusted: Sequence[str]) -> tuple[str | None, str]:
+def _roll_back(
+    client: RailwayClient,
+    target: Target,
+    trusted: Sequence[str],
+    failed: dict[str, Any],
+    gate: Gate,
+    waits: Waits,
+) -> tuple[str | None, str]:
     """Return to the deployment `_rollback_target` picks: (the id rolled back to, or None; what happened).
 
     When that deployment is still active (a FAILED/CRASHED/hung deploy never took traffic), Railway kept
-    it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it.
+    it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it:
+    Railway makes a new deployment with its image and variables (rollback.py), which is waited on, then
+    the variables the stack had set are put back.
     """
     try:
         previous, why = _rollback_target(client, trusted)
@@ -204,19 +233,22 @@ def _roll_back(client: RailwayClient, target: Target, trusted: Sequence[str]) ->
         chosen = str(previous["id"])
         if not previous.get("canRollback"):
             return None, f"the previous deployment {chosen} ({why}) is still active (Railway kept it serving)"
-
-        def send() -> str:
-            client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
-            return chosen
-
-        def applied() -> str | None:  # a rollback whose answer was lost: is that deployment active now?
-            return chosen if _deployment(client, chosen).get("status") in HEALTHY else None
-
-        # Not simply re-sent: once active, the deployment can no longer be rolled back to.
-        create_or_adopt(applied, send, f"a rollback of {target.what} to deployment {chosen}")
+        where = target.where()
+        known = {*rollback.listed_ids(client, where), str(failed["id"]), chosen}
+        managed = rollback.live_variables(client, where)
+        new_id = rollback.roll_back_to(client, where, chosen, known, waits, gate.poll_interval_seconds)
+        try:
+            _wait(client, new_id, gate, waits)
+        finally:
+            rollback.restore_variables(client, where, managed)
+    except _Problem as problem:
+        return None, f"the rollback to {chosen} failed ({problem.reason}), so check the service by hand"
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
-    return chosen, f"rolled back to deployment {chosen} ({why})"
+    return chosen, (
+        f"rolled back to deployment {chosen} ({why}) as Railway's new deployment {new_id}, with that "
+        "deployment's variables; the variables the stack set were put back for the next deploy"
+    )
 
 
 def _rollback_target(client: RailwayClient, trusted: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
@@ -259,27 +291,3 @@ def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
     return dict(
         client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")["deployment"]
     )
-
-
-def _deployments(
-    client: RailwayClient, target: Target, *, statuses: list[str] | None, first: int
-) -> list[dict[str, Any]]:
-    where: dict[str, Any] = {
-        "projectId": target.project_id,
-        "environmentId": target.environment_id,
-        "serviceId": target.service_id,
-    }
-    if statuses is not None:
-        where["status"] = {"in": statuses}
-    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": first}, operation_name="Deployments")
-    return [dict(edge["node"]) for edge in data["deployments"]["edges"]]
-
-
-def _timestamp(value: Any) -> float | None:
-    """Seconds since the epoch of an ISO 8601 time (Railway's `createdAt`), or None."""
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()
-    except ValueError:
-        return None

@@ -1,10 +1,11 @@
 """How ServiceInstance's settings map onto Railway's `ServiceInstanceUpdateInput` and back.
 
 Owns: each setting's Railway field, its shape on the wire (an image as `source{image}`, the pre-deploy
-command as a one-entry list, replicas per region as `{region: {numReplicas}}`), which settings are
-write-only or never unset, Railway's effective defaults for values read back as null, the payload rule
-(managed keys, plus null for a key managed before and dropped since), and the engine's whole-number floats
-as ints.
+command as a one-entry list, replicas per region as `{region: {numReplicas}}`; a region is written as
+`multiRegionConfig` and read from the latest deployment's manifest, because `region` is legacy and reads back
+null), which settings are write-only or never unset, Railway's effective defaults for values read back as
+null, the payload rule (managed keys, plus null for a key managed before and dropped since), and the
+engine's whole-number floats as ints.
 Deliberately not here: the resource's lifecycle and validation (service_instance.py, checks.py).
 """
 
@@ -32,13 +33,13 @@ FIELDS = {
     "overlap_seconds": "overlapSeconds",
     "draining_seconds": "drainingSeconds",
 }
-WRITE_ONLY = ("registry_credentials", "multi_region_config")
+WRITE_ONLY = ("registry_credentials",)
+PLACEMENT = ("region", "multi_region_config")  # read from the latest deployment's manifest, not the instance
 NEVER_UNSET = ("image",)  # a null source would disconnect the service from its image
 # What Railway reads back as null but means (its effective values); the emulator's defaults agree.
 DEFAULTS: dict[str, Any] = {
     "healthcheck_timeout": 300,
     "num_replicas": 1,
-    "region": "us-west2",
     "restart_policy_type": "ON_FAILURE",
     "restart_policy_max_retries": 10,
     "sleep_application": False,
@@ -83,7 +84,32 @@ def payload(news: Mapping[str, Any], olds: Mapping[str, Any] | None) -> dict[str
         previously = olds.get(key) if olds is not None else None
         if value is not None or (previously is not None and key not in NEVER_UNSET):
             sent[field] = to_api(key, value)
+    region = sent.pop("region", None)  # legacy: Railway places replicas through multiRegionConfig only
+    if region is not None and "multiRegionConfig" not in sent:
+        sent["multiRegionConfig"] = {region: {"numReplicas": as_int(news.get("num_replicas")) or 1}}
     return sent
+
+
+def placement(instance: Mapping[str, Any]) -> dict[str, int] | None:
+    """Replicas per region as Railway placed them (the latest deployment's `multiRegionConfig`, where the
+    Terraform provider reads it too: `region` reads back null), or None when Railway does not say."""
+    meta = (instance.get("latestDeployment") or {}).get("meta") or {}
+    deploy = ((meta.get("serviceManifest") or {}) if isinstance(meta, Mapping) else {}).get("deploy") or {}
+    config = deploy.get("multiRegionConfig") if isinstance(deploy, Mapping) else None
+    if not isinstance(config, Mapping) or not config:
+        return None
+    return {str(region): int((value or {}).get("numReplicas") or 0) for region, value in config.items()}
+
+
+def read_placement(live: dict[str, Any], instance: Mapping[str, Any]) -> None:
+    """Refresh the managed placement keys of `live` from what Railway placed (honest drift), if it says."""
+    placed = placement(instance)
+    if placed is None:
+        return
+    if live.get("multi_region_config") is not None:
+        live["multi_region_config"] = placed
+    if live.get("region") is not None:
+        live["region"] = next(iter(placed)) if len(placed) == 1 else None
 
 
 def whole_numbers(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,64 +1,53 @@
 """Railway API emulator for tests: a real HTTP server speaking the subset of Railway's public GraphQL API
 that cartly-infra uses (schema.graphql, proven a subset of Railway's published schema by
-tests/test_fake_railway_conformance.py), over an in-memory backend that tests script and inspect.
+tests/emulator/test_fake_railway_conformance.py), over an in-memory backend that tests script and inspect.
+Strict: never kinder than Railway. Each behaviour below is stated once more, against both targets, in
+tests/live/test_railway_assumptions_*.py.
 
 Layers, like moto: backend.py composes state.py (storage, ids, clock, "<Type> not found") with one rule
 module per noun (projects, services, variables, deployments, domains, tokens) plus requestlog.py, faults.py
-and ratelimit.py — pure Python, no HTTP. exchange.py turns one request into an answer; server.py is the
-HTTP server (stdlib ThreadingHTTPServer); queries.py/mutations.py/views.py are the GraphQL resolvers;
-pytest_plugin.py has the `fake_railway` fixture; `python -m testkit.fake_railway --port 4000 --token T` runs
-it standalone; gql.py is a bare `requests` caller for self-tests.
+and ratelimit.py; exchange.py answers one request; server.py is the HTTP server; queries.py/mutations.py/
+views.py are the resolvers; pytest_plugin.py has the `fake_railway` fixture; `python -m testkit.fake_railway`
+runs it standalone.
 
-Imitated:
-- Transport: POST /graphql/v2 (any query string). GraphQL errors answer HTTP 200 with `{"data": null,
-  "errors": [{"message", "locations", "path"}]}`. Parse/validation failures answer HTTP 400 with
-  graphql-core's messages and extensions.code GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED (our
-  judgment: Railway's backboard behaves like an Apollo server here; no live check was possible).
-- Auth: workspace tokens (`Authorization: Bearer`), project tokens (`Project-Access-Token`); a missing or
-  unknown token, or a project token outside its project/environment, gets "Not Authorized"; the
-  `projectToken` query with an unknown header token gets "Project Token not found".
-- Projects with a default environment ("production" unless defaultEnvironmentName); environments, ephemeral
-  ones, copies from sourceEnvironmentId (service instances, their settings and registry credentials,
-  service and shared variables); fork semantics for serviceCreate/serviceInstanceUpdate/serviceDelete;
-  services; per-environment instance settings (omitted = unchanged, null = unset, Railway's defaults on
-  read); variables (upsert, collection upsert with replace/skipDeploys, delete, rendered/unrendered reads
-  with `${{...}}` references and the RAILWAY_* variables Railway provides); custom domains (CNAME + TXT
-  `_railway-verify.<sub>` records, verified when a test says so); service domains
-  (`<service>-<env>-<hex4>.up.railway.app`); project tokens; deployments (QUEUED → BUILDING → DEPLOYING →
-  SUCCESS one step per `deployment(id)` read or `tick()`; scripted FAILED/CRASHED/HANG; the active
-  deployment; canRollback; rollback, redeploy, cancel); soft deletion (deletedAt; "<Type> not found";
-  excluded from lists); relay pagination with `first`/`after`.
-- Rate limits: a per-token budget (default 10,000 per hour) with X-RateLimit-Limit/Remaining/Reset on every
-  answer and 429 + Retry-After past it; Cloudflare's HTML 429 `error code: 1015` (no rate-limit headers)
-  beyond 10 requests/second without a query string.
-- Faults a test scripts (faults.py): 500/502/503/504, HTML 429, 429 + Retry-After, slow answers, connection
-  reset after applying, "Problem processing request".
-- The deployed app: GET /apps/<domain>/<path> answers 200 {"status": "ok"} when the service behind the
-  domain has an active deployment that is healthy, 503 otherwise, 404 for an unknown domain.
+Imitated (always):
+- Transport and errors: POST /graphql/v2; GraphQL errors with HTTP 200 and `data: null`; HTTP 400 for
+  parse/validation failures; "Not Authorized" for missing, unknown or out-of-scope tokens.
+- Projects, environments (copies with their instances, settings, credentials and variables; fork
+  semantics), services, per-environment instance settings with Railway's defaults on read, variables with
+  references, custom and service domains, project tokens, soft deletion, relay pagination.
+- Deployments advance QUEUED → BUILDING → DEPLOYING → SUCCESS one step per read (or `tick()`).
+  `serviceCreate` with an image and environment copies (unless skipInitialDeploys) deploy at once; a new
+  deployment supersedes (REMOVED) ones in progress. Rollback is a NEW deployment of the old one's image
+  that restores the old deployment's variables (docs guides/roll-back-bad-deploy.md).
+- `region` reads back null; placement is `multiRegionConfig`, recorded in each deployment's
+  `meta.serviceManifest.deploy` (the legacy `region` field places nothing).
+- A custom domain's `dnsRecords` hold only the CNAME; `verificationDnsHost` is `_railway-verify.<domain>`
+  and the token bare: only the TXT record in the CLI's form verifies it (`publish_txt`).
+- Budgets per token: 10,000 requests/hour by default, or the plan's (`set_plan("HOBBY")`: 1,000/hour and
+  10/second, 429 + Retry-After); Cloudflare's HTML 429 `error code: 1015` past 10/s without a query string.
+- The deployed app: GET /apps/<domain>/<path> answers 200 {"status": "ok"} when the active deployment is
+  healthy, 503 otherwise, 404 for an unknown domain.
 
-Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs,
-volumes, TCP proxies, databases/plugins, cron, resource limits, templates; staged changes and environment
-patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits (domains per
-service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
-switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
-ordering arguments (accepted, ignored); project-token scoping of nested fields (a project token reading
-`project { environments }` sees them all); subscriptions. Messages of errors Railway's docs do not show are
-our own: "Environment with name X already exists", "Service with name X already exists", "Domain X is
-already in use", "Invalid region X", "Deployment cannot be rolled back", "Variable X not found",
-"ServiceInstance not found".
+Imitated when a test turns it on (Railway's timing, which a synchronous emulator cannot have by itself):
+creation cool-downs as HTTP 200 "… too quickly" errors (`set_cooldown`); read lag, a new deployment missing
+from list reads for a while (`set_read_lag`); a fresh domain answering 404 after the deploy succeeds
+(`set_domain_warmup`); an environment copy completing only after some reads (`set_copy_lag`); private
+registries whose images fail to pull without credentials (`set_private_registry`); registry credentials
+refused off the Pro plan (`set_plan`); instance updates that deploy (`set_instance_update_deploys`);
+scripted deploy outcomes (FAILED/CRASHED/HANG/unhealthy); transport faults (faults.py).
 
-API.md's unverified behaviours assumed (change them here if a live test disproves one):
-- Fork semantics as the schema text says (a fork environmentId: that environment only; non-fork or null:
-  every non-fork environment). A service is deleted once no environment has an instance of it.
-- Railway never deletes API-created ephemeral environments by itself.
-- Deleted objects answer "<Type> not found"; a test sets `backend.deleted_answer_not_authorized` to get
-  "Not Authorized" instead, which API.md says Railway also answers for them.
-- Every variable write deploys the affected services unless skipDeploys (variableDelete always does); a
-  shared variable write deploys every service of the environment that has an image source.
-- serviceCreate with a source image deploys it in each environment it lands in; environmentCreate from a
-  source deploys the copied services unless skipInitialDeploys; serviceInstanceUpdate never deploys.
-- A copied environment gets no domains (custom or service) from its source.
-- The Cloudflare 1015 limit, and Retry-After on every 429.
-- deploymentRollback makes the earlier deployment active again in place (no new deployment).
-- errors[].extensions.code is not set on GraphQL errors (only on the HTTP 400 validation answers).
+Not imitated: builds, logs, volumes, TCP proxies, databases/plugins, cron, resource limits, templates,
+staged changes and environment patches, sealed variables, the `deployment(id)` subscription
+(graphql-transport-ws), approvals, sleeping, image retention, real DNS and certificates, account tokens and
+`me`, more than one workspace, `before`/`last`/ordering arguments, project-token scoping of nested fields.
+Messages Railway's docs do not show are our own ("Environment with name X already exists", "Service with
+name X already exists", "Domain X is already in use", "Invalid region X", "Deployment cannot be rolled back",
+"Variable X not found", "ServiceInstance not found", the Pro-plan refusal, the cool-down wording).
+
+Assumed (unverified; change here if a live test disproves one): fork semantics as the schema describes;
+ephemeral environments are never deleted by Railway; deleted objects answer "<Type> not found" (or "Not
+Authorized" when `deleted_answer_not_authorized`); every variable write deploys unless skipDeploys
+(variableDelete always); instance updates do not deploy unless turned on; a copy gets no domains; the
+legacy `region` places nothing; errors carry no extensions.code.
 """

@@ -14,7 +14,7 @@ from testkit.fake_railway.domains import DomainRules
 from testkit.fake_railway.faults import FaultPlan
 from testkit.fake_railway.observability import ObservabilityRules
 from testkit.fake_railway.projects import ProjectRules
-from testkit.fake_railway.ratelimit import EdgeLimit, TokenBudget
+from testkit.fake_railway.ratelimit import PLAN_BUDGETS, EdgeLimit, TokenBudget
 from testkit.fake_railway.requestlog import LoggedRequest, RequestLog
 from testkit.fake_railway.services import ServiceRules
 from testkit.fake_railway.tokens import TokenRules
@@ -46,6 +46,11 @@ class FakeRailwayBackend(
             self.faults.clear()
             self.budget = TokenBudget()
             self.edge = EdgeLimit()
+            self.plan = "PRO"
+            self.request_seconds = 0.0  # each request moves the clock this far (a frozen-clock benchmark)
+            self.copy_lag = 0
+            self.cooldowns: dict[str, float] = {}  # mutation root field -> seconds between two of them
+            self.last_sent: dict[tuple[str, str], float] = {}
 
     # --- request log -----------------------------------------------------------------------------
     def log(self, entry: LoggedRequest) -> None:
@@ -63,6 +68,40 @@ class FakeRailwayBackend(
     def set_rate_limit(self, limit: int, window_seconds: float = 3600.0) -> None:
         """Give every token a budget of `limit` requests per window (default: 10,000 per hour)."""
         self.budget = TokenBudget(limit=limit, window_seconds=window_seconds)
+
+    def set_plan(self, plan: str) -> None:
+        """The workspace's plan: HOBBY (1,000 requests/hour, 10/second, no registry credentials) or PRO."""
+        if plan not in PLAN_BUDGETS:
+            raise ValueError(f"Unknown plan {plan!r}: use one of {', '.join(PLAN_BUDGETS)}")
+        hourly, per_second = PLAN_BUDGETS[plan]
+        self.plan = plan
+        self.budget = TokenBudget(limit=hourly, per_second=per_second)
+
+    def set_instance_update_deploys(self, deploys: bool = True) -> None:
+        """serviceInstanceUpdate starts a deployment of an instance with a source (reported of Railway,
+        API.md §8); by default it does not, as tests/live's test_service_instance_update_starts_no_deployment
+        states."""
+        self.instance_update_deploys = deploys
+
+    def set_cooldown(self, root_field: str, seconds: float) -> None:
+        """Refuse a second `root_field` mutation (e.g. serviceCreate) by the same token within `seconds`,
+        with Railway's HTTP 200 GraphQL error "... too quickly" (API.md §3, §8)."""
+        self.cooldowns[root_field] = seconds
+
+    def cooldown_refusal(self, token: str, root_fields: tuple[str, ...], is_mutation: bool) -> str | None:
+        """The cool-down message for this request, or None (and the request counts as sent)."""
+        if not is_mutation:
+            return None
+        now = self.now()
+        for root in root_fields:
+            wait = self.cooldowns.get(root)
+            last = self.last_sent.get((token, root))
+            if wait is not None and last is not None and now < last + wait:
+                noun = root.removesuffix("Create").lower() or root
+                return f"You are creating {noun}s too quickly. Please try again in a few seconds"
+        for root in root_fields:
+            self.last_sent[(token, root)] = now
+        return None
 
     # --- direct state manipulation for tests ---------------------------------------------------------
     def seed_project(

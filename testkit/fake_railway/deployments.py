@@ -4,7 +4,9 @@ health of what a domain serves.
 A deployment advances QUEUED → BUILDING → DEPLOYING → SUCCESS one step per `deployment(id)` read (or per
 `tick()`), so polling drives it and nothing waits on a wall clock. A scripted outcome ends it FAILED (after
 BUILDING), CRASHED (after DEPLOYING) or leaves it BUILDING forever (HANG). On SUCCESS it becomes the active
-deployment and the previous active one becomes REMOVED with canRollback true. A new deployment supersedes
+deployment and the previous active one becomes REMOVED with canRollback true. A rollback is a new deployment
+of the old one's image that restores the old one's variables (as Railway's docs describe), not the old
+deployment made active in place. A new deployment supersedes
 (REMOVED) the instance's deployments still in progress. Deliberately not imitated: builds, logs,
 healthcheck-gated traffic switching (the old deployment keeps serving only when a deploy FAILS/CRASHES),
 image retention limits on rollback, approvals, sleeping.
@@ -24,8 +26,6 @@ MANIFEST_KEYS = (
     "healthcheckPath",
     "healthcheckTimeout",
     "numReplicas",
-    "region",
-    "multiRegionConfig",
     "restartPolicyType",
     "restartPolicyMaxRetries",
     "sleepApplication",
@@ -41,6 +41,44 @@ class DeploymentRules(State):
     def clear_deploy_script(self) -> None:
         self.deploy_outcomes = []
         self.health_overrides = {}
+        self.domain_warmup = 0
+        self.warming: dict[str, int] = {}  # domain -> health requests still answered 404
+        self.read_lag = 0
+        self.private_registries: list[str] = []
+        self.instance_update_deploys = False
+
+    def set_private_registry(self, prefix: str) -> None:
+        """Images starting with `prefix` (e.g. "ghcr.io/cartly-app/") are private: a deploy of one by an
+        instance without registry credentials fails to pull (FAILED after BUILDING), as Railway's does
+        (docs guides/private-container-registry.md)."""
+        self.private_registries.append(prefix)
+
+    def cannot_pull(self, inst: r.Instance) -> bool:
+        image = str(inst.settings.get("source", {}).get("image") or "")
+        private = any(image.startswith(prefix) for prefix in self.private_registries)
+        return private and not inst.registry_credentials
+
+    def set_read_lag(self, reads: int) -> None:
+        """Reads lag writes (API.md §8): a new deployment is missing from the next `reads` list reads
+        (`deployments`, an instance's `latestDeployment`), so the previous one still reads as the latest.
+        Reading it by id works at once (the id came back from the write)."""
+        self.read_lag = reads
+
+    def listed(self, deps: list[r.Deployment]) -> list[r.Deployment]:
+        """The deployments a list read shows now; each one still lagging is counted down."""
+        shown = []
+        for dep in deps:
+            if dep.unlisted_reads > 0:
+                dep.unlisted_reads -= 1
+            else:
+                shown.append(dep)
+        return shown
+
+    def set_domain_warmup(self, requests: int) -> None:
+        """A fresh domain (one that has never served) answers its first `requests` health requests with 404
+        "Application not found" once a deployment is active behind it, as a new `*.up.railway.app` does
+        for a while after the deploy succeeds (issue 12, risk 7). Counted like deployment reads, not timed."""
+        self.domain_warmup = requests
 
     def script_next_deploy(
         self, service_id: str | None = None, outcome: str = "SUCCESS", *, healthy: bool = True
@@ -61,14 +99,19 @@ class DeploymentRules(State):
                 return self.deploy_outcomes.pop(i)
         return r.ScriptedDeploy()
 
-    def deploy(self, service_id: str, environment_id: str, reason: str) -> r.Deployment:
+    def deploy(
+        self, service_id: str, environment_id: str, reason: str, *, scripted: bool = True
+    ) -> r.Deployment:
         inst = self.instance(service_id, environment_id)
         env = self.environment(environment_id)
         for dep in self.instance_deployments(service_id, environment_id):
             if dep.status not in r.FINAL_STATUSES:
                 self.set_status(dep, "REMOVED")
-        scripted = self.take_script(service_id)
+        script = self.take_script(service_id) if scripted else r.ScriptedDeploy()
+        if self.cannot_pull(inst):
+            script = r.ScriptedDeploy(outcome="FAILED")
         manifest = {k: inst.settings[k] for k in MANIFEST_KEYS if k in inst.settings}
+        manifest["multiRegionConfig"] = self.placement(inst)  # where the Terraform provider reads placement
         meta: dict[str, Any] = {"reason": reason, "serviceManifest": {"deploy": manifest}}
         if inst.settings.get("source", {}).get("image"):
             meta["image"] = inst.settings["source"]["image"]
@@ -77,11 +120,13 @@ class DeploymentRules(State):
             project_id=env.project_id,
             environment_id=env.id,
             service_id=service_id,
-            outcome=scripted.outcome,
-            healthy=scripted.healthy,
+            outcome=script.outcome,
+            healthy=script.healthy,
             meta=meta,
         )
         dep.status_updated_at = dep.created_at
+        dep.variables = dict(self.variables.get((env.project_id, env.id, service_id), {}))
+        dep.unlisted_reads = self.read_lag
         self.deployments[dep.id] = dep
         return dep
 
@@ -149,11 +194,18 @@ class DeploymentRules(State):
     def can_rollback(dep: r.Deployment) -> bool:
         return dep.live and dep.was_active and dep.status == "REMOVED"
 
-    def rollback(self, deployment_id: str) -> None:
-        dep = self.deployment(deployment_id)
-        if not self.can_rollback(dep):
+    def rollback(self, deployment_id: str) -> r.Deployment:
+        """Railway's rollback (docs guides/roll-back-bad-deploy.md): a NEW deployment of the old one's image
+        and variables, which become the service's live variables again; the old one stays REMOVED."""
+        old = self.deployment(deployment_id)
+        if not self.can_rollback(old):
             raise GraphQLFailure("Deployment cannot be rolled back")
-        self.activate(dep)
+        env = self.environment(old.environment_id)
+        self.variables[(env.project_id, env.id, old.service_id)] = dict(old.variables)
+        new = self.deploy(old.service_id, old.environment_id, "rollback", scripted=False)
+        new.meta = {**old.meta, "reason": "rollback", "rollbackFrom": old.id}
+        new.healthy = old.healthy
+        return new
 
     def redeploy(self, deployment_id: str) -> r.Deployment:
         dep = self.deployment(deployment_id)
@@ -174,8 +226,18 @@ class DeploymentRules(State):
         if owner is None:
             return 404
         active = self.active_deployment(*owner)
+        if active is not None and self.still_warming(domain):
+            return 404
         healthy = active is not None and active.healthy and self.health_overrides.get(domain, True)
         return 200 if healthy else 503
+
+    def still_warming(self, domain: str) -> bool:
+        """Count one health request against the domain's warm-up; True while it lasts."""
+        left = self.warming.setdefault(domain, self.domain_warmup)
+        if left <= 0:
+            return False
+        self.warming[domain] = left - 1
+        return True
 
     def domain_owner(self, domain: str) -> tuple[str, str] | None:
         """(serviceId, environmentId) of the live custom or service domain named domain."""

@@ -1,5 +1,10 @@
-"""Rules for custom domains (with their DNS records: a CNAME to route traffic and a TXT record proving
-ownership) and generated service domains (`<service>-<environment>-<random>.up.railway.app`).
+"""Rules for custom domains (a CNAME to route traffic; ownership proved by a TXT record that Railway
+describes beside `dnsRecords`, not in it) and generated service domains
+(`<service>-<environment>-<random>.up.railway.app`).
+
+As Railway answers (API.md §8, docs api/manage-domains.md, CLI src/commands/domain.rs): `dnsRecords` holds
+only the CNAME; `verificationDnsHost` is the full name `_railway-verify.<domain>` and `verificationToken`
+the bare token, so a client must strip the zone and write `railway-verify=<token>` itself, as the CLI does.
 
 Deliberately not imitated: real DNS checks (a test marks a domain verified with `verify_domain`),
 certificate issuance, plan limits on domains per service, TCP proxies, wildcard specifics.
@@ -36,7 +41,7 @@ class DomainRules(State):
             service_id=inst.service_id,
             domain=name,
             target_port=input.get("targetPort"),
-            verification_token=f"railway-verify={self.random_suffix(32)}",
+            verification_token=self.random_suffix(64),
             cname_target=f"{self.random_suffix(8)}.{SERVICE_DOMAIN_SUFFIX}",
         )
         self.custom_domains[domain.id] = domain
@@ -60,6 +65,15 @@ class DomainRules(State):
                 return
         raise KeyError(f"No live custom domain {name!r}")
 
+    def publish_txt(self, label: str, value: str, record_type: str = "DNS_RECORD_TYPE_TXT") -> bool:
+        """Test helper: a DNS host publishes this record; a custom domain it proves becomes verified."""
+        proved = False
+        for domain in self.custom_domains.values():
+            is_txt = record_type == "DNS_RECORD_TYPE_TXT"
+            if domain.live and is_txt and self.txt_satisfies(domain, label, value):
+                domain.verified = proved = True
+        return proved
+
     @staticmethod
     def split_domain(name: str) -> tuple[str, str]:
         """(host label, zone) of a domain; the zone is taken as its last two labels."""
@@ -69,7 +83,6 @@ class DomainRules(State):
     def dns_records(self, domain: r.CustomDomain) -> list[dict[str, Any]]:
         host, zone = self.split_domain(domain.domain)
         status = "DNS_RECORD_STATUS_PROPAGATED" if domain.verified else "DNS_RECORD_STATUS_REQUIRES_UPDATE"
-        verify_host = self.verification_host(domain)
         return [
             {
                 "hostlabel": host or "@",
@@ -81,21 +94,19 @@ class DomainRules(State):
                 "zone": zone,
                 "purpose": "DNS_RECORD_PURPOSE_TRAFFIC_ROUTE",
             },
-            {
-                "hostlabel": verify_host,
-                "fqdn": f"{verify_host}.{zone}",
-                "recordType": "DNS_RECORD_TYPE_TXT",
-                "requiredValue": domain.verification_token,
-                "currentValue": domain.verification_token if domain.verified else "",
-                "status": status,
-                "zone": zone,
-                "purpose": "DNS_RECORD_PURPOSE_UNSPECIFIED",
-            },
         ]
 
-    def verification_host(self, domain: r.CustomDomain) -> str:
-        host, _ = self.split_domain(domain.domain)
-        return f"_railway-verify.{host}" if host else "_railway-verify"
+    @staticmethod
+    def verification_host(domain: r.CustomDomain) -> str:
+        """The full name of the TXT record (Railway leaves stripping the zone to the client)."""
+        return f"_railway-verify.{domain.domain}"
+
+    @staticmethod
+    def txt_satisfies(domain: r.CustomDomain, label: str, value: str) -> bool:
+        """Does TXT record `label` (under the zone) = `value` verify the domain? The CLI's form does."""
+        host = f"_railway-verify.{domain.domain}"
+        zone = ".".join(domain.domain.split(".")[-2:])
+        return f"{label}.{zone}" == host and value == f"railway-verify={domain.verification_token}"
 
     def instance_domains(self, service_id: str, environment_id: str) -> dict[str, list[Any]]:
         def mine(d: r.CustomDomain | r.ServiceDomain) -> bool:

@@ -103,6 +103,7 @@ def handle_graphql(
 ) -> Answer:
     request = Request.parse(body)
     with backend.lock:
+        backend.advance_time(backend.request_seconds)  # how long a request takes on the emulator's clock
         caller = backend.authenticate(authorization, project_access_token)
         entry = request.log_entry(caller.kind, backend.now(), query_string)
         backend.log(entry)
@@ -126,6 +127,12 @@ def handle_graphql(
             entry.status = 429
             message = f"Rate limit exceeded: retry after {headers['Retry-After']} seconds"
             return Answer(429, {"errors": [{"message": message}]}, headers=headers)
+        token = project_access_token or authorization or "anonymous"
+        refusal = backend.cooldown_refusal(token, entry.root_fields, entry.is_mutation)
+        if refusal is not None:
+            entry.status, entry.fault = 200, "cooldown"
+            error = {"message": refusal, "path": list(entry.root_fields[:1])}
+            return Answer(200, {"data": None, "errors": [error]}, headers=headers)
         answer = execute(backend, schema, request, Root(backend, caller))
         answer.headers.update(headers)
         entry.status = answer.status

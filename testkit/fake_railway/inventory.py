@@ -37,6 +37,7 @@ class DeploymentRow:
     active: bool  # the one serving the service in its environment
     healthy: bool  # its app answers 200 once active
     seq: int
+    rollback_from: str | None = None  # the deployment this one rolled back to (Railway's rollback is new)
 
 
 @dataclass(frozen=True)
@@ -110,4 +111,5 @@ def _domain(kind: str, d: r.CustomDomain | r.ServiceDomain) -> Row:
 def _deployment(backend: Any, d: r.Deployment) -> DeploymentRow:
     active = backend.active_deployment(d.service_id, d.environment_id)
     is_active = d.live and active is not None and active.id == d.id
-    return DeploymentRow(d.id, d.service_id, d.environment_id, d.status, is_active, d.healthy, d.seq)
+    rolled = d.meta.get("rollbackFrom")
+    return DeploymentRow(d.id, d.service_id, d.environment_id, d.status, is_active, d.healthy, d.seq, rolled)

@@ -14,6 +14,12 @@ from testkit.fake_railway.state import GraphQLFailure, NotAuthorized, State
 
 
 class ProjectRules(State):
+    copy_lag: int = 0
+
+    def set_copy_lag(self, reads: int) -> None:
+        """An environment copy takes `reads` reads of the copy's service instances to complete."""
+        self.copy_lag = reads
+
     def create_project(self, input: dict[str, Any], workspace_id: str | None = None) -> r.Project:
         workspace = input.get("workspaceId") or workspace_id or self.workspace_id
         if workspace != self.workspace_id:
@@ -74,8 +80,22 @@ class ProjectRules(State):
         )
         self.environments[env.id] = env
         if source is not None:
-            self.copy_environment(source, env, deploy=not input.get("skipInitialDeploys"))
+            env.copy_deploys = not input.get("skipInitialDeploys")
+            env.copy_pending = self.copy_lag
+            if not self.copy_lag:
+                self.progress_copy(env)
         return env
+
+    def progress_copy(self, env: r.Environment) -> None:
+        """Copies are slow (API.md §8: more than 30 s, past clients' timeouts): a copy completes only after
+        `copy_lag` reads of the new environment's service instances; until then it has none."""
+        if env.source_environment_id is None or env.copy_pending < 0:
+            return
+        if env.copy_pending > 0:
+            env.copy_pending -= 1
+            return
+        env.copy_pending = -1  # done
+        self.copy_environment(self.environments[env.source_environment_id], env, deploy=env.copy_deploys)
 
     def copy_environment(self, source: r.Environment, target: r.Environment, *, deploy: bool) -> None:
         """Give target every service instance (settings, credentials) and variable of source."""

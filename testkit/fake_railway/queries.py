@@ -130,7 +130,7 @@ class Queries(RootBase):
         for project_id in {d.project_id for d in deps}:
             self.allow(self.b.projects[project_id], input.get("environmentId"), project_token=True)
         deps.sort(key=lambda d: d.seq, reverse=True)
-        return v.connection(deps, lambda d: v.deployment(self.b, d), args)
+        return v.connection(self.b.listed(deps), lambda d: v.deployment(self.b, d), args)
 
     def projectToken(self, info: Info) -> v.View:
         if self.caller.kind != "project" or self.caller.token_id is None:

@@ -14,15 +14,26 @@ from dataclasses import dataclass, field
 CLOUDFLARE_429 = "error code: 1015"
 
 
+# Railway's budgets per plan (docs integrations/api.md): requests per hour, requests per second.
+PLAN_BUDGETS = {"HOBBY": (1_000, 10), "PRO": (10_000, 50)}
+
+
 @dataclass
 class TokenBudget:
+    """Requests per token: `limit` per window (hourly), and, when set, `per_second` in any one second."""
+
     limit: int = 10_000
     window_seconds: float = 3600.0
+    per_second: int | None = None
     used: dict[str, tuple[float, int]] = field(default_factory=dict)  # token digest -> (window start, used)
+    recent: dict[str, deque[float]] = field(default_factory=dict)  # token digest -> times in the last second
 
     def spend(self, token: str, now: float) -> tuple[bool, dict[str, str]]:
         """Count one request for token; (allowed, headers to send)."""
         key = hashlib.sha256(token.encode()).hexdigest()
+        if not self.within_second(key, now):
+            headers = {"Retry-After": "1", "X-RateLimit-Limit": str(self.limit)}
+            return False, headers
         start, used = self.used.get(key, (now, 0))
         if now >= start + self.window_seconds:
             start, used = now, 0
@@ -39,6 +50,18 @@ class TokenBudget:
         if not allowed:
             headers["Retry-After"] = str(max(math.ceil(reset - now), 1))
         return allowed, headers
+
+    def within_second(self, key: str, now: float) -> bool:
+        """The per-second budget: False (and nothing counted) past `per_second` requests in one second."""
+        if self.per_second is None:
+            return True
+        recent = self.recent.setdefault(key, deque())
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        if len(recent) >= self.per_second:
+            return False
+        recent.append(now)
+        return True
 
 
 @dataclass

@@ -55,6 +55,8 @@ class Environment(Record):
     is_ephemeral: bool = False
     source_environment_id: str | None = None
     pr_number: int | None = None
+    copy_pending: int = 0  # reads of its service instances before the copy from its source completes
+    copy_deploys: bool = True
 
     @property
     def is_fork(self) -> bool:
@@ -89,6 +91,8 @@ class Deployment(Record):
     healthy: bool = True
     was_active: bool = False  # reached SUCCESS once: it can be rolled back to once replaced
     meta: dict[str, Any] = field(default_factory=dict)
+    variables: dict[str, str] = field(default_factory=dict, repr=False)  # the service variables it ran with
+    unlisted_reads: int = 0  # list reads (deployments, latestDeployment) it is still missing from: read lag
 
 
 @dataclass

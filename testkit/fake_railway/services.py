@@ -19,11 +19,12 @@ INSTANCE_DEFAULTS: dict[str, Any] = {
     "restartPolicyMaxRetries": 10,
     "healthcheckTimeout": None,
     "numReplicas": 1,
-    "region": "us-west2",
+    "region": None,  # legacy: reads back null whatever was written (API.md §8, Terraform provider 93853d5)
     "sleepApplication": False,
     "builder": "RAILPACK",
     "watchPatterns": [],
 }
+DEFAULT_REGION = "us-west2"
 # Every setting ServiceInstance reads back (registryCredentials and multiRegionConfig are write-only).
 READ_SETTINGS = (
     *INSTANCE_DEFAULTS,
@@ -42,7 +43,17 @@ READ_SETTINGS = (
 )
 
 
+# Our wording: the schema says registry credentials are "Only available for Pro plan deployments".
+PRO_ONLY_CREDENTIALS = "Private registry credentials are only available on the Pro plan"
+
+
 class ServiceRules(State):
+    plan: str = "PRO"
+
+    def refuse_credentials_off_pro(self, input: dict[str, Any]) -> None:
+        if input.get("registryCredentials") is not None and self.plan != "PRO":
+            raise GraphQLFailure(PRO_ONLY_CREDENTIALS)
+
     def target_environments(self, project_id: str, environment_id: str | None) -> list[r.Environment]:
         """The environments a service mutation with this environmentId affects (fork semantics)."""
         if environment_id:
@@ -55,6 +66,7 @@ class ServiceRules(State):
 
     def create_service(self, input: dict[str, Any]) -> r.Service:
         project = self.project(input.get("projectId"))
+        self.refuse_credentials_off_pro(input)
         targets = self.target_environments(project.id, input.get("environmentId"))
         name = input.get("name") or f"service-{self.random_suffix()}"
         if any(s.live and s.project_id == project.id and s.name == name for s in self.services.values()):
@@ -110,6 +122,7 @@ class ServiceRules(State):
 
     def update_instance(self, service_id: str, environment_id: str | None, input: dict[str, Any]) -> None:
         service = self.service(service_id)
+        self.refuse_credentials_off_pro(input)
         region = input.get("region")
         if region is not None and region not in r.REGIONS:
             raise GraphQLFailure(f"Invalid region {region}")
@@ -127,9 +140,21 @@ class ServiceRules(State):
                 else:
                     inst.settings[key] = value
             inst.updated_at = self.now_iso()
+            if self.instance_update_deploys and inst.settings.get("source"):
+                self.deploy(inst.service_id, inst.environment_id, "serviceInstanceUpdate")
         if not updated:
             raise GraphQLFailure("ServiceInstance not found")
 
     def instance_setting(self, inst: r.Instance, key: str) -> Any:
-        """A setting as Railway reads it back: the stored value, else Railway's default."""
+        """A setting as Railway reads it back: the stored value, else Railway's default; never `region`."""
+        if key == "region":
+            return None
         return inst.settings.get(key, INSTANCE_DEFAULTS.get(key))
+
+    def placement(self, inst: r.Instance) -> dict[str, Any]:
+        """Where a deploy places replicas: `multiRegionConfig` as written, else the default region with
+        `numReplicas`. The legacy `region` field places nothing."""
+        written = inst.settings.get("multiRegionConfig")
+        if written:
+            return {region: dict(value) for region, value in written.items()}
+        return {DEFAULT_REGION: {"numReplicas": inst.settings.get("numReplicas", 1)}}

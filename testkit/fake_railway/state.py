@@ -38,6 +38,8 @@ class State:
 
     # Set by a test: deleted objects answer "Not Authorized" instead of "<Type> not found" (API.md §4).
     deleted_answer_not_authorized: bool = False
+    # Set by a test: serviceInstanceUpdate deploys an instance with a source (reported of Railway, API.md §8).
+    instance_update_deploys: bool = False
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -146,7 +148,15 @@ class State:
                 self.soft_delete(obj)
 
     # --- cross-rule hooks (implemented by the deployments mixin) --------------------------------
-    def deploy(self, service_id: str, environment_id: str, reason: str) -> r.Deployment:
+    def deploy(
+        self, service_id: str, environment_id: str, reason: str, *, scripted: bool = True
+    ) -> r.Deployment:
+        raise NotImplementedError
+
+    def progress_copy(self, env: r.Environment) -> None:  # implemented by the projects mixin
+        raise NotImplementedError
+
+    def placement(self, inst: r.Instance) -> dict[str, Any]:  # implemented by the services mixin
         raise NotImplementedError
 
     def deploy_affected(

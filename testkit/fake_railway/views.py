@@ -87,6 +87,7 @@ def environment(b: Backend, e: r.Environment) -> View:
         return connection(deps, lambda d: deployment(b, d), args)
 
     def service_instances(info: Any, **args: Any) -> View:
+        b.progress_copy(e)
         return connection(b.live_instances(environment_id=e.id), lambda i: instance(b, i), args)
 
     source = b.environments.get(e.source_environment_id or "")
@@ -126,7 +127,11 @@ def instance(b: Backend, i: r.Instance) -> View:
     svc = b.services[i.service_id]
     settings = {key: b.instance_setting(i, key) for key in READ_SETTINGS}
     source = i.settings.get("source")
-    latest = b.instance_deployments(i.service_id, i.environment_id)
+
+    def latest(info: Any) -> View | None:  # counts a list read only when asked for
+        listed = b.listed(b.instance_deployments(i.service_id, i.environment_id))
+        return deployment(b, listed[0]) if listed else None
+
     active = b.active_deployment(i.service_id, i.environment_id)
     return {
         **times(i),
@@ -139,7 +144,7 @@ def instance(b: Backend, i: r.Instance) -> View:
         "isUpdatable": True,
         "nextCronRunAt": None,
         "upstreamUrl": None,
-        "latestDeployment": lambda info: deployment(b, latest[0]) if latest else None,
+        "latestDeployment": latest,
         "activeDeployments": lambda info: [deployment(b, active)] if active else [],
         "domains": lambda info: all_domains(b, b.instance_domains(i.service_id, i.environment_id)),
     }

@@ -13,9 +13,10 @@ from typing import Any
 import pytest
 
 from pulumi_railway.api import operations as ops
-from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api.client import RailwayClient, RetryPolicy
 from pulumi_railway.api.errors import (
     RailwayAuthError,
+    RailwayCooldown,
     RailwayGraphQLError,
     RailwayMaybeApplied,
     RailwayNotFound,
@@ -146,3 +147,38 @@ def test_a_create_answered_too_late_is_applied_once(fake_railway: FakeRailway) -
 
     assert fake_railway.backend.count("ProjectCreate") == 1
     assert len(fake_railway.backend.projects) == 1
+
+
+def test_a_create_refused_by_a_cool_down_is_sent_again_after_a_wait_and_applied_once(
+    fake_railway: FakeRailway,
+) -> None:
+    backend = fake_railway.backend
+    backend.freeze_time()
+    backend.set_cooldown("projectCreate", 8)
+    waits: list[float] = []
+
+    def sleep(seconds: float) -> None:  # the emulator's clock moves as the client waits
+        waits.append(seconds)
+        backend.advance_time(seconds)
+
+    client = RailwayClient(fake_railway.token, endpoint=fake_railway.url, sleep=sleep)
+    create_project(client, fake_railway)
+    create_project(client, fake_railway)
+
+    assert len([p for p in backend.projects.values() if p.live]) == 2
+    assert backend.count("ProjectCreate") == 2 + len(waits)
+    assert len(waits) >= 1
+    assert all(wait >= 5.0 for wait in waits)  # a cool-down waits longer than a transient failure
+
+
+def test_a_cool_down_that_outlasts_the_retry_budget_raises_it_named(fake_railway: FakeRailway) -> None:
+    backend = fake_railway.backend
+    backend.freeze_time()
+    backend.set_cooldown("projectCreate", 3600)
+    client = make_client(fake_railway, [], retry=RetryPolicy(max_total_seconds=30))
+    create_project(client, fake_railway)
+
+    with pytest.raises(RailwayCooldown, match=r"too quickly.*gave up after"):
+        create_project(client, fake_railway)
+
+    assert len([p for p in backend.projects.values() if p.live]) == 1

@@ -105,7 +105,8 @@ def test_when_the_recorded_deployment_is_gone_the_rollback_takes_an_earlier_gate
 
     assert caught.value.rolled_back_to == first["deployment_id"]
     assert "the newest earlier deployment that passed this program's health gate" in str(caught.value)
-    assert world.active_deployment_id(world.web_id) == first["deployment_id"]
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    assert active.meta.get("rollbackFrom") == first["deployment_id"]  # Railway's rollback: a new deployment
 
 
 @pytest.mark.usefixtures("web_domain")

@@ -158,7 +158,8 @@ def test_a_deploy_killed_before_its_gate_rolls_back_to_the_deployment_state_reco
         provider.update(first.id, state, {**props, "revision": "rev-2"})
 
     assert caught.value.rolled_back_to == first.id
-    assert world.active_deployment_id(world.web_id) == first.id
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    assert active.meta.get("rollbackFrom") == first.id  # Railway's rollback: a new deployment
     assert world.backend.health_status(DOMAIN) == 200
     assert f"rolled back to deployment {first.id}" in str(caught.value)
     assert "the state recorded as healthy" in str(caught.value)

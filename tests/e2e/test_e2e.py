@@ -234,7 +234,7 @@ class TestFailingHealthGate:
         assert "cartly-web-deployment" in message
         assert "rolled back" in message.lower() and good in message
         active = backend.active_deployment(web, env)
-        assert active is not None and active.id == good
+        assert active is not None and active.meta.get("rollbackFrom") == good  # Railway's new deployment
         assert backend.count("DeploymentRollback") == 1
 
 

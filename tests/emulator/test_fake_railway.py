@@ -110,7 +110,7 @@ def test_a_service_instance_reads_railways_defaults_for_unset_settings(gql: Gql)
     assert instance == {
         "startCommand": None,
         "numReplicas": 1,
-        "region": "us-west2",
+        "region": None,
         "restartPolicyType": "ON_FAILURE",
         "restartPolicyMaxRetries": 10,
         "healthcheckTimeout": None,
@@ -144,6 +144,26 @@ def test_an_environment_copied_from_a_source_gets_its_services_settings_and_vari
     assert (instance["startCommand"], instance["source"]) == ("go", {"image": "img:1"})
     ids = {"projectId": project_id, "environmentId": copy["id"], "serviceId": service_id, "unrendered": True}
     assert gql.data(VARIABLES, ids)["variables"]["A"] == "1"
+
+
+ENV_INSTANCES = """query Environment($id: String!) {
+  environment(id: $id) { serviceInstances { edges { node { serviceId } } } } }"""
+
+
+def test_a_slow_copy_exists_by_name_before_its_services_are_copied(
+    gql: Gql, fake_railway: FakeRailway
+) -> None:
+    project_id, prod_id = create_project(gql)
+    service_id = create_service(gql, project_id, prod_id, source={"image": "img:1"})
+    fake_railway.backend.set_copy_lag(2)
+    copy_input = {"projectId": project_id, "name": "pr-7", "sourceEnvironmentId": prod_id}
+    copy_id = gql.data(ENV_CREATE, {"input": copy_input})["environmentCreate"]["id"]
+
+    def copied() -> list[str]:
+        edges = gql.data(ENV_INSTANCES, {"id": copy_id})["environment"]["serviceInstances"]["edges"]
+        return [edge["node"]["serviceId"] for edge in edges]
+
+    assert [copied(), copied(), copied()] == [[], [], [service_id]]
 
 
 def test_a_settings_change_in_a_fork_stays_in_the_fork(gql: Gql) -> None:

@@ -90,13 +90,25 @@ def test_a_new_success_replaces_the_active_one_which_can_then_be_rolled_back_to(
     assert (new["status"], new["canRollback"]) == ("SUCCESS", False)
 
 
-def test_rollback_makes_the_earlier_deployment_active_again(
+def test_rollback_is_a_new_deployment_that_restores_the_old_ones_variables(
     gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
 ) -> None:
+    backend = fake_railway.backend
+    key = (backend.services[ids["serviceId"]].project_id, ids["environmentId"], ids["serviceId"])
+    backend.variables[key] = {"RELEASE": "1"}
     first = deploy_to_success(gql, ids)
+    backend.variables[key] = {"RELEASE": "2", "ADDED": "yes"}
     second = deploy_to_success(gql, ids)
+
     assert gql.data(ROLLBACK, {"id": first}) == {"deploymentRollback": True}
-    assert fake_railway.backend.active_deployment(ids["serviceId"], ids["environmentId"]).id == first  # type: ignore[union-attr]
+
+    deployments = backend.instance_deployments(ids["serviceId"], ids["environmentId"])
+    assert len(deployments) == 3
+    rollback = deployments[0]
+    assert rollback.id not in (first, second)
+    assert backend.variables[key] == {"RELEASE": "1"}
+    assert poll(gql, rollback.id, 3)[-1] == "SUCCESS"
+    assert gql.data(DEPLOYMENT, {"id": first})["deployment"]["status"] == "REMOVED"
     assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["status"] == "REMOVED"
 
 
@@ -136,6 +148,16 @@ def test_the_health_endpoint_answers_ok_once_a_deployment_is_active(
     assert (before, after.status_code, after.json()) == (503, 200, {"status": "ok"})
 
 
+def test_a_fresh_domain_answers_404_for_its_warm_up_after_the_deploy_succeeds(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_domain_warmup(2)
+    domain = service_domain(gql, ids)
+    deploy_to_success(gql, ids)
+    statuses = [health(fake_railway, domain).status_code for _ in range(4)]
+    assert statuses == [404, 404, 200, 200]
+
+
 def test_the_health_endpoint_answers_503_when_a_test_sets_the_domain_unhealthy(
     gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
 ) -> None:
@@ -154,6 +176,7 @@ def test_an_unhealthy_deployment_is_cured_by_rolling_back(
     deploy_to_success(gql, ids)
     unhealthy = health(fake_railway, domain).status_code
     gql.data(ROLLBACK, {"id": good})
+    fake_railway.backend.tick(3)
     assert (unhealthy, health(fake_railway, domain).status_code) == (503, 200)
 
 
@@ -165,3 +188,93 @@ def test_the_deployment_url_is_the_services_domain(gql: Gql, ids: dict[str, str]
     domain = service_domain(gql, ids)
     deployment_id = deploy(gql, ids)
     assert gql.data(DEPLOYMENT, {"id": deployment_id})["deployment"]["url"] == f"https://{domain}"
+
+
+INSTANCE_UPDATE = """mutation ServiceInstanceUpdate($serviceId: String!, $environmentId: String,
+  $input: ServiceInstanceUpdateInput!) {
+  serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input) }"""
+PLACEMENT = """query ServiceInstance($serviceId: String!, $environmentId: String!) {
+  serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
+    region latestDeployment { meta } } }"""
+
+
+def placement(gql: Gql, ids: dict[str, str]) -> tuple[str | None, dict[str, object]]:
+    node = gql.data(PLACEMENT, ids)["serviceInstance"]
+    return node["region"], node["latestDeployment"]["meta"]["serviceManifest"]["deploy"]["multiRegionConfig"]
+
+
+def test_region_reads_back_null_and_placement_is_the_deployments_multi_region_config(
+    gql: Gql, ids: dict[str, str]
+) -> None:
+    regions = {"europe-west4-drams3a": {"numReplicas": 2}}
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"multiRegionConfig": regions}})
+    deploy_to_success(gql, ids)
+    assert placement(gql, ids) == (None, regions)
+
+
+def test_the_legacy_region_field_places_nothing(gql: Gql, ids: dict[str, str]) -> None:
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"region": "europe-west4-drams3a"}})
+    deploy_to_success(gql, ids)
+    assert placement(gql, ids) == (None, {"us-west2": {"numReplicas": 1}})
+
+
+DEPLOYMENTS = """query Deployments($input: DeploymentListInput!) {
+  deployments(input: $input, first: 5) { edges { node { id } } } }"""
+
+
+def test_right_after_a_trigger_the_previous_deployment_still_reads_as_the_latest(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    first = deploy_to_success(gql, ids)
+    fake_railway.backend.set_read_lag(2)
+    second = deploy(gql, ids)
+
+    def newest() -> str:
+        return str(gql.data(DEPLOYMENTS, {"input": ids})["deployments"]["edges"][0]["node"]["id"])
+
+    assert [newest(), newest(), newest()] == [first, first, second]
+    assert gql.data(DEPLOYMENT, {"id": second})["deployment"]["id"] == second  # by id: at once
+
+
+SERVICE_CREATE = (
+    """mutation ServiceCreate($input: ServiceCreateInput!) { serviceCreate(input: $input) { id } }"""
+)
+
+
+def test_service_create_with_a_private_image_deploys_at_once_and_fails_to_pull(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    backend = fake_railway.backend
+    backend.set_private_registry("ghcr.io/cartly-app/")
+    project_id = backend.services[ids["serviceId"]].project_id
+    source = {"image": "ghcr.io/cartly-app/cartly:1"}
+    created = gql.data(SERVICE_CREATE, {"input": {"projectId": project_id, "name": "api", "source": source}})
+
+    [doomed] = backend.instance_deployments(created["serviceCreate"]["id"], ids["environmentId"])
+    assert poll(gql, doomed.id, 3)[-1] == "FAILED"
+
+
+def test_a_private_image_pulls_once_the_instance_has_registry_credentials(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_private_registry("ghcr.io/cartly/")
+    creds = {"username": "bot", "password": "pw"}
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"registryCredentials": creds}})
+    assert poll(gql, deploy(gql, ids), 3)[-1] == "SUCCESS"
+
+
+def test_a_service_created_without_a_source_does_not_deploy(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    backend = fake_railway.backend
+    project_id = backend.services[ids["serviceId"]].project_id
+    created = gql.data(SERVICE_CREATE, {"input": {"projectId": project_id, "name": "api"}})
+    assert backend.instance_deployments(created["serviceCreate"]["id"], ids["environmentId"]) == []
+
+
+def test_an_instance_update_can_be_made_to_deploy(
+    gql: Gql, ids: dict[str, str], fake_railway: FakeRailway
+) -> None:
+    fake_railway.backend.set_instance_update_deploys()
+    gql.data(INSTANCE_UPDATE, {**ids, "input": {"numReplicas": 2}})
+    assert len(fake_railway.backend.instance_deployments(ids["serviceId"], ids["environmentId"])) == 1

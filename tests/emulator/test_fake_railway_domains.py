@@ -41,22 +41,32 @@ def create_custom(gql: Gql, scope: dict[str, str]) -> dict[str, Any]:
     return created
 
 
-def test_a_custom_domain_asks_for_a_cname_and_a_txt_verification_record(
+def test_a_custom_domain_lists_only_the_cname_and_describes_the_txt_record_beside_it(
     gql: Gql, scope: dict[str, str]
 ) -> None:
     status = create_custom(gql, scope)["status"]
     records = status["dnsRecords"]
-    assert len(records) == 2
-    cname, txt = records
+    assert len(records) == 1
+    [cname] = records
     assert (cname["recordType"], cname["hostlabel"], cname["zone"]) == (
         "DNS_RECORD_TYPE_CNAME",
         "shop",
         "cartly.dev",
     )
     assert cname["requiredValue"].endswith(".up.railway.app")
-    assert (txt["recordType"], txt["hostlabel"]) == ("DNS_RECORD_TYPE_TXT", "_railway-verify.shop")
-    assert (status["verificationDnsHost"], status["verified"]) == ("_railway-verify.shop", False)
-    assert txt["requiredValue"] == status["verificationToken"]
+    assert (status["verificationDnsHost"], status["verified"]) == ("_railway-verify.shop.cartly.dev", False)
+    assert re.fullmatch(r"[0-9a-f]{64}", status["verificationToken"])
+
+
+def test_only_the_txt_record_in_the_clis_form_verifies_the_domain(
+    fake_railway: FakeRailway, gql: Gql, scope: dict[str, str]
+) -> None:
+    token = create_custom(gql, scope)["status"]["verificationToken"]
+    backend = fake_railway.backend
+    assert backend.publish_txt("_railway-verify.shop.cartly.dev", token) is False  # the raw host and token
+    assert backend.publish_txt("_railway-verify.shop", token) is False  # the bare token
+    assert backend.publish_txt("_railway-verify.shop", f"railway-verify={token}") is True
+    assert backend.custom_domains[next(iter(backend.custom_domains))].verified is True
 
 
 def test_a_custom_domain_reads_verified_once_a_test_marks_its_dns_in_place(

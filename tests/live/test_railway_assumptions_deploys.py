@@ -1,5 +1,5 @@
 """Live conformance, deploys: which writes start a deployment (instance updates, variables with and without
-skipDeploys, variable deletes), unrendered variables, deployV2 and rollback.
+skipDeploys, variable deletes), unrendered variables, deployV2, rollback as a new deployment, and placement.
 
 Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
 marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
@@ -11,6 +11,8 @@ marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project p
 from __future__ import annotations
 
 from pulumi_railway.api import operations as ops
+from pulumi_railway.api.errors import RailwayGraphQLError
+from pulumi_railway.toolkit import instance_settings
 from tests.support.railway_sandbox import Sandbox
 from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
 from tests.support.railway_target import TERMINAL, wait_until
@@ -41,6 +43,33 @@ def test_service_instance_update_starts_no_deployment(sandbox: Sandbox) -> None:
     sandbox.target.sleep(sandbox.target.quiet_seconds)
 
     assert sandbox.deployment_ids(service_id) == []
+
+
+def test_service_create_with_an_image_deploys_at_once_and_without_a_source_does_not(
+    sandbox: Sandbox,
+) -> None:
+    """Why Service creates without a source (API.md §8): with one, Railway deploys before credentials."""
+    with_image = sandbox.create_service("it-web", image=IMAGE)
+    without = sandbox.create_service("it-worker")
+
+    started = wait_until(sandbox.target, lambda: sandbox.deployment_ids(with_image), bool)
+    sandbox.target.sleep(sandbox.target.quiet_seconds)
+
+    assert len(started) >= 1
+    assert sandbox.deployment_ids(without) == []
+
+
+def test_registry_credentials_are_accepted_on_pro_or_refused_naming_the_pro_plan(sandbox: Sandbox) -> None:
+    """What ServiceInstance's Hobby message relies on: a refusal names the Pro plan (schema description)."""
+    service_id = sandbox.create_service("it-web")
+    creds = {"username": "it-user", "password": "it-not-a-real-password"}
+    refused = ""
+    try:
+        sandbox.update_instance(service_id, sandbox.base_environment_id, {"registryCredentials": creds})
+    except RailwayGraphQLError as exc:
+        refused = str(exc)
+
+    assert refused == "" or "pro plan" in refused.lower(), refused
 
 
 # --- variables ---------------------------------------------------------------------------------------------
@@ -118,12 +147,15 @@ def test_service_instance_deploy_v2_returns_a_deployment_id_whose_status_reaches
     assert seen[-1] == "SUCCESS"
 
 
-def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_a_new_one(
+def test_deployment_rollback_is_a_new_deployment_that_restores_the_old_deployments_variables(
     sandbox: Sandbox,
 ) -> None:
+    """Railway's docs (guides/roll-back-bad-deploy.md); what deploy_gate's rollback and restore rely on."""
     service_id = _service_with_image(sandbox)
+    sandbox.upsert_variables(service_id, {"IT_RELEASE": "1"}, skip_deploys=True)
     first = sandbox.deploy(service_id)
     assert sandbox.wait_for_terminal(first)[-1] == "SUCCESS"
+    sandbox.upsert_variables(service_id, {"IT_RELEASE": "2"}, skip_deploys=True)
     second = sandbox.deploy(service_id)
     assert sandbox.wait_for_terminal(second)[-1] == "SUCCESS"
     replaced = sandbox.deployment(first)
@@ -131,9 +163,27 @@ def test_deployment_rollback_makes_the_replaced_deployment_active_again_without_
     before = sandbox.deployment_ids(service_id)
 
     sandbox.client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": first})
-    wait_until(
-        sandbox.target, lambda: sandbox.deployment(first)["status"], lambda status: status == "SUCCESS"
+    after = wait_until(
+        sandbox.target, lambda: sandbox.deployment_ids(service_id), lambda ids: len(ids) > len(before)
     )
 
-    assert sandbox.deployment(first)["status"] == "SUCCESS"
-    assert sorted(sandbox.deployment_ids(service_id)) == sorted(before)
+    new = [deployment_id for deployment_id in after if deployment_id not in before]
+    assert len(new) == 1
+    assert sandbox.wait_for_terminal(new[0])[-1] == "SUCCESS"
+    assert sandbox.deployment(first)["status"] == "REMOVED"
+    assert sandbox.variables(service_id, unrendered=True).get("IT_RELEASE") == "1"
+
+
+def test_region_reads_back_null_and_the_deployment_records_the_multi_region_config_it_placed(
+    sandbox: Sandbox,
+) -> None:
+    """What ServiceInstance's refresh relies on (API.md §8, Terraform provider 93853d5)."""
+    service_id = _service_with_image(sandbox)
+    env = sandbox.base_environment_id
+    sandbox.update_instance(service_id, env, {"multiRegionConfig": {"us-west2": {"numReplicas": 1}}})
+    assert sandbox.wait_for_terminal(sandbox.deploy(service_id))[-1] == "SUCCESS"
+
+    instance = sandbox.instance(service_id, env)
+
+    assert instance["region"] is None
+    assert instance_settings.placement(instance) == {"us-west2": 1}

@@ -47,10 +47,19 @@ def test_create_outputs_the_routing_and_verification_records(world: World, provi
     assert outs["custom_domain_id"] == id_
     assert [r["record_type"] for r in outs["dns_records"]] == ["DNS_RECORD_TYPE_CNAME", "DNS_RECORD_TYPE_TXT"]
     assert outs["dns_records"][0]["fqdn"] == DOMAIN
-    assert outs["verification_token"].startswith("railway-verify=")
     assert outs["verification_dns_host"]
     assert outs["verified"] is False
     assert live_domains(world)[0].target_port == 3000
+
+
+def test_the_txt_record_output_is_the_one_that_verifies_the_domain(world: World, provider: Any) -> None:
+    _id, outs = created(provider, props(world))
+    txt = [r for r in outs["dns_records"] if r["record_type"] == "DNS_RECORD_TYPE_TXT"]
+    assert len(txt) == 1
+    assert txt[0]["hostlabel"] == "_railway-verify.staging"  # the zone (cartly.io) stripped, as the CLI does
+    assert txt[0]["required_value"].startswith("railway-verify=")
+    assert world.backend.publish_txt(txt[0]["hostlabel"], txt[0]["required_value"]) is True
+    assert live_domains(world)[0].verified is True
 
 
 def test_read_returns_the_current_port_and_verification(world: World, provider: Any) -> None:

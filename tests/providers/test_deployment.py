@@ -55,6 +55,12 @@ def created(provider: DeploymentProvider, news: dict[str, Any]) -> tuple[str, di
     return result.id, {**news, **(result.outs or {})}
 
 
+def serving_a_rollback_of(world: World) -> str | None:
+    """The deployment the active one rolled back to (Railway's rollback is a new deployment), else None."""
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    return None if active is None else active.meta.get("rollbackFrom")
+
+
 def redeploy_failing(
     world: World, provider: Any, outcome: str, **changes: Any
 ) -> tuple[str, DeploymentFailed]:
@@ -88,6 +94,16 @@ def test_polls_are_poll_interval_apart(world: World, provider: Any) -> None:
     created(provider, props(world, poll_interval_seconds=7))
     assert world.time.slept
     assert set(world.time.slept) == {7}
+
+
+def test_a_long_build_is_polled_less_and_less_often_to_spare_the_hourly_budget(
+    world: World, provider: Any
+) -> None:
+    mark = world.mark()
+    redeploy_failing(world, provider, "HANG", timeout_seconds=300)
+    reads = world.operations_since(mark).count("Deployment")
+    assert reads <= 20  # both deploys; a fixed 5 s poll would read the hung one 60 times in 300 s
+    assert max(world.time.slept) == 30.0
 
 
 def test_a_new_revision_deploys_again_and_replaces_the_old_deployment(world: World, provider: Any) -> None:
@@ -163,11 +179,59 @@ def test_a_failing_health_gate_rolls_back_to_the_previous_deployment(world: Worl
     mark = world.mark()
     first, error = redeploy_failing(world, provider, "UNHEALTHY")
     assert world.operations_since(mark).count("DeploymentRollback") == 1
-    assert world.active_deployment_id(world.web_id) == first
+    assert serving_a_rollback_of(world) == first
     assert error.rolled_back_to == first
     assert f"rolled back to deployment {first}" in str(error)
     assert "health check" in str(error)
     assert "failed 3 time(s) (last: HTTP 503)" in str(error)
+
+
+def test_a_new_domain_that_answers_404_for_a_while_passes_the_gate_within_the_grace(
+    world: World, provider: Any
+) -> None:
+    world.backend.set_domain_warmup(6)  # 6 probes 5 s apart: past 3 attempts, within a 60 s grace
+    _id, outs = created(provider, props(world, gate_grace_seconds=60))
+    assert outs["status"] == "SUCCESS"
+    assert world.backend.count("DeploymentRollback") == 0
+    assert [s for _, _, s in world.backend.health_checks] == [404] * 6 + [200]
+
+
+def test_the_grace_is_bounded_an_unhealthy_deploy_still_rolls_back_after_it(
+    world: World, provider: Any
+) -> None:
+    first, error = redeploy_failing(world, provider, "UNHEALTHY", gate_grace_seconds=20)
+    assert serving_a_rollback_of(world) == first
+    assert "failed 3 time(s) (last: HTTP 503), after a grace of 20s" in str(error)
+    assert len(world.backend.health_checks) == 1 + 4 + 3  # the first deploy's; 20 s of uncounted; 3 counted
+
+
+def test_after_a_rollback_the_variables_the_stack_set_are_put_back_for_the_next_deploy(
+    world: World, provider: Any
+) -> None:
+    key = (world.project_id, world.environment_id, world.web_id)
+    world.backend.variables[key] = {"RELEASE": "1"}
+    id_, state = created(provider, props(world))
+    world.backend.variables[key] = {"RELEASE": "2", "ADDED": "by the stack"}  # as Variables writes them
+    world.backend.script_next_unhealthy(world.web_id)
+    with pytest.raises(DeploymentFailed) as caught:
+        provider.update(id_, state, props(world, "rev-2"))
+
+    active = world.backend.active_deployment(world.web_id, world.environment_id)
+    assert active is not None
+    assert active.meta.get("rollbackFrom") == state["deployment_id"]
+    assert active.variables == {"RELEASE": "1"}  # Railway's rollback ran with the old deployment's values
+    assert world.backend.variables[key] == {"RELEASE": "2", "ADDED": "by the stack"}
+    assert "variables the stack set were put back" in str(caught.value)
+
+
+def test_read_lag_after_the_rollback_does_not_make_it_send_twice(world: World, provider: Any) -> None:
+    id_, state = created(provider, props(world))
+    world.backend.set_read_lag(2)
+    world.backend.script_next_unhealthy(world.web_id)
+    with pytest.raises(DeploymentFailed):
+        provider.update(id_, state, props(world, "rev-2"))
+    assert world.backend.count("DeploymentRollback") == 1
+    assert serving_a_rollback_of(world) == state["deployment_id"]
 
 
 def test_a_first_deploy_that_fails_has_nothing_to_roll_back_to(world: World, provider: Any) -> None:
@@ -193,11 +257,49 @@ def test_a_fault_on_the_trigger_still_makes_exactly_one_deployment(
     assert world.backend.faults.pending() == 0  # the fault did happen
 
 
+def test_a_lost_trigger_answer_under_read_lag_never_adopts_a_deployment_railway_started_on_its_own(
+    world: World, provider: Any
+) -> None:
+    theirs = world.backend.deploy(world.web_id, world.environment_id, "serviceCreate")  # just before ours
+    world.backend.set_read_lag(1)
+    world.inject("connection reset after apply", "ServiceInstanceDeployV2")
+
+    _id, outs = created(provider, props(world))
+
+    ours = [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "deploy"]
+    assert len(ours) == 1
+    assert outs["deployment_id"] == ours[0].id != theirs.id
+    assert world.backend.count("ServiceInstanceDeployV2") == 1
+
+
+def test_a_deployment_railway_starts_after_ours_is_waited_out_not_taken_for_a_failure(
+    world: World, provider: Any
+) -> None:
+    id_, state = created(provider, props(world))
+    sleep = world.time.sleep
+
+    def railway_deploys_too(seconds: float) -> None:  # e.g. an instance update that deploys (API.md §8)
+        if not [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "instanceUpdate"]:
+            world.backend.deploy(world.web_id, world.environment_id, "instanceUpdate")
+        sleep(seconds)
+
+    world.time.sleep = railway_deploys_too  # type: ignore[method-assign]
+    outs = provider.update(id_, state, props(world, "rev-2")).outs
+
+    theirs = [d for d in world.live_deployments(world.web_id) if d.meta.get("reason") == "instanceUpdate"]
+    assert len(theirs) == 1
+    assert outs["deployment_id"] == theirs[0].id == world.active_deployment_id(world.web_id)
+    assert outs["status"] == "SUCCESS"
+    assert world.backend.count("DeploymentRollback") == 0
+
+
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_fault_on_the_rollback_still_rolls_back(world: World, provider: Any, fault: str) -> None:
     world.inject(fault, "DeploymentRollback")
     first, error = redeploy_failing(world, provider, "UNHEALTHY")
-    assert world.active_deployment_id(world.web_id) == first
+    rollbacks = [d for d in world.live_deployments(world.web_id) if d.meta.get("rollbackFrom")]
+    assert len(rollbacks) == 1  # a rollback whose answer was lost is recognised, never sent twice
+    assert serving_a_rollback_of(world) == first
     assert f"rolled back to deployment {first}" in str(error)
     assert world.backend.faults.pending() == 0  # the fault did happen
 

@@ -11,6 +11,7 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.environment import EnvironmentProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
+from testkit.fake_time import FakeTime
 from tests.support.provider_harness import configured, failures, live
 
 
@@ -184,3 +185,38 @@ def test_check_tolerates_unknown_values(provider: EnvironmentProvider) -> None:
     assert (
         failures(provider, {"project_id": unknown, "name": unknown, "source_environment_id": unknown}) == {}
     )
+
+
+def copy_whose_answer_is_lost(
+    fake_railway: FakeRailway, seeded: dict[str, Any], copy_reads: int
+) -> tuple[EnvironmentProvider, dict[str, Any]]:
+    fake_railway.backend.set_copy_lag(copy_reads)
+    fake_railway.backend.faults.reset_after_apply(operation="EnvironmentCreate")
+    news = {"project_id": seeded["project_id"], "name": "pr-42"}
+    news["source_environment_id"] = seeded["environments"]["staging"]
+    return configured(EnvironmentProvider(), fake_railway.token, FakeTime()), news
+
+
+def test_a_slow_copy_whose_answer_was_lost_is_adopted_only_once_complete(
+    fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    provider, news = copy_whose_answer_is_lost(fake_railway, seeded, copy_reads=3)
+
+    created = provider.create(news)
+
+    assert len(named(fake_railway, seeded["project_id"], "pr-42")) == 1
+    assert fake_railway.backend.count("EnvironmentCreate") == 1
+    copied = fake_railway.backend.live_instances(environment_id=created.id)
+    assert [i.service_id for i in copied] == [seeded["services"]["web"]]
+
+
+def test_a_copy_still_incomplete_after_the_bound_is_an_error_not_a_guess(
+    fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    provider, news = copy_whose_answer_is_lost(fake_railway, seeded, copy_reads=1000)
+
+    with pytest.raises(RailwayError, match="not adopted half-copied"):
+        provider.create(news)
+
+    assert fake_railway.backend.count("EnvironmentCreate") == 1
+    assert len(named(fake_railway, seeded["project_id"], "pr-42")) == 1

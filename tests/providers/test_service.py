@@ -66,16 +66,25 @@ def test_delete_removes_the_service(
     assert request.variables["environmentId"] == seeded["environments"]["staging"]
 
 
-def test_create_sends_image_variables_and_environment_in_one_request(
+def test_create_sends_variables_and_environment_in_one_request_and_no_source(
     provider: ServiceProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:
     created = provider.create(inputs(seeded))
     assert [r.operation_name for r in fake_railway.backend.mutations()] == ["ServiceCreate"]
     sent = fake_railway.backend.mutations()[0].variables["input"]
     assert sent["environmentId"] == seeded["environments"]["staging"]
-    assert sent["source"] == {"image": IMAGE}
+    assert "source" not in sent
     env = seeded["environments"]["staging"]
     assert fake_railway.backend.variables[(seeded["project_id"], env, created.id)] == {"DATABASE_URL": SECRET}
+
+
+def test_create_starts_no_deploy_that_would_fail_to_pull_a_private_image(
+    provider: ServiceProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
+) -> None:
+    fake_railway.backend.set_private_registry(IMAGE.split("@")[0].rsplit("/", 1)[0] + "/")
+    created = provider.create(inputs(seeded))
+    env = seeded["environments"]["staging"]
+    assert fake_railway.backend.instance_deployments(created.id, env) == []
 
 
 def test_removing_the_icon_unsets_it(

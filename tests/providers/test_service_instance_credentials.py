@@ -37,6 +37,20 @@ def test_registry_credentials_are_written_and_echoed_but_never_read(
     assert all("registryCredentials" not in r.variables for r in reads)
 
 
+def test_on_hobby_refused_credentials_say_they_need_pro_and_name_the_choices(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    fake_railway.backend.set_plan("HOBBY")
+    with pytest.raises(RailwayError) as caught:
+        provider.create(inputs(ids, registry_credentials={"username": "cartly-bot", "password": PASSWORD}))
+    message = str(caught.value)
+    assert "need the Pro plan" in message
+    assert "upgrade the workspace to Pro" in message
+    assert "make the image public" in message
+    assert PASSWORD not in message
+    assert stored(fake_railway, ids).registry_credentials is None
+
+
 def test_a_failed_update_names_the_instance_but_no_password(
     provider: ServiceInstanceProvider, ids: dict[str, str]
 ) -> None:
