@@ -49,6 +49,7 @@ class Key:
 
 # A guard against a typo that would bill a thousand replicas; raise it here if Cartly ever needs more.
 _REPLICAS: dict[str, Any] = {"minimum": 1, "maximum": 50, "bound_reason": "a guard against typos"}
+_PACING: dict[str, Any] = {"maximum": 60, "bound_reason": "a minute: a slower look misses the deploy window"}
 
 
 def _secret(name: str, description: str, required_in: Literal["long-lived", "production", "never"]) -> Key:
@@ -100,6 +101,18 @@ KEYS: tuple[Key, ...] = (
         minimum=1,
         maximum=7200,
         bound_reason="two hours: a longer deploy is stuck",
+    ),
+    # How a deploy is waited on: Railway is polled and the health gate retried at these intervals; a new
+    # domain gets the grace before a failing health check counts. The local sandbox sets them to 0.
+    Key("deployPollSeconds", "integer", 5, "Seconds between reads of a deployment's status.", **_PACING),
+    Key("healthGateIntervalSeconds", "integer", 5, "Seconds between health-gate attempts.", **_PACING),
+    Key(
+        "healthGateGraceSeconds",
+        "integer",
+        120,
+        "Seconds after a deploy in which a failing health check is not counted (a new domain coming up).",
+        maximum=600,
+        bound_reason="ten minutes: a domain that long down is down",
     ),
     Key("preDeployCommand", "string", "npx prisma migrate deploy", "Web pre-deploy command (migrations)."),
     Key("nodeEnv", "string", "production", "NODE_ENV of both services."),

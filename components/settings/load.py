@@ -28,6 +28,7 @@ from components.settings.values import (
     WEB_PORT,
     WORKER_PORT,
     WORKER_SECRET_VARIABLES,
+    DeployPacing,
     Secret,
     ServiceSettings,
     Settings,
@@ -123,6 +124,9 @@ def parse_settings(
         restart_max_retries=retries,
         healthcheck_timeout=hc_timeout,
         deploy_timeout=deploy_timeout,
+        pacing=DeployPacing(
+            number("deployPollSeconds"), number("healthGateIntervalSeconds"), number("healthGateGraceSeconds")
+        ),
         node_env=text("nodeEnv"),
         web=ServiceSettings("web", WEB_PORT, web, pre_deploy, tuple(SECRET_VARIABLES)),
         worker=ServiceSettings("worker", WORKER_PORT, worker, None, WORKER_SECRET_VARIABLES),

@@ -59,6 +59,15 @@ class Secret:
 
 
 @dataclass(frozen=True)
+class DeployPacing:
+    """How patiently a deploy is waited on, in seconds: status reads, gate attempts, a new domain's grace."""
+
+    poll: int
+    gate_interval: int
+    gate_grace: int
+
+
+@dataclass(frozen=True)
 class ServiceSettings:
     name: str
     port: int
@@ -113,6 +122,7 @@ class Settings:
     restart_max_retries: int
     healthcheck_timeout: int
     deploy_timeout: int
+    pacing: DeployPacing
     node_env: str
     web: ServiceSettings
     worker: ServiceSettings
