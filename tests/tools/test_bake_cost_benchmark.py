@@ -30,7 +30,7 @@ def test_the_default_window_costs_thirteen_requests_per_deploy(
         for traffic in (0, 40):
             cost = costs[(service, traffic)]
             assert (cost.by_operation["HttpLogs"], cost.by_operation["Metrics"]) == (12, 1)
-            # one list of the service's deployments, the trigger and three polls: the bake adds nothing to them
+            # a list of the service's deployments, the trigger and three polls: the bake adds nothing
             assert cost.deploy_requests == 5
 
 
