@@ -231,8 +231,8 @@ def default_text(key: Key) -> str:
 
 def set_command(key: Key, stack: str, example: str | None = None, index: int = 0) -> str:
     """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
-    put on a command line. Preview stacks have no stack file (the driver sets only imageTag, afresh on every
-    run), so for them the fix is the project default in Pulumi.yaml."""
+    put on a command line. A preview stack's file holds only imageTag (the driver writes it afresh on every
+    run; load refuses any other key there), so for previews the fix is the project default in Pulumi.yaml."""
     if is_preview_stack(stack) and key.name != "imageTag":
         return (
             f"change the default of {key.name} in Pulumi.yaml (preview stacks run on the project's defaults: "
