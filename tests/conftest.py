@@ -1,14 +1,26 @@
-"""Suite-wide pytest wiring: the Railway emulator's fixtures, the `integration` marker's skip rule, and
-undoing the Pulumi SDK's pickler patch after each test."""
+"""Suite-wide pytest wiring: the Railway emulator's fixtures, and the `integration` marker's skip rule."""
 
 import os
 import pickle
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 pytest_plugins = ["testkit.fake_railway.pytest_plugin"]
+
+# pulumi.dynamic's serialize_provider wraps pickle._Pickler._batch_setitems in a sorting wrapper on every
+# call and never unwraps it, so each dynamic resource constructed in a process adds a level: after about a
+# thousand (a real `pulumi up` constructs a few dozen) pickling hits RecursionError. A test process builds
+# many programs, so each test starts from the original method.
+_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _unwrap_pulumis_pickler_patch() -> Iterator[None]:
+    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
+    yield
+    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
+
 
 # Tests that talk to real Railway run only when a real token is given for them.
 INTEGRATION_TOKEN = "CARTLY_INTEGRATION_RAILWAY_TOKEN"
@@ -21,14 +33,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _pickler_restored() -> Iterator[None]:
-    """Pulumi's dynamic.Resource wraps `pickle._Pickler._batch_setitems` anew on every construction and never
-    restores it, so about 900 dynamic resources in one process (a real run is one process per deployment)
-    nest the wrappers past Python's recursion limit. Each test starts from the pickler as it was."""
-    pickler: Any = pickle._Pickler
-    saved = (pickler._batch_setitems, pickler.save_dict)
-    yield
-    pickler._batch_setitems, pickler.save_dict = saved
