@@ -15,6 +15,7 @@ from pathlib import Path
 import pulumi
 import pytest
 
+from components.settings.keys import required_secrets
 from components.settings.load import load_settings
 from components.settings.rules import ConfigError
 from tools.stack_files import program_config, read_stack_config
@@ -35,10 +36,6 @@ class Case:
     file_level: bool = False  # refused before the program runs: also checked through tools/plan.py
 
 
-def _secure(key: str, stack: str = "staging") -> str:
-    return f"secure: v1:PLACEHOLDER:pulumi-config-set-secret-{key}-stack-{stack}"
-
-
 CASES = [
     Case(
         "replicas-upper-bound",
@@ -46,7 +43,7 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: 1000000000",
-        "Pulumi.staging.yaml:14: cartly-infra:webReplicas: must be <= 50 (a guard against typos), got "
+        "Pulumi.staging.yaml:10: cartly-infra:webReplicas: must be <= 50 (a guard against typos), got "
         "1000000000. "
         "Fix: pulumi config set cartly-infra:webReplicas 1 --stack staging",
     ),
@@ -56,7 +53,7 @@ CASES = [
         "Pulumi.staging.yaml",
         "  cartly-infra:region: us-west2\n",
         "  cartly-infra:region: us-west2\n  cartly-infra:image: ''\n",
-        "Pulumi.staging.yaml:14: cartly-infra:image: is set to '' (empty does not mean the default "
+        "Pulumi.staging.yaml:10: cartly-infra:image: is set to '' (empty does not mean the default "
         "'ghcr.io/cartly-app/cartly'). Fix: pulumi config rm cartly-infra:image --stack staging "
         "(to run with the default)",
     ),
@@ -66,7 +63,7 @@ CASES = [
         "Pulumi.staging.yaml",
         "cartly-infra:webReplicas: 1",
         "cartly-infar:webReplicas: 1",
-        "Pulumi.staging.yaml:14: cartly-infar:webReplicas: unknown namespace 'cartly-infar' (a typo of "
+        "Pulumi.staging.yaml:10: cartly-infar:webReplicas: unknown namespace 'cartly-infar' (a typo of "
         "cartly-infra?): cartly-infra ignores it. Fix: pulumi config rm cartly-infar:webReplicas --stack "
         "staging "
         "&& pulumi config set cartly-infra:webReplicas <value> --stack staging",
@@ -77,7 +74,7 @@ CASES = [
         "Pulumi.staging.yaml",
         "  cartly-infra:region: us-west2\n",
         "  cartly-infra:region: us-west2\n  cartly-infra:healthcheckTimeout: 3600\n",
-        "Pulumi.staging.yaml:14: cartly-infra:healthcheckTimeout: 3600 s is not shorter than "
+        "Pulumi.staging.yaml:10: cartly-infra:healthcheckTimeout: 3600 s is not shorter than "
         "cartly-infra:deployTimeoutSeconds (600 s): the deploy would be rolled back before Railway's health "
         "check ends. Fix: pulumi config set cartly-infra:healthcheckTimeout 300 --stack staging",
     ),
@@ -87,7 +84,7 @@ CASES = [
         "Pulumi.production.yaml",
         "environmentName: production",
         "environmentName: 'Prod Env!'",
-        "Pulumi.production.yaml:12: cartly-infra:environmentName: 'Prod Env!' is not an environment name: it "
+        "Pulumi.production.yaml:8: cartly-infra:environmentName: 'Prod Env!' is not an environment name: it "
         "must be a non-empty name of at most 100 letters, digits, spaces, '.', '_' or '-', starting with a "
         "letter or digit; got 'Prod Env!'. Fix: pulumi config set cartly-infra:environmentName production "
         "--stack production",
@@ -98,9 +95,9 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: 0\n  cartly-infra:webReplicas: 2",
-        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would "
+        "Pulumi.staging.yaml:11: cartly-infra:webReplicas is set twice (first at line 10; YAML would "
         "silently "
-        "keep the last). Fix: delete one of lines 14 and 15 of Pulumi.staging.yaml",
+        "keep the last). Fix: delete one of lines 10 and 11 of Pulumi.staging.yaml",
         file_level=True,
     ),
     Case(
@@ -109,18 +106,18 @@ CASES = [
         "Pulumi.staging.yaml",
         "webReplicas: 1",
         "webReplicas: two\n  cartly-infra:webReplicas: 2",
-        "Pulumi.staging.yaml:15: cartly-infra:webReplicas is set twice (first at line 14; YAML would "
+        "Pulumi.staging.yaml:11: cartly-infra:webReplicas is set twice (first at line 10; YAML would "
         "silently "
-        "keep the last). Fix: delete one of lines 14 and 15 of Pulumi.staging.yaml",
+        "keep the last). Fix: delete one of lines 10 and 11 of Pulumi.staging.yaml",
         file_level=True,
     ),
     Case(
         "secure-empty",
         "staging",
         "Pulumi.staging.yaml",
-        _secure("jwtSecret"),
-        "secure: ''",
-        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` holds no ciphertext (the CLI cannot "
+        "",
+        "  cartly-infra:jwtSecret:\n    secure: ''\n",
+        "Pulumi.staging.yaml:12: cartly-infra:jwtSecret: `secure:` holds no ciphertext (the CLI cannot "
         "decrypt "
         "it). Fix: pulumi config set --secret cartly-infra:jwtSecret --stack staging",
         file_level=True,
@@ -129,9 +126,9 @@ CASES = [
         "secure-beside-another-key",
         "staging",
         "Pulumi.staging.yaml",
-        _secure("jwtSecret"),
-        "secure: v1:abc\n    value: plain",
-        "Pulumi.staging.yaml:22: cartly-infra:jwtSecret: `secure:` must be the only key of an encrypted "
+        "",
+        "  cartly-infra:jwtSecret:\n    secure: v1:abc\n    value: plain\n",
+        "Pulumi.staging.yaml:12: cartly-infra:jwtSecret: `secure:` must be the only key of an encrypted "
         "value "
         "(beside it: value); delete the value and set it again encrypted. Fix: pulumi config set --secret "
         "cartly-infra:jwtSecret --stack staging",
@@ -196,7 +193,7 @@ CASES = [
         "Pulumi.staging.yaml",
         "cartly-infra:webReplicas: 1",
         "cartly-infra:webReplica: 1",
-        "Pulumi.staging.yaml:14: cartly-infra:webReplica: unknown key (a typo?). "
+        "Pulumi.staging.yaml:10: cartly-infra:webReplica: unknown key (a typo?). "
         "Fix: pulumi config rm cartly-infra:webReplica --stack staging",
     ),
     Case(
@@ -226,7 +223,8 @@ def project(tmp_path: Path, case: Case) -> Path:
 def first_line(project_dir: Path, stack: str) -> str:
     """The first line of the error the program raises for `stack` (as scripts/plan or `pulumi up` runs it)."""
     try:
-        _name, config = read_stack_config(project_dir, stack)
+        required = [key.qualified for key in required_secrets(stack)]
+        _name, config = read_stack_config(project_dir, stack, required)
         text, secret_keys = program_config(config, lambda _key, _value: "stub-secret")
         asyncio.set_event_loop(asyncio.new_event_loop())
         pulumi.runtime.set_all_config(text, secret_keys)
