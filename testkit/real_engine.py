@@ -25,7 +25,9 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+import yaml
 from pulumi import automation as auto
 
 from testkit.standins import install as install_standins
@@ -57,6 +59,9 @@ class RealEngine:
     root: Path  # a fresh temporary directory
     cli_dir: Path
     extra_env: Mapping[str, str] = field(default_factory=dict)
+    # Project config defaults to change in the copy (e.g. the deploy pacing, for an emulator that answers
+    # at once): what every stack of the copy, previews included, then runs with.
+    defaults: Mapping[str, Any] = field(default_factory=dict)
     passphrase: str = field(default_factory=lambda: secrets.token_urlsafe(24))
 
     def __post_init__(self) -> None:
@@ -69,6 +74,11 @@ class RealEngine:
         install_standins(self.home, sys.executable)
         for name in ("Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"):
             shutil.copy(REPO / name, self.project_dir / name)
+        if self.defaults:
+            project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
+            for key, value in self.defaults.items():
+                project["config"][key]["default"] = value
+            (self.project_dir / "Pulumi.yaml").write_text(yaml.safe_dump(project, sort_keys=False))
         venv = self.project_dir / "venv"
         if not venv.exists():
             venv.symlink_to(Path(sys.prefix))

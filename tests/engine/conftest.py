@@ -3,9 +3,9 @@
 `cli_dir` (session) asks scripts/pulumi-cli for the pinned CLI and skips the whole tier, naming the script,
 when it cannot be had. `tier` (module) starts an emulator and a `RealEngine` (testkit/real_engine.py: file
 backend, real passphrase, isolated PULUMI_HOME with the stand-in plugins) pointed at it, the way the e2e
-tests point the provider: RAILWAY_API_URL, RAILWAY_API_TOKEN and CARTLY_HEALTH_URL_TEMPLATE in the
-environment the CLI hands every plugin, with the deploy waits at zero. A module's tests share it and run in
-order on one xdist worker (scripts/test runs `--dist loadfile`).
+tests point the provider: RAILWAY_API_URL, RAILWAY_API_TOKEN and RAILWAY_HEALTH_URL_TEMPLATE in the
+environment the CLI hands every plugin (the deploy gate waits as the program says: 5 s). A module's tests
+share it and run in order on one xdist worker (scripts/test runs `--dist loadfile`).
 """
 
 from __future__ import annotations
@@ -94,14 +94,13 @@ def tier(cli_dir: Path) -> Iterator[Tier]:
     env = {
         "RAILWAY_API_URL": server.url,
         "RAILWAY_API_TOKEN": WORKSPACE_TOKEN,
-        "CARTLY_HEALTH_URL_TEMPLATE": f"{server.base_url}/apps/{{domain}}{{path}}",
-        "CARTLY_DEPLOY_POLL_SECONDS": "0",
-        "CARTLY_GATE_INTERVAL_SECONDS": "0",
-        "CARTLY_RAILWAY_RETRY_BASE_DELAY": "0",
+        "RAILWAY_HEALTH_URL_TEMPLATE": f"{server.base_url}/apps/{{domain}}{{path}}",
         "GITHUB_TOKEN": "standin-github-token",
     }
     try:
-        yield Tier(RealEngine(Path(scratch.name), cli_dir, env), server)
+        # The emulator answers at once: no reason to wait seconds between looks at a deployment.
+        fast = {"deployPollSeconds": 0, "healthGateIntervalSeconds": 0, "healthGateGraceSeconds": 0}
+        yield Tier(RealEngine(Path(scratch.name), cli_dir, env, defaults=fast), server)
     finally:
         server.stop()
         scratch.cleanup()

@@ -41,16 +41,19 @@ def test_up_of_production_from_nothing_succeeds_with_ten_secrets(
 ) -> None:
     assert len(tier.given[STACK]) == 10
     assert production.summary.result == "succeeded"
-    assert production.summary.resource_changes == {"create": 26}
+    # The 25 of staging's shape plus the branch protection, two repository secrets and this repository's
+    # three environments (two with a branch policy and a Slack secret).
+    assert production.summary.resource_changes == {"create": 35}
 
 
 def test_github_is_told_each_secret_by_name_with_its_value_marked_secret(
     tier: Tier, production: auto.UpResult
 ) -> None:
     told = [r for kind in GITHUB_SECRETS for r in creates(tier, kind)]
-    assert len(told) == 4
+    assert len(told) == 6
     names = sorted(r["properties"]["secretName"] for r in told)
-    assert names == ["PRODUCTION_DATABASE_URL", "RAILWAY_TOKEN", "SLACK_BOT_TOKEN", "TEST_DATABASE_URL"]
+    slack = ["SLACK_BOT_TOKEN"] * 3  # the repository's, and this repository's production and staging
+    assert names == ["PRODUCTION_DATABASE_URL", "RAILWAY_TOKEN", *slack, "TEST_DATABASE_URL"]
     assert all(set(r["properties"]["value"]) == {SECRET} for r in told)
     values = {r["properties"]["secretName"]: r["properties"]["value"][SECRET] for r in told}
     given = tier.given[STACK]
@@ -81,10 +84,13 @@ def test_the_reviewers_are_resolved_through_the_data_sources_to_ids(
     invokes = sorted(r["token"] for r in standin_records(tier.engine) if r["method"] == "Invoke")
     assert invokes.count("github:index/getUser:getUser") >= 1
     assert invokes.count("github:index/getTeam:getTeam") >= 1
-    (environment,) = creates(tier, "github:index/repositoryEnvironment:RepositoryEnvironment")
-    reviewers = environment["properties"]["reviewers"]
-    assert len(reviewers) == 1
-    assert len(reviewers[0]["users"]) == 1 and len(reviewers[0]["teams"]) == 1
+    environments = creates(tier, "github:index/repositoryEnvironment:RepositoryEnvironment")
+    assert len(environments) == 4  # the app's production, and this repository's three
+    reviewed = [e["properties"]["reviewers"] for e in environments if e["properties"].get("reviewers")]
+    assert len(reviewed) == 2  # both production environments
+    for reviewers in reviewed:
+        assert len(reviewers) == 1
+        assert len(reviewers[0]["users"]) == 1 and len(reviewers[0]["teams"]) == 1
 
 
 def test_the_production_export_holds_no_secret_in_plain_text(tier: Tier, production: auto.UpResult) -> None:
