@@ -1,16 +1,4 @@
-"""The Railway project resource: create one, or adopt an existing one by id and never delete it.
-
-Owns: `ProjectArgs`, `ProjectProvider` (check, diff, create/adopt, read, update, delete) and `Project`.
-A created project carries its `owner` (the stack and resource that made it) in its description, and a create
-first looks for a project of that name: one this stack made (a create whose answer a crash lost) is adopted,
-one someone else made is refused with its id and the fix (toolkit/ownership.py).
-Outputs: the inputs (`workspace_id` as the workspace the project is really in), `project_id`,
-`default_environment_id` (the oldest non-ephemeral environment, which is the one `projectCreate` makes,
-named by `default_environment_name`) and `adopted`.
-Deliberately not here: environments (environment.py), which a stack manages as their own resources, even
-the default one (adopted with `Environment(adopt=True)`, which is why a created project's first environment
-can be given the stack's environment name).
-"""
+"""The Railway project resource: create one, or adopt an existing one by id and never delete it."""
 
 from __future__ import annotations
 

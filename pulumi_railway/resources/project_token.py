@@ -1,16 +1,4 @@
-"""ProjectToken: a Railway token scoped to one environment of one project, for that environment's CI.
-
-Owns: minting it (`projectTokenCreate` answers the token itself), finding its id (the `projectToken` query
-authenticated *with the new token*, as a project token), revoking it (`projectTokenDelete`), and noticing
-when it was revoked out of band (`projectTokens(projectId)`). The token is a secret output
-(`additional_secret_outputs=["token"]`) and appears in no error. Any input change replaces it: that is how
-it is rotated (the new token exists before the old one is revoked).
-A create that may have applied cannot be adopted (Railway never shows a token twice), so a token is named in
-Railway after its stack, resource and inputs (`railway_name`), and a create first revokes every token of
-that name (one a crash left unrecorded: the state knows none of this name), then mints: no orphan, no
-duplicate. A replacement has other inputs, so another name: the old token lives until its delete.
-Deliberately not here: where the token goes (GitHub secrets are another component's job).
-"""
+"""ProjectToken: a Railway token scoped to one environment of one project, for that environment's CI."""
 
 from __future__ import annotations
 

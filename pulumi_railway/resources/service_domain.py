@@ -1,14 +1,4 @@
-"""ServiceDomain: a Railway-generated domain (`<name>.up.railway.app`) for one service in one environment.
-
-Owns: creating it with an explicit target port, changing the port in place (`serviceDomainUpdate`, which
-must never receive `targetPort: 0`: Railway reads that as "unset" and the routing breaks), reading and
-deleting it. The service's project id (which `domains(...)` needs) is kept as an extra output,
-`project_id`, taken from Railway's answer, so reads cost one request.
-A create first looks for the service's generated domain on the same port (newest first) and adopts it:
-the service is this stack's, so that domain is the one a create whose answer was lost (a retry, or a run
-killed after Railway applied it) made, and no second one is left behind.
-Deliberately not here: custom domains (custom_domain.py), TCP proxies.
-"""
+"""ServiceDomain: a Railway-generated domain (`<name>.up.railway.app`) for one service in one environment."""
 
 from __future__ import annotations
 
