@@ -1,4 +1,4 @@
-"""Who made a Railway object, so a create replayed after a crash adopts its own object and refuses another's."""
+"""Who made a Railway object: a create replayed after a crash adopts its own object, refuses another's."""
 
 from __future__ import annotations
 
