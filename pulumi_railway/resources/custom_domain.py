@@ -21,8 +21,7 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import dns_verification
-from pulumi_railway.toolkit.checks import check_id
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_domain, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_domain, check_id, check_port
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,

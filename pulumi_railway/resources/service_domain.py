@@ -12,8 +12,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_id, check_port
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,

@@ -29,7 +29,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id
+from pulumi_railway.toolkit.checks import check_id, check_variables
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
@@ -38,7 +38,7 @@ from pulumi_railway.toolkit.provider import (
     is_gone,
     replace_keys,
 )
-from pulumi_railway.toolkit.variable_values import check_variables, redact, values_sha256
+from pulumi_railway.toolkit.variable_values import redact, values_sha256
 
 KEYS = ("project_id", "environment_id", "service_id", "variables")
 
