@@ -18,6 +18,7 @@ from testkit.fake_railway.queries import Queries
 from testkit.fake_railway.ratelimit import CLOUDFLARE_429
 from testkit.fake_railway.requestlog import LoggedRequest
 from testkit.fake_railway.state import GraphQLFailure
+from testkit.fake_railway.volumes import VolumeMutations
 
 HTML = "text/html; charset=UTF-8"
 BAD_GATEWAY = {502: b"<html><body><h1>502 Bad Gateway</h1></body></html>", 503: b"upstream connect error"}
@@ -33,7 +34,7 @@ class Answer:
     reset: bool = False  # close the connection without answering
 
 
-class Root(Queries, Mutations):
+class Root(Queries, Mutations, VolumeMutations):
     """The root value of one request: Query and Mutation resolvers."""
 
 
