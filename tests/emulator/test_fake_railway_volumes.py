@@ -9,7 +9,9 @@ import pytest
 from testkit.fake_railway.gql import Gql
 from testkit.fake_railway.pytest_plugin import FakeRailway
 
-CREATE = "mutation VolumeCreate($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name projectId } }"
+CREATE = (
+    "mutation VolumeCreate($input: VolumeCreateInput!) { volumeCreate(input: $input) { id name projectId } }"
+)
 DELETE = "mutation VolumeDelete($volumeId: String!) { volumeDelete(volumeId: $volumeId) }"
 INSTANCES = """query Environment($id: String!) { environment(id: $id) {
   volumeInstances { edges { node { id volumeId serviceId mountPath state } } } } }"""
@@ -35,7 +37,11 @@ def instances(gql: Gql, environment_id: str) -> list[dict[str, str]]:
 
 
 def create(gql: Gql, ids: dict[str, str], **input: object) -> str:
-    base = {"projectId": ids["projectId"], "serviceId": ids["serviceId"], "mountPath": "/var/lib/postgresql/data"}
+    base = {
+        "projectId": ids["projectId"],
+        "serviceId": ids["serviceId"],
+        "mountPath": "/var/lib/postgresql/data",
+    }
     return str(gql.data(CREATE, {"input": {**base, **input}})["volumeCreate"]["id"])
 
 
@@ -58,7 +64,9 @@ def test_a_null_environment_mounts_it_nowhere(gql: Gql, ids: dict[str, str]) -> 
     assert (len(instances(gql, ids["staging"])), len(instances(gql, ids["preview"]))) == (0, 0)
 
 
-def test_a_second_volume_on_the_same_service_and_environment_is_refused(gql: Gql, ids: dict[str, str]) -> None:
+def test_a_second_volume_on_the_same_service_and_environment_is_refused(
+    gql: Gql, ids: dict[str, str]
+) -> None:
     create(gql, ids, environmentId=ids["preview"])
     base = {"projectId": ids["projectId"], "serviceId": ids["serviceId"], "environmentId": ids["preview"]}
     errors = gql.errors(CREATE, {"input": {**base, "mountPath": "/data"}})
