@@ -20,6 +20,8 @@ import hashlib
 import json
 import runpy
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -119,55 +121,106 @@ class PlanMocks(pulumi_mocks.Mocks):
         return {**args.args, **fake}, []
 
 
+@dataclass(frozen=True)
+class Registration:
+    """One resource the program registered (or read): inputs as serialized, options the mocks never see."""
+
+    urn: str
+    type: str
+    name: str
+    inputs: dict[str, Any]  # secrets wrapped in {SECRET_SIG: SECRET_VALUE, "value": ...}; unknowns kept
+    options: dict[str, Any]  # protect, parent, dependencies, ignore_changes, additional_secret_outputs…
+
+
 class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """Keeps each registration with its URN (the identity a diff matches resources on)."""
+    """A MockMonitor that keeps each registration with its URN and options, and each invoke."""
 
     def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
         super().__init__(mocks)
-        self.seen: list[dict[str, Any]] = []
-
-    def _record(self, request: Any, response: Any, props: Any) -> None:
-        inputs = rpc.deserialize_properties(props)
-        self.seen.append({"urn": response.urn, "type": request.type, "name": request.name, "inputs": inputs})
+        self.registrations: list[Registration] = []
+        self.calls: list[tuple[str, dict[str, Any]]] = []
 
     def RegisterResource(self, request: Any) -> Any:
         response = super().RegisterResource(request)
         if request.type != "pulumi:pulumi:Stack":
-            self._record(request, response, request.object)
+            options = {
+                "protect": bool(request.protect),
+                "parent": request.parent,
+                "dependencies": list(request.dependencies),
+                "ignore_changes": list(request.ignoreChanges),
+                "additional_secret_outputs": list(request.additionalSecretOutputs),
+                "delete_before_replace": bool(request.deleteBeforeReplace),
+                "deleted_with": request.deletedWith,
+            }
+            self._record(request, response, request.object, options)
         return response
 
-    def ReadResource(self, request: Any) -> Any:
+    def ReadResource(self, request: Any) -> Any:  # StackReferences are read, not registered
         response = super().ReadResource(request)
-        self._record(request, response, request.properties)
+        options = {"protect": False, "parent": request.parent, "dependencies": list(request.dependencies)}
+        self._record(request, response, request.properties, options)
         return response
+
+    def Invoke(self, request: Any) -> Any:
+        self.calls.append((request.tok, dict(rpc.deserialize_properties(request.args))))
+        return super().Invoke(request)
+
+    def _record(self, request: Any, response: Any, props: Any, options: dict[str, Any]) -> None:
+        inputs = rpc.deserialize_properties(props, keep_unknowns=True)
+        options["urn"] = response.urn
+        self.registrations.append(Registration(response.urn, request.type, request.name, inputs, options))
+
+
+def reset_runtime(
+    project: str,
+    stack: str,
+    config: dict[str, str],
+    secret_keys: list[str],
+    monitor: RecordingMonitor,
+    *,
+    preview: bool = False,
+) -> None:
+    """Make Pulumi's process-global runtime ready for one fresh run of a program under `monitor`."""
+    # A fresh loop and no root Stack: otherwise exports and URNs leak from the previous run (PULUMI-NOTES).
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    pulumi_settings.ROOT.set(None)
+    pulumi.runtime.set_all_config(config, secret_keys)
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=preview, monitor=monitor)
+    # As pulumi.runtime.test does: tasks and RPCs left by a failed run belong to a dead loop; waiting on
+    # them would hang the next run.
+    pulumi_settings.SETTINGS.rpc_manager.clear()
+    pulumi_settings.SETTINGS.outputs.clear()
+
+
+def run_and_collect(program: Callable[[], object]) -> dict[str, tuple[Any, bool]]:
+    """Run `program` to completion under the reset runtime; its stack exports as {name: (value, secret)}."""
+    exports: dict[str, tuple[Any, bool]] = {}
+
+    def body() -> None:
+        program()
+        _sync_await(pulumi.runtime.stack.wait_for_rpcs(await_all_outstanding_tasks=True))
+        _sync_await(_collect(exports))
+
+    _sync_await(pulumi.runtime.stack.run_pulumi_func(body))
+    return exports
 
 
 def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, Any]) -> dict[str, Any]:
     """The stack's desired state: {stack, resources, outputs, reference}; raises what the program raises."""
     project, config, secret_keys = load_config(config_file)
     monitor = RecordingMonitor(PlanMocks(reference))
-    asyncio.set_event_loop(asyncio.new_event_loop())
-    pulumi_settings.ROOT.set(None)
-    pulumi.runtime.set_all_config(config, secret_keys)
-    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
-    exports: dict[str, Any] = {}
-
-    def program() -> None:
-        runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__")
-        _sync_await(pulumi.runtime.stack.wait_for_rpcs(await_all_outstanding_tasks=True))
-        _sync_await(_collect(exports))
-
-    _sync_await(pulumi.runtime.stack.run_pulumi_func(program))
+    reset_runtime(project, stack, config, secret_keys, monitor)
+    exports = run_and_collect(lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"))
     prefix = f"urn:pulumi:{stack}::{project}::"
     resources = sorted(
         (
             {
-                "key": r["urn"].removeprefix(prefix),
-                "type": r["type"],
-                "name": r["name"],
-                "inputs": masked(r["inputs"]),
+                "key": r.urn.removeprefix(prefix),
+                "type": r.type,
+                "name": r.name,
+                "inputs": masked(r.inputs),
             }
-            for r in monitor.seen
+            for r in monitor.registrations
         ),
         key=lambda r: (r["type"], r["name"], r["key"]),
     )
@@ -184,11 +237,11 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
     }
 
 
-async def _collect(exports: dict[str, Any]) -> None:
+async def _collect(exports: dict[str, tuple[Any, bool]]) -> None:
     root = pulumi_settings.get_root_resource()
     for name, value in dict(getattr(root, "outputs", {}) or {}).items():
         output = pulumi.Output.from_input(value)
-        exports[name] = (await output.future(), await output.is_secret())
+        exports[name] = (await output.future(with_unknowns=True), await output.is_secret())
 
 
 def main(argv: list[str] | None = None) -> int:

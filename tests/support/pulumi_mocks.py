@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import pulumi
 from pulumi.runtime import mocks as pulumi_mocks
-from pulumi.runtime import settings as pulumi_settings
-from pulumi.runtime.sync_await import _sync_await
 
+from tools.plan_runner import RecordingMonitor, Registration, reset_runtime, run_and_collect
 from tools.stack_files import program_config, read_stack_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,12 +31,7 @@ def load_stack_config(stack: str) -> tuple[dict[str, str], list[str]]:
 # ---- what the mocks see -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RegisteredResource:
-    type: str
-    name: str
-    inputs: dict[str, Any]  # as serialized: secrets wrapped in {SECRET_SIG: ..., "value": ...}
-    options: dict[str, Any]  # protect, parent, dependencies, ignore_changes, additional_secret_outputs
+RegisteredResource = Registration  # what the mocks saw: type, name, inputs as serialized, options
 
 
 class ProgramRun(list[RegisteredResource]):
@@ -59,44 +50,6 @@ class ProgramRun(list[RegisteredResource]):
         return found[0]
 
 
-class RecordingMonitor(pulumi_mocks.MockMonitor):
-    """A MockMonitor that also keeps each registration's options, which `Mocks.new_resource` never sees."""
-
-    def __init__(self, mocks: pulumi_mocks.Mocks) -> None:
-        super().__init__(mocks)
-        self.registrations: list[RegisteredResource] = []
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-
-    def RegisterResource(self, request: Any) -> Any:
-        response = super().RegisterResource(request)
-        if request.type != "pulumi:pulumi:Stack":
-            inputs = pulumi.runtime.rpc.deserialize_properties(request.object, keep_unknowns=True)
-            options = {
-                "protect": bool(request.protect),
-                "parent": request.parent,
-                "dependencies": list(request.dependencies),
-                "ignore_changes": list(request.ignoreChanges),
-                "additional_secret_outputs": list(request.additionalSecretOutputs),
-                "delete_before_replace": bool(request.deleteBeforeReplace),
-                "urn": response.urn,
-            }
-            self.registrations.append(RegisteredResource(request.type, request.name, inputs, options))
-        return response
-
-    def ReadResource(self, request: Any) -> Any:
-        # StackReferences are read, not registered.
-        response = super().ReadResource(request)
-        inputs = pulumi.runtime.rpc.deserialize_properties(request.properties, keep_unknowns=True)
-        options = {"protect": False, "parent": request.parent, "dependencies": list(request.dependencies)}
-        options["urn"] = response.urn
-        self.registrations.append(RegisteredResource(request.type, request.name, inputs, options))
-        return response
-
-    def Invoke(self, request: Any) -> Any:
-        self.calls.append((request.tok, dict(pulumi.runtime.rpc.deserialize_properties(request.args))))
-        return super().Invoke(request)
-
-
 def unwrap(value: Any) -> Any:
     """A serialized property without its secret wrappers (recursively)."""
     if isinstance(value, dict):
@@ -113,12 +66,6 @@ def is_secret(value: Any) -> bool:
 
 
 # ---- running the program --------------------------------------------------------------------------------
-
-
-@dataclass
-class _Captured:
-    outputs: dict[str, Any] = field(default_factory=dict)
-    secret_outputs: set[str] = field(default_factory=set)
 
 
 def run_program(
@@ -149,13 +96,12 @@ def run_program(
 
         mocks = CartlyMocks(stack)
     monitor = RecordingMonitor(mocks)
-    _reset_runtime(stack, values, secret_keys, monitor, preview)
-    if program is None:
-        program = load_main()
-    captured = _Captured()
-    _sync_await(pulumi.runtime.stack.run_pulumi_func(lambda: _run_and_capture(program, captured)))
+    reset_runtime(PROJECT, stack, values, secret_keys, monitor, preview=preview)
+    exports = run_and_collect(program or load_main())
     run = ProgramRun(monitor.registrations)
-    run.outputs, run.secret_outputs, run.calls = captured.outputs, captured.secret_outputs, monitor.calls
+    run.outputs = {name: value for name, (value, _secret) in exports.items()}
+    run.secret_outputs = {name for name, (_value, secret) in exports.items() if secret}
+    run.calls = monitor.calls
     return run
 
 
@@ -167,32 +113,3 @@ def load_main() -> Callable[[], None]:
     spec.loader.exec_module(module)
     main: Callable[[], None] = module.main
     return main
-
-
-def _reset_runtime(
-    stack: str, values: dict[str, str], secret_keys: list[str], monitor: RecordingMonitor, preview: bool
-) -> None:
-    # A fresh loop and no root Stack: otherwise exports and URNs leak from the previous run (PULUMI-NOTES).
-    asyncio.set_event_loop(asyncio.new_event_loop())
-    pulumi_settings.ROOT.set(None)
-    pulumi.runtime.set_all_config(values, secret_keys)
-    pulumi.runtime.set_mocks(monitor.mocks, project=PROJECT, stack=stack, preview=preview, monitor=monitor)
-    # As pulumi.runtime.test does: tasks and RPCs left by a failed run belong to a dead loop; waiting on
-    # them would hang the next run.
-    pulumi_settings.SETTINGS.rpc_manager.clear()
-    pulumi_settings.SETTINGS.outputs.clear()
-
-
-async def _collect(captured: _Captured) -> None:
-    root = pulumi_settings.get_root_resource()
-    for name, value in dict(getattr(root, "outputs", {}) or {}).items():
-        output = pulumi.Output.from_input(value)
-        captured.outputs[name] = await output.future(with_unknowns=True)
-        if await output.is_secret():
-            captured.secret_outputs.add(name)
-
-
-def _run_and_capture(program: Callable[[], None], captured: _Captured) -> None:
-    program()
-    _sync_await(pulumi.runtime.stack.wait_for_rpcs(await_all_outstanding_tasks=True))
-    _sync_await(_collect(captured))
