@@ -19,6 +19,7 @@ from components.settings.keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text
 from components.settings.rules import ConfigError, Problems, parse_array, parse_int
 from components.settings.values import (
     SECRET_VARIABLES,
+    AppPreviewSettings,
     WEB_PORT,
     WORKER_PORT,
     WORKER_SECRET_VARIABLES,
@@ -36,7 +37,8 @@ from pulumi_railway.toolkit.checks import (  # Railway's facts, one list for bot
 
 _Text = Callable[[str], str]  # reads one key as text, its default when unset
 
-_STACK = re.compile(r"^(production|staging|pr-([1-9][0-9]{0,8}))$")
+_STACK = re.compile(r"^(production|staging|(?:infra-)?pr-([1-9][0-9]{0,8}))$")
+_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _REPOSITORY = re.compile(r"^ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*$")
 _TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
@@ -54,9 +56,9 @@ def stack_kind(stack: str) -> tuple[StackKind, int | None]:
         raise ConfigError(
             stack,
             (
-                f"Unknown stack '{stack}': cartly-infra deploys only 'production', 'staging' and 'pr-<N>' "
-                "(N a pull request number). Fix: pulumi stack select staging "
-                "(or pulumi stack init pr-<N> for a preview)",
+                f"Unknown stack '{stack}': cartly-infra deploys only 'production', 'staging', 'pr-<N>' "
+                "(a preview of app pull request N) and 'infra-pr-<N>' (of this repository's pull request N). "
+                "Fix: pulumi stack select staging (or pulumi stack init pr-<N> for a preview)",
             ),
         )
     if match.group(2):
@@ -97,6 +99,7 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
     project_id, ref = _references(p, stack, text)
     secrets = {} if preview else _secrets(p, kind, stack, raw, secret_keys)
     pre_deploy = text("preDeployCommand").strip() or None
+    app_preview = AppPreviewSettings(text("previewSeedCommand").strip() or None) if _is_app(stack) else None
     p.raise_if_any()
     return Settings(
         stack=stack,
@@ -119,7 +122,12 @@ def parse_settings(stack: str, raw: Mapping[str, str], secret_keys: frozenset[st
         github=github,
         staging_stack_ref=ref,
         secrets=MappingProxyType(secrets),
+        app_preview=app_preview,
     )
+
+
+def _is_app(stack: str) -> bool:
+    return stack.startswith("pr-")
 
 
 def _fail(p: Problems, name: str, what: str, example: str) -> None:
@@ -167,15 +175,28 @@ def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettin
             "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
             set_command(KEYS_BY_NAME["image"], stack, "ghcr.io/cartly-app/cartly"),
         )
-    default_tag = {"production": "main", "staging": "staging", "preview": stack}[kind]
+    # App previews default to the app's pr-<N> tag; previews of this repository run staging's image.
+    preview_tag = stack if _is_app(stack) else "staging"
+    default_tag = {"production": "main", "staging": "staging", "preview": preview_tag}[kind]
     tag = text("imageTag") or default_tag
     if not _TAG.match(tag):
         p.add(
             f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
             set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
         )
+    digest = text("imageDigest") or None
+    if digest is not None and not _DIGEST.match(digest):
+        p.add(
+            f"{NAMESPACE}:imageDigest: '{digest}' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
+            set_command(KEYS_BY_NAME["imageDigest"], stack, "sha256:<64 hex>"),
+        )
     return ImageSettings(
-        repository, tag, text("imageBuildContext") or None, text("imageDockerfile"), text("ghcrUsername")
+        repository,
+        tag,
+        text("imageBuildContext") or None,
+        text("imageDockerfile"),
+        text("ghcrUsername"),
+        digest,
     )
 
 

@@ -72,6 +72,7 @@ class ImageSettings:
     build_context: str | None  # None: resolve the already-pushed tag to its digest
     dockerfile: str
     registry_username: str
+    digest: str | None = None  # sha256:...: deploy exactly this, no tag lookup
 
     @property
     def registry(self) -> str:
@@ -90,6 +91,13 @@ class GithubSettings:
     reviewers: tuple[str, ...]
     reviewer_teams: tuple[str, ...]
     required_checks: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AppPreviewSettings:
+    """What only an app preview (pr-<N>) has: its own data services, and a seed run once."""
+
+    seed_command: str | None
 
 
 @dataclass(frozen=True)
@@ -117,6 +125,11 @@ class Settings:
     staging_stack_ref: str
     # Config key -> value; empty on previews (their secrets come from the staging stack).
     secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False)
+    app_preview: AppPreviewSettings | None = None  # pr-<N> only: a preview of an app pull request
+
+    @property
+    def is_app_preview(self) -> bool:
+        return self.app_preview is not None
 
     @property
     def app_url(self) -> str:

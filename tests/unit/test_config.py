@@ -42,16 +42,20 @@ def only_problem(stack: str = "staging", **overrides: str) -> str:
 
 
 class TestStackNames:
-    @pytest.mark.parametrize("stack", ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2"])
+    @pytest.mark.parametrize(
+        "stack", ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2", "infra-pr-0", "infra-42", "app-pr-1"]
+    )
     def test_an_unknown_stack_name_is_refused_with_the_stacks_that_exist(self, stack: str) -> None:
         with pytest.raises(ConfigError) as caught:
             stack_kind(stack)
         assert f"Unknown stack '{stack}'" in str(caught.value)
-        assert "'production', 'staging' and 'pr-<N>'" in str(caught.value)
+        assert "'production', 'staging', 'pr-<N>'" in str(caught.value)
+        assert "'infra-pr-<N>'" in str(caught.value)
         assert "pulumi stack select staging" in str(caught.value)
 
     def test_pr_stacks_are_previews_with_their_number(self) -> None:
         assert stack_kind("pr-42") == ("preview", 42)
+        assert stack_kind("infra-pr-42") == ("preview", 42)
         assert stack_kind("production") == ("production", None)
 
 
