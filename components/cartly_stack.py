@@ -18,6 +18,7 @@ from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
+from components.preview_data import PreviewData, PreviewDataArgs, preview_secrets
 from components.railway_environment import SecretSource, StagingView, Wiring
 from components.settings.values import Settings
 from pulumi_railway.resources.custom_domain import CustomDomain
@@ -40,8 +41,16 @@ class CartlyStack(pulumi.ComponentResource):
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)
         image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
-        place, _env = railway_env.declare_place(name, s, self, staging)
-        wiring = Wiring(name, s, place, image.ref, secret, self)
+        place, env = railway_env.declare_place(name, s, self, staging)
+        ready: tuple[pulumi.Resource, ...] = ()
+        if s.is_app_preview and staging is not None:
+            data = PreviewData(
+                f"{name}-data", PreviewDataArgs(s.stack, place.project_id, env, s.deploy_timeout), child
+            )
+            secret = preview_secrets(data.secrets, staging.secret, staging.optional_secret)
+            ready = tuple(data.deployments)
+        inside = env if s.is_preview else None
+        wiring = Wiring(name, s, place, image.ref, secret, self, inside, ready)
         service_ids = (
             dict(staging.service_ids) if staging is not None else railway_env.declare_services(wiring)
         )
@@ -81,9 +90,10 @@ class CartlyStack(pulumi.ComponentResource):
             out.PROJECT_TOKEN: pulumi.Output.secret(token.token),
         }
         if s.kind == "staging":
-            self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(
-                {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
-            )
+            handed = {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
+            for key in out.APP_PREVIEW_ONLY_KEYS:
+                handed[key] = pulumi.Output.secret(s.secrets[key].reveal() if key in s.secrets else "")
+            self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(handed)
         self.register_outputs(self.outputs)
 
     def _staging_view(self, name: str, s: Settings) -> StagingView:
@@ -99,11 +109,16 @@ class CartlyStack(pulumi.ComponentResource):
             )
             return pulumi.Output.secret(value)
 
+        def optional_secret(key: str) -> pulumi.Output[str]:
+            value: pulumi.Output[str] = secrets.apply(lambda values: out.optional_preview_secret(values, key))
+            return pulumi.Output.secret(value)
+
         return StagingView(
             project_id=ref.require_output(out.PROJECT_ID).apply(str),
             environment_id=ref.require_output(out.ENVIRONMENT_ID).apply(str),
             service_ids={role: _pick(services, role) for role in ("web", "worker")},
             secret=secret,
+            optional_secret=optional_secret,
         )
 
 

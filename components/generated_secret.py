@@ -25,7 +25,7 @@ INPUT_KEYS = ("length", "keepers")
 class GeneratedSecretArgs:
     length: int = 32
     """Random bytes (the text is about 4/3 as long)."""
-    keepers: Mapping[str, str] = field(default_factory=dict)
+    keepers: pulumi.Input[Mapping[str, str]] = field(default_factory=dict)
     """Values whose change makes a new secret (e.g. the environment it belongs to)."""
 
 
@@ -66,7 +66,7 @@ class GeneratedSecret(pulumi.dynamic.Resource, module="cartly", name="GeneratedS
     def __init__(
         self, resource_name: str, args: GeneratedSecretArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        props = {"length": args.length, "keepers": dict(args.keepers), "value": None}
+        props = {"length": args.length, "keepers": args.keepers, "value": None}
         secret = pulumi.ResourceOptions(additional_secret_outputs=["value"])
         super().__init__(
             GeneratedSecretProvider(), resource_name, props, pulumi.ResourceOptions.merge(opts, secret)

@@ -49,6 +49,7 @@ class StagingView:
     environment_id: pulumi.Output[str]
     service_ids: Mapping[str, pulumi.Output[str]]
     secret: SecretSource
+    optional_secret: SecretSource  # "" when staging does not hold the key
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,16 @@ class Wiring:
     image_ref: pulumi.Output[str]
     secret: SecretSource
     parent: pulumi.Resource
+    # A preview's environment: what lives in it goes with it, so destroy deletes the environment alone.
+    environment: Environment | None = None
+    ready: tuple[pulumi.Resource, ...] = ()  # what the app's deployments wait for (a preview's databases)
 
     def opts(
         self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
     ) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self.parent, protect=protect, depends_on=depends_on)
+        return pulumi.ResourceOptions(
+            parent=self.parent, protect=protect, depends_on=depends_on, deleted_with=self.environment
+        )
 
 
 def declare_place(
@@ -82,6 +88,8 @@ def declare_place(
                 name=s.environment_name,
                 source_environment_id=staging.environment_id,
                 ephemeral=True,
+                # The copy would deploy staging's services at once, with staging's variables.
+                skip_initial_deploys=True,
             ),
             child,
         )
@@ -112,7 +120,9 @@ def app_variables(w: Wiring, service: ServiceSettings) -> pulumi.Output[dict[str
         variable: w.secret(SECRET_VARIABLES[variable]) for variable in service.secret_variables
     }
     values.update(NODE_ENV=w.settings.node_env, PORT=str(service.port), APP_URL=w.settings.app_url)
-    return pulumi.Output.secret(pulumi.Output.all(**values))
+    # An empty value is not set at all (an app preview without the preview-only B2 key gets no B2 key).
+    given = pulumi.Output.all(**values).apply(lambda found: {k: v for k, v in found.items() if v != ""})
+    return pulumi.Output.secret(given)
 
 
 def declare_services(w: Wiring) -> dict[str, pulumi.Output[str]]:
@@ -205,7 +215,7 @@ def declare_service(
             health_path=HEALTH_PATH,
             timeout_seconds=w.settings.deploy_timeout,
         ),
-        w.opts(depends_on=[instance, variables]),
+        w.opts(depends_on=[instance, variables, *w.ready]),
     )
 
 

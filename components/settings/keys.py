@@ -91,7 +91,7 @@ KEYS: tuple[Key, ...] = (
         "imageDigest",
         "string",
         "",
-        "Deploy exactly this digest (sha256:...) of image instead of resolving imageTag (set by the dispatch).",
+        "Deploy exactly this digest (sha256:...) of image, not imageTag's (set by the dispatch).",
     ),
     Key(
         "imageBuildContext", "string", "", "Build and push from this directory instead of resolving the tag."
@@ -118,7 +118,9 @@ KEYS: tuple[Key, ...] = (
     _secret("b2AccessKey", "Backblaze B2 key id (B2_ACCESS_KEY).", "long-lived"),
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
     _secret("previewB2AccessKey", "B2 key id app previews get (staging only; empty: none).", "never"),
-    _secret("previewB2SecretKey", "B2 application key app previews get (staging only; empty: none).", "never"),
+    _secret(
+        "previewB2SecretKey", "B2 application key app previews get (staging only; empty: none).", "never"
+    ),
     _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
 )

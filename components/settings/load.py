@@ -19,10 +19,10 @@ from components.settings.keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text
 from components.settings.rules import ConfigError, Problems, parse_array, parse_int
 from components.settings.values import (
     SECRET_VARIABLES,
-    AppPreviewSettings,
     WEB_PORT,
     WORKER_PORT,
     WORKER_SECRET_VARIABLES,
+    AppPreviewSettings,
     GithubSettings,
     ImageSettings,
     Secret,
@@ -187,7 +187,7 @@ def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettin
     digest = text("imageDigest") or None
     if digest is not None and not _DIGEST.match(digest):
         p.add(
-            f"{NAMESPACE}:imageDigest: '{digest}' is not a sha256 digest (sha256: and 64 lowercase hex digits)",
+            f"{NAMESPACE}:imageDigest: '{digest}' is not sha256: and 64 lowercase hex digits",
             set_command(KEYS_BY_NAME["imageDigest"], stack, "sha256:<64 hex>"),
         )
     return ImageSettings(

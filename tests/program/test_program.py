@@ -40,7 +40,16 @@ EXPECTED_COUNTS = {
         "github:ActionsEnvironmentSecret": 1,
         "github:ActionsEnvironmentVariable": 3,
     },
-    "pr-42": {**RAILWAY_COMMON, "pulumi:pulumi:StackReference": 1},
+    "pr-42": {
+        **RAILWAY_COMMON,
+        "pulumi:pulumi:StackReference": 1,
+        # Its own PostgreSQL and Redis: a service, a volume, a password and a deployment each; a JWT key.
+        "cartly:preview:PreviewData": 1,
+        "pulumi-python:dynamic/cartly:GeneratedSecret": 3,
+        "railway:Deployment": 4,
+        "railway:Service": 2,
+        "railway:Volume": 2,
+    },
 }
 DOMAINS = {"production": "app.cartly.io", "staging": "staging.cartly.io", "pr-42": "pr-42.cartly.io"}
 REPLICAS = {"production": (2, 2), "staging": (1, 1), "pr-42": (1, 1)}

@@ -43,7 +43,8 @@ def only_problem(stack: str = "staging", **overrides: str) -> str:
 
 class TestStackNames:
     @pytest.mark.parametrize(
-        "stack", ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2", "infra-pr-0", "infra-42", "app-pr-1"]
+        "stack",
+        ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2", "infra-pr-0", "infra-42", "app-pr-1"],
     )
     def test_an_unknown_stack_name_is_refused_with_the_stacks_that_exist(self, stack: str) -> None:
         with pytest.raises(ConfigError) as caught:
