@@ -286,9 +286,7 @@ def main() -> None:
     try:
         os.environ.update(
             RAILWAY_API_URL=server.url,
-            CARTLY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-            CARTLY_DEPLOY_POLL_SECONDS="0",
-            CARTLY_GATE_INTERVAL_SECONDS="0",
+            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
         )
         print(report(run_scenarios(server.backend, WORKSPACE_TOKEN)))
     finally:

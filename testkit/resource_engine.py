@@ -17,6 +17,9 @@ from typing import Any
 import dill
 from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 
+from pulumi_railway.api.retry import Waits
+from testkit.fake_time import FakeTime
+
 PROVIDER_KEY = "__provider"
 
 
@@ -43,8 +46,9 @@ def pickled(provider: ResourceProvider) -> str:
 class ResourceEngine:
     """One stack's resource state; `step` brings one resource to its inputs, `delete_all` removes some."""
 
-    def __init__(self, config: Mapping[str, str], project: str) -> None:
+    def __init__(self, config: Mapping[str, str], project: str, waits: Waits | None = None) -> None:
         self.config = dict(config)
+        self.waits: Waits = waits if waits is not None else FakeTime()  # instant unless told otherwise
         self.project = project
         self.state: dict[tuple[str, str], Stored] = {}
         self.calls: list[tuple[str, str]] = []  # (resource name, provider method), in call order
@@ -55,6 +59,7 @@ class ResourceEngine:
         # The pickle is our own program's provider, exactly what the dynamic provider server would load.
         provider: ResourceProvider = dill.loads(base64.b64decode(provider_b64))  # noqa: S301
         provider.configure(ConfigureRequest(Config(raw_config=self.config, project_name=self.project)))
+        provider.waits = self.waits  # type: ignore[attr-defined]  # how the provider waits: passed in
         return provider
 
     def step(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:

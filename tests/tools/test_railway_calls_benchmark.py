@@ -12,8 +12,6 @@ from benchmarks.railway_calls import Measured, report, run_scenarios
 
 @pytest.fixture
 def results(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Measured]:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
     measured = run_scenarios(fake_railway.backend, fake_railway.token)
     return {m.scenario: m for m in measured}
 
