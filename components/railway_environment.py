@@ -198,6 +198,8 @@ def declare_service(
             environment_id=w.place.environment_id,
             service_id=service_id,
             variables=app_variables(w, service),
+            # A preview's environment is a copy of staging's: none of staging's values may outlive it.
+            replace_at_create=w.settings.is_preview,
         ),
         w.opts(),
     )

@@ -9,14 +9,9 @@ import pytest
 
 from pulumi_railway.resources.volume import VolumeProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, instant_retries, live
+from tests.support.provider_harness import configured, failures, live
 
 MOUNT = "/var/lib/postgresql/data"
-
-
-@pytest.fixture(autouse=True)
-def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
-    instant_retries(monkeypatch)
 
 
 @pytest.fixture
