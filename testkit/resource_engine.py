@@ -91,7 +91,7 @@ class ResourceEngine:
 
     def delete_all(self, doomed: list[Stored]) -> list[tuple[str, str]]:
         """Delete `doomed` newest first, as the engine does; [("delete", name), …]. One whose
-        `deleted_with` resource is deleted too is only dropped from the state (the engine skips its delete)."""
+        `deleted_with` resource is deleted too is only dropped from the state (the engine skips it)."""
         done = []
         names = {stored.name for stored in doomed}
         for stored in sorted(doomed, key=lambda s: s.order, reverse=True):

@@ -1,7 +1,8 @@
 """Variables: the variables one stack manages for one service in one environment (or its shared ones).
 
 Owns: writing the managed variables with ONE `variableCollectionUpsert(skipDeploys: true, replace: false)`
-per change (only the keys whose value changed; `replace: true` once at create if `replace_at_create`), deleting keys removed from the program, and remembering
+per change (only the keys whose value changed; `replace: true` once at create if `replace_at_create`),
+deleting keys removed from the program, and remembering
 which keys it manages (`managed_keys`) so keys it never managed (Railway's own `RAILWAY_*`, or set by a
 person) are left alone. Values are secret: they stay secret in outputs (same key `variables`), their
 digest `values_sha256` is a secret output, and no error or log line carries one.

@@ -72,7 +72,9 @@ def test_the_preview_runs_the_digest_on_its_own_databases(fake_railway: FakeRail
     )
     redis = variables["redis-pr-42"]["REDIS_PASSWORD"]
     assert variables["worker"]["REDIS_URL"] == f"redis://default:{redis}@redis-pr-42.railway.internal:6379"
-    mounts = sorted(i.mount_path for i in backend.volume_instances.values() if i.live and i.environment_id == env_id)
+    mounts = sorted(
+        i.mount_path for i in backend.volume_instances.values() if i.live and i.environment_id == env_id
+    )
     assert mounts == ["/bitnami", "/var/lib/postgresql/data"]
     web = preview.outputs["railwayServiceIds"]["web"]
     assert backend.health_status(preview.outputs["healthDomain"]) == 200

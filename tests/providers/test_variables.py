@@ -78,7 +78,11 @@ def test_replace_at_create_drops_what_the_service_had_and_later_writes_do_not(
     assert world.stored_variables(world.web_id) == {"PORT": "3000", "DATABASE_URL": SECRET}
     world.backend.variables[(world.project_id, world.environment_id, world.web_id)]["LATER"] = "by hand"
     provider.update("v", state, {**news, "variables": {"PORT": "3001", "DATABASE_URL": SECRET}})
-    assert world.stored_variables(world.web_id) == {"PORT": "3001", "DATABASE_URL": SECRET, "LATER": "by hand"}
+    assert world.stored_variables(world.web_id) == {
+        "PORT": "3001",
+        "DATABASE_URL": SECRET,
+        "LATER": "by hand",
+    }
 
 
 def test_read_returns_only_the_managed_keys_current_values(world: World, provider: Any) -> None:

@@ -1,0 +1,38 @@
+"""The app-preview benchmark's budgets, asserted: a preview from nothing within 40 requests besides status
+waits, its destroy within 3 mutations; and what each costs, operation by operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from benchmarks.app_preview import DESTROY_BUDGET, UP_BUDGET, Cost, report, run
+
+
+@pytest.fixture
+def costs(fake_railway: Any) -> dict[str, Cost]:
+    return {c.scenario: c for c in run(fake_railway.backend, fake_railway.token)}
+
+
+def test_a_preview_from_nothing_stays_within_its_request_budget(costs: dict[str, Cost]) -> None:
+    up = costs["preview of an app PR from nothing"]
+    assert up.besides_waits <= UP_BUDGET
+    # Environment 1, data services 2 + volumes 2, settings 2 (+2 reads back), variables 2, domains 2,
+    # token 1 (+1 read), deploys 4 (both data services after their volume, then web and worker).
+    assert up.besides_waits == 19
+    assert (up.by_operation["VolumeCreate"], up.by_operation["ServiceInstanceDeployV2"]) == (2, 4)
+    # Railway deploys an image service when it is created: 2 of the 6 deploys are the data services'.
+    assert up.deploys == 6
+
+
+def test_destroying_it_takes_the_environment_and_the_two_data_services(costs: dict[str, Cost]) -> None:
+    destroy = costs["destroy it"]
+    assert destroy.mutations <= DESTROY_BUDGET
+    assert dict(destroy.by_operation) == {"EnvironmentDelete": 1, "ServiceDelete": 2}
+
+
+def test_the_report_names_both_scenarios_and_the_budgets(costs: dict[str, Cost]) -> None:
+    text = report(list(costs.values()))
+    assert text.count("== ") == 2
+    assert "besides status waits" in text and "destroy <= 3 mutations" in text
