@@ -18,7 +18,7 @@ from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
-from components.preview_data import PreviewData, PreviewDataArgs, preview_secrets
+from components.preview_data import PreviewData, PreviewDataArgs, declare_seed, preview_secrets
 from components.railway_environment import SecretSource, StagingView, Wiring
 from components.settings.values import Settings
 from pulumi_railway.resources.custom_domain import CustomDomain
@@ -59,6 +59,8 @@ class CartlyStack(pulumi.ComponentResource):
             "web": railway_env.declare_service(wiring, s.web, service_ids["web"], railway_domain.domain),
             "worker": railway_env.declare_service(wiring, s.worker, service_ids["worker"], None),
         }
+        if s.app_preview is not None and s.app_preview.seed_command:
+            declare_seed(wiring, s.app_preview.seed_command, deployments["web"])
         token = railway_env.declare_token(wiring)
         if s.github is not None:
             GithubActions(

@@ -1,11 +1,12 @@
-"""An app preview's own data: PostgreSQL 16 and Redis inside the preview's Railway environment.
+"""An app preview's own data: PostgreSQL 16 and Redis inside the preview's Railway environment, and its seed.
 
 Owns `PreviewData` (`cartly:preview:PreviewData`): per data service a Railway service created in the preview
 environment only (so staging never gets one), its volume, its password (generated, secret) and one
 deployment after the volume is mounted; the connection URLs over Railway's private network
-(`<service>.railway.internal`); the JWT key the preview signs with; and where each app secret of a preview
-comes from (`preview_secrets`). Images are pinned by tag: no registry is reachable from here to read a
-digest from (README, "App previews"). It declares nothing for the app's own services (railway_environment).
+(`<service>.railway.internal`); the JWT key the preview signs with. Also where each app secret of a preview
+comes from (`preview_secrets`) and the optional seed run once after the first deploy (`declare_seed`).
+Images are pinned by tag: no registry is reachable from here to read a digest from (README, "App previews").
+It declares nothing else of the app's own services (railway_environment does).
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 import pulumi
 
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
+from components.railway_environment import Wiring, app_variables
 from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
 from pulumi_railway.resources.environment import Environment
 from pulumi_railway.resources.service import Service, ServiceArgs
+from pulumi_railway.resources.service_instance import ServiceInstance, ServiceInstanceArgs
 from pulumi_railway.resources.volume import Volume, VolumeArgs
 
 SecretSource = Callable[[str], pulumi.Output[str]]
@@ -155,6 +158,56 @@ class PreviewData(pulumi.ComponentResource):
 def _revision(image: str, volume_id: str) -> str:
     """Deploy once the volume is mounted (the create-time deploy ran without it), and again if it changes."""
     return hashlib.sha256(f"{image}|{volume_id}".encode()).hexdigest()
+
+
+def declare_seed(w: Wiring, command: str, after: Deployment) -> Deployment:
+    """The seed: a service running `command` once, after the web's first deploy (migrations done).
+
+    Its deployment's revision never changes, so it runs once; later pushes leave its settings as they are
+    (a settings write may start a deploy on Railway, which would seed again). Deleted explicitly on destroy,
+    like the data services."""
+    s, env_id = w.settings, w.place.environment_id
+    service = Service(
+        f"{w.name}-seed-service",
+        ServiceArgs(
+            project_id=w.place.project_id,
+            environment_id=env_id,
+            name=f"seed-{s.stack}",
+            image=w.image_ref,
+            variables=app_variables(w, s.web),
+        ),
+        pulumi.ResourceOptions(parent=w.parent),
+    )
+    credentials: dict[str, pulumi.Input[str]] = {
+        "username": s.image.registry_username,
+        "password": w.secret("ghcrToken"),
+    }
+    settings = ServiceInstance(
+        f"{w.name}-seed-settings",
+        ServiceInstanceArgs(
+            service_id=service.service_id,
+            environment_id=env_id,
+            image=w.image_ref,
+            registry_credentials=pulumi.Output.secret(credentials),
+            start_command=command,
+            restart_policy_type="NEVER",
+        ),
+        pulumi.ResourceOptions.merge(
+            w.opts(),
+            pulumi.ResourceOptions(ignore_changes=["image", "registry_credentials", "start_command"]),
+        ),
+    )
+    return Deployment(
+        f"{w.name}-seed-deployment",
+        DeploymentArgs(
+            project_id=w.place.project_id,
+            environment_id=env_id,
+            service_id=service.service_id,
+            revision="seed-once",
+            timeout_seconds=s.deploy_timeout,
+        ),
+        w.opts(depends_on=[settings, after]),
+    )
 
 
 def preview_secrets(

@@ -135,3 +135,31 @@ def test_the_same_pull_request_comes_back_after_a_destroy(fake_railway: FakeRail
     again = preview.up(config={"imageDigest": PUSHED})
     assert again.ok, again.errors
     assert fake_railway.backend.health_status(preview.outputs["healthDomain"]) == 200
+
+
+def test_the_seed_runs_once_and_goes_with_the_preview(fake_railway: FakeRailway, staging: Engine) -> None:
+    backend = fake_railway.backend
+    engine = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+    config = {"imageDigest": DIGEST, "previewSeedCommand": "npm run seed"}
+    assert engine.up(config=config).ok
+    seed = [s for s in backend.services.values() if s.live and s.name == "seed-pr-42"]
+    assert len(seed) == 1
+    env_id = engine.outputs["railwayEnvironmentId"]
+    instance = backend.instance(seed[0].id, env_id)
+    assert (instance.settings["startCommand"], instance.settings["restartPolicyType"]) == (
+        "npm run seed",
+        "NEVER",
+    )
+    assert seed_deploys(fake_railway, seed[0].id) == 1
+    assert engine.up(config={**config, "imageDigest": PUSHED}).ok
+    assert seed_deploys(fake_railway, seed[0].id) == 1  # a push does not seed again
+    start = len(backend.requests)
+    engine.destroy()
+    assert [e.operation_name for e in mutations_since(fake_railway, start)].count("ServiceDelete") == 3
+    assert [s for s in backend.services.values() if s.live and s.name.endswith("-pr-42")] == []
+
+
+def seed_deploys(fake_railway: FakeRailway, service_id: str) -> int:
+    """Deploys of the seed service this program asked for (Railway's own deploy at serviceCreate aside)."""
+    sent = [e for e in list(fake_railway.backend.requests) if "serviceInstanceDeployV2" in e.root_fields]
+    return sum(1 for e in sent if e.variables["serviceId"] == service_id)

@@ -129,3 +129,23 @@ def test_an_infra_preview_runs_staging_image_on_stagings_data() -> None:
     assert plain(one(run, "railway:Environment"), "name") == "infra-pr-7"
     tags = [args.get("name") for token, args in run.calls if "getRegistryImage" in token]
     assert tags == ["ghcr.io/cartly-app/cartly:staging"]
+
+
+def test_a_seed_command_runs_once_after_the_webs_first_deploy() -> None:
+    run = run_program("pr-42", config={"previewSeedCommand": "npm run seed"})
+    seed = one(run, "railway:Service", "cartly-seed-service")
+    assert (plain(seed, "name"), is_secret(seed.inputs["variables"])) == ("seed-pr-42", True)
+    settings = one(run, "railway:ServiceInstance", "cartly-seed-settings")
+    assert (plain(settings, "start_command"), plain(settings, "restart_policy_type")) == (
+        "npm run seed",
+        "NEVER",
+    )
+    assert sorted(settings.options["ignore_changes"]) == ["image", "registry_credentials", "start_command"]
+    deployment = one(run, "railway:Deployment", "cartly-seed-deployment")
+    assert plain(deployment, "revision") == "seed-once"
+    web = one(run, "railway:Deployment", "cartly-web-deployment").options["urn"]
+    assert web in deployment.options["dependencies"]
+
+
+def test_without_a_seed_command_there_is_no_seed() -> None:
+    assert [r.name for r in program_run("pr-42") if "seed" in r.name] == []
