@@ -22,21 +22,28 @@ from pathlib import Path
 from pulumi import automation as auto
 
 IMAGE_TAG_KEY = "cartly-infra:imageTag"
-STACK_PATTERN = re.compile(r"^pr-([1-9][0-9]*)$")
+# pr-<N>: a preview of app pull request N; infra-pr-<N>: of this repository's pull request N.
+STACK_PATTERN = re.compile(r"^(infra-)?pr-([1-9][0-9]*)$")
 SECRET_MASK = "[secret]"  # noqa: S105 (the CLI's mask, not a password)
 URL_OUTPUTS = ("appUrl", "url", "previewUrl", "webUrl")  # appUrl: components/stack_outputs.py
 
 OnOutput = Callable[[str], object]
 
 
-def stack_name(pr: int) -> str:
-    return f"pr-{pr}"
+def stack_name(pr: int, kind: str = "app") -> str:
+    return f"pr-{pr}" if kind == "app" else f"infra-pr-{pr}"
+
+
+def preview_of(name: str) -> tuple[str, int] | None:
+    """(kind, PR number) of a preview stack name (`pr-12`, `infra-pr-12`, or fully qualified)."""
+    match = STACK_PATTERN.match(name.split("/")[-1])
+    return ("infra" if match.group(1) else "app", int(match.group(2))) if match else None
 
 
 def pr_of(name: str) -> int | None:
-    """The PR number of a preview stack name (`pr-12`, or fully qualified `org/project/pr-12`)."""
-    match = STACK_PATTERN.match(name.split("/")[-1])
-    return int(match.group(1)) if match else None
+    """The PR number of a preview stack name (`pr-12`, `infra-pr-12`, or `org/project/pr-12`)."""
+    found = preview_of(name)
+    return found[1] if found else None
 
 
 @dataclass(frozen=True)
@@ -57,6 +64,7 @@ class PreviewInfo:
     last_update: datetime | None
     resource_count: int | None
     update_in_progress: bool
+    kind: str = "app"  # app (pr-<N>) or infra (infra-pr-<N>): whose pull request it previews
 
     def age(self, now: datetime) -> timedelta | None:
         return now - self.created if self.created else None
@@ -90,23 +98,31 @@ class PreviewStacks:
     def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
         name = stack_name(pr)
         tag = image_tag or name
+        return self.up_stack(name, {IMAGE_TAG_KEY: tag}, url_output, image_tag=tag)
+
+    def up_stack(
+        self, name: str, config: dict[str, str], url_output: str | None = None, *, image_tag: str = ""
+    ) -> UpReport:
+        """Create or update stack `name` with exactly `config` (plain values, never secrets)."""
         options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
         stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
-        stack.set_all_config({IMAGE_TAG_KEY: auto.ConfigValue(value=tag, secret=False)})
+        stack.set_all_config(
+            {key: auto.ConfigValue(value=value, secret=False) for key, value in config.items()}
+        )
         result = stack.up(on_output=self.on_output, show_secrets=False)
         outputs = {k: SECRET_MASK if v.secret else str(v.value) for k, v in sorted(result.outputs.items())}
         return UpReport(
             stack=name,
-            image_tag=tag,
+            image_tag=image_tag,
             url=_preview_url(outputs, url_output),
             result=result.summary.result,
             changes={str(k): v for k, v in (result.summary.resource_changes or {}).items()},
             outputs=outputs,
         )
 
-    def destroy(self, pr: int) -> bool:
+    def destroy(self, pr: int, kind: str = "app") -> bool:
         """Destroys the stack's resources and removes the stack. False when there was no such stack."""
-        name = stack_name(pr)
+        name = stack_name(pr, kind)
         try:
             stack = auto.Stack.select(name, self._workspace())
         except auto.StackNotFoundError:
@@ -118,20 +134,22 @@ class PreviewStacks:
         workspace = self._workspace()
         previews = []
         for summary in workspace.list_stacks():
-            pr = pr_of(summary.name)
-            if pr is None:
+            found = preview_of(summary.name)
+            if found is None:
                 continue
+            kind, pr = found
             previews.append(
                 PreviewInfo(
                     pr=pr,
-                    stack=stack_name(pr),
-                    created=self._created(workspace, stack_name(pr)),
+                    stack=stack_name(pr, kind),
+                    created=self._created(workspace, stack_name(pr, kind)),
                     last_update=_utc(summary.last_update),
                     resource_count=summary.resource_count,
                     update_in_progress=bool(summary.update_in_progress),
+                    kind=kind,
                 )
             )
-        return sorted(previews, key=lambda p: p.pr)
+        return sorted(previews, key=lambda p: (p.kind, p.pr))
 
     def _created(self, workspace: auto.LocalWorkspace, name: str) -> datetime | None:
         # The backend records no creation time; the first entry of the stack's history stands in for it.
@@ -155,7 +173,7 @@ class PreviewStacks:
         reaped = []
         for preview, reason in self.stale(open_prs, max_age):
             try:
-                self.destroy(preview.pr)
+                self.destroy(preview.pr, preview.kind)
             except Exception as exc:  # reported per stack by the caller; the rest still get reaped
                 reaped.append(Reaped(preview, reason, exc))
             else:

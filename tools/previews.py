@@ -22,15 +22,28 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as `python tools/previews.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tools import app_preview_inputs as app_inputs
+from tools import app_previews as app_flow
 from tools import preview_report as report
+from tools.app_preview_inputs import AppPreview
+from tools.preview_github import PullRequestPlaces
 from tools.preview_stacks import PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 EXIT_USAGE = 2
+GITHUB_API = "https://api.github.com"
 DIY_SCHEMES = ("file://", "s3://", "gs://", "azblob://")
 DURATION = re.compile(r"^([1-9][0-9]*)([mhdw])$")
 UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-ACTION = {"up": "update", "destroy": "destroy", "list": "list the previews of", "reap": "reap"}
+ACTION = {
+    "up": "update",
+    "destroy": "destroy",
+    "list": "list the previews of",
+    "reap": "reap",
+    "app-up": "update",
+    "app-down": "destroy",
+}
+APP_TOKEN_ENV = "APP_REPOSITORY_TOKEN"  # noqa: S105 (an env var name) pull requests and deployments, app repo
 
 
 class UsageError(Exception):
@@ -77,6 +90,16 @@ def parser() -> argparse.ArgumentParser:
     reap = sub.add_parser("reap", help="destroy previews whose PR is closed or that are too old")
     reap.add_argument("--open-prs", type=pr_list, required=True, help="comma-separated open PRs ('' = none)")
     reap.add_argument("--max-age", type=duration, default=timedelta(days=7), help="e.g. 7d (default), 12h")
+    # App previews: the inputs stay text here; tools/app_preview_inputs.py validates all of them at once.
+    app_up = sub.add_parser(
+        "app-up", help="bring app preview pr-N up on a dispatched digest (app PR opened/pushed)"
+    )
+    app_down = sub.add_parser("app-down", help="destroy app preview pr-N (app PR closed)")
+    for command in (app_up, app_down):
+        command.add_argument("--pr", dest="app_pr", required=True, help="the app pull request's number")
+        command.add_argument("--head-repository", required=True, help="owner/name the PR's head lives in")
+    app_up.add_argument("--head-commit", required=True, help="the commit it previews (40 hex)")
+    app_up.add_argument("--image", required=True, help="ghcr.io/<owner>/<app>@sha256:<64 hex>")
     return top
 
 
@@ -103,7 +126,39 @@ def say(line: str) -> None:
     print(report.redact(line), file=sys.stderr, flush=True)
 
 
-def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
+def app_request(args: argparse.Namespace) -> AppPreview:
+    """The app preview the arguments ask for, validated; UsageError before anything is created."""
+    raw = {"pr": args.app_pr, "head_repository": args.head_repository}
+    if args.command == "app-up":
+        raw.update(head_commit=args.head_commit, image=args.image)
+    try:
+        return app_inputs.validate(raw, args.project_dir, destroy=args.command == "app-down")
+    except app_inputs.InputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def app_places(request: AppPreview) -> PullRequestPlaces:
+    token = os.environ.get(APP_TOKEN_ENV, "")
+    if not token:
+        raise UsageError(
+            f"{APP_TOKEN_ENV} is not set: export a token that may write pull-request comments and "
+            f"deployments in {request.app_repository} (CI: the repository secret of that name)."
+        )
+    return PullRequestPlaces(request.app_repository, token, os.environ.get("GITHUB_API_URL", GITHUB_API))
+
+
+def run(
+    args: argparse.Namespace,
+    stacks: PreviewStacks,
+    request: AppPreview | None = None,
+    places: PullRequestPlaces | None = None,
+) -> int:
+    if request is not None and places is not None:
+        if args.command == "app-up":
+            print(app_flow.bring_up(request, stacks, places).url or "")
+        else:
+            app_flow.take_down(request, stacks, places)
+        return 0
     if args.command == "up":
         summary = report.up_summary(stacks.up(args.pr, args.image_tag, args.url_output))
         args.summary_file.write_text(summary)
@@ -126,15 +181,18 @@ def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
 
 def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
+    app = args.command in ("app-up", "app-down")
+    try:  # inputs first: a refused dispatch changes nothing and needs no credential
+        request = app_request(args) if app else None
         check_environment(args.command)
+        places = app_places(request) if request is not None else None
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     stacks = stacks or PreviewStacks(work_dir=args.project_dir, on_output=say)
-    target = stack_name(args.pr) if hasattr(args, "pr") else "pr-*"
+    target = request.stack if request else stack_name(args.pr) if hasattr(args, "pr") else "pr-*"
     try:
-        return run(args, stacks)
+        return run(args, stacks, request, places)
     except Exception as exc:  # every failure ends as one message, never a traceback
         code, message = report.describe_failure(exc, ACTION[args.command], target)
         print(f"previews.py {args.command}: {message}", file=sys.stderr)
