@@ -66,6 +66,26 @@ class PullRequestPlaces:
                 return found
             page += 1
 
+    def refusals(self, pr: int, commit: str | None) -> list[str]:
+        """Why GitHub says pull request `pr` may not have this preview (empty: it may): its head must live in
+        this repository (never a fork), and to bring one up the pull request must be open at `commit`."""
+        found = self._call("GET", f"pulls/{pr}")
+        head = found.get("head") or {}
+        where = (head.get("repo") or {}).get("full_name") or "a deleted repository"
+        problems = []
+        if str(where).lower() != self.repository.lower():
+            problems.append(
+                f"pull request #{pr} comes from {where}, not {self.repository}: a fork gets no preview"
+            )
+        if commit is not None and found.get("state") != "open":
+            problems.append(f"pull request #{pr} is {found.get('state')}: only an open one gets a preview")
+        if commit is not None and head.get("sha") != commit:
+            problems.append(
+                f"head commit {commit} is not pull request #{pr}'s head ({head.get('sha')}): a newer push "
+                "supersedes it"
+            )
+        return problems
+
     def comment(self, pr: int, text: str) -> int:
         """Put `text` in the pull request's preview comment (edited in place); the comment's id."""
         body = f"{MARKER}\n{text}"

@@ -26,7 +26,7 @@ from tools import app_preview_inputs as app_inputs
 from tools import app_previews as app_flow
 from tools import preview_report as report
 from tools.app_preview_inputs import AppPreview
-from tools.preview_github import PullRequestPlaces
+from tools.preview_github import GithubError, PullRequestPlaces
 from tools.preview_stacks import PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -147,6 +147,16 @@ def app_places(request: AppPreview) -> PullRequestPlaces:
     return PullRequestPlaces(request.app_repository, token, os.environ.get("GITHUB_API_URL", GITHUB_API))
 
 
+def confirmed(request: AppPreview, places: PullRequestPlaces, *, up: bool) -> None:
+    """GitHub must confirm what the dispatch says (same repository; to bring up: open, at that commit)."""
+    try:
+        problems = places.refusals(request.pr, request.commit if up else None)
+    except GithubError as exc:
+        raise UsageError(f"Unable to confirm pull request #{request.pr} with GitHub: {exc}") from None
+    if problems:
+        raise UsageError(str(app_inputs.InputError(problems)))
+
+
 def run(
     args: argparse.Namespace,
     stacks: PreviewStacks,
@@ -186,6 +196,8 @@ def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None)
         request = app_request(args) if app else None
         check_environment(args.command)
         places = app_places(request) if request is not None else None
+        if request is not None and places is not None:
+            confirmed(request, places, up=args.command == "app-up")
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE

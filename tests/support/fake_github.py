@@ -29,6 +29,14 @@ class GitHubState:
     failures: dict[tuple[str, str], int] = field(default_factory=dict)  # (method, path prefix) -> status
     lock: threading.Lock = field(default_factory=threading.Lock)
     next_id: int = 100
+    pulls: dict[int, dict[str, Any]] = field(default_factory=dict)  # number -> GitHub's pull request
+
+    def pull(self, number: int, *, head_repo: str, sha: str, state: str = "open") -> None:
+        self.pulls[number] = {
+            "number": number,
+            "state": state,
+            "head": {"sha": sha, "repo": {"full_name": head_repo}},
+        }
 
     def fail(self, method: str, path_prefix: str, status: int = 500) -> None:
         self.failures[(method, path_prefix)] = status
@@ -56,6 +64,9 @@ class GitHubState:
         parts = rest.split("/")
         page = int(query.get("page", ["1"])[0])
         per_page = int(query.get("per_page", ["30"])[0])
+        if parts[0] == "pulls" and len(parts) == 2 and method == "GET":
+            pull = self.pulls.get(int(parts[1]))
+            return (200, pull) if pull else (404, {"message": "Not Found"})
         if parts[0] == "issues" and len(parts) == 3 and parts[2] == "comments":
             issue = int(parts[1])
             if method == "GET":

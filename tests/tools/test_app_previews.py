@@ -32,6 +32,7 @@ def app(
         shutil.copy(ROOT / name, tmp_path / "project" / name)
     monkeypatch.setenv("APP_REPOSITORY_TOKEN", APP_TOKEN)
     monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
+    fake_github.state.pull(42, head_repo="cartly-app/cartly", sha=COMMIT)
     return fake_github
 
 
@@ -68,6 +69,7 @@ def test_up_deploys_exactly_the_digest_and_tells_the_pull_request(
 def test_a_push_edits_the_same_comment_and_adds_a_deployment(app: FakeGitHub, tmp_path: Path) -> None:
     assert up(tmp_path) == 0
     pushed = "89abcdef0123456789abcdef0123456789abcdef"
+    app.state.pull(42, head_repo="cartly-app/cartly", sha=pushed)
     assert up(tmp_path, commit=pushed, image=f"ghcr.io/cartly-app/cartly@sha256:{'d4' * 32}") == 0
     comments = app.state.issue_comments(42)
     assert len(comments) == 1
@@ -93,6 +95,7 @@ def test_down_destroys_the_stack_deactivates_its_deployments_and_leaves_a_note(
     app: FakeGitHub, stub: StubPulumi, tmp_path: Path
 ) -> None:
     assert up(tmp_path) == 0
+    app.state.pull(42, head_repo="cartly-app/cartly", sha=COMMIT, state="closed")
     assert down(tmp_path) == 0
     assert stub.state()["stacks"] == {}
     statuses = [s["state"] for d in app.state.deployments.values() for s in d["statuses"]]
@@ -141,6 +144,38 @@ def test_without_the_app_repository_token_nothing_starts(
 
 def test_the_token_is_sent_as_a_bearer_header_only(app: FakeGitHub, tmp_path: Path) -> None:
     assert up(tmp_path) == 0
-    assert len(app.state.requests) >= 4
+    assert len(app.state.requests) >= 5
     assert set(app.state.authorizations) == {f"Bearer {APP_TOKEN}"}
     assert all(APP_TOKEN not in repr(request) for request in app.state.requests)
+
+
+@pytest.mark.parametrize(
+    ("head_repo", "sha", "state", "why"),
+    [
+        (
+            "mallory/cartly",
+            COMMIT,
+            "open",
+            "comes from mallory/cartly, not cartly-app/cartly: a fork gets no preview",
+        ),
+        ("cartly-app/cartly", "f" * 40, "open", "a newer push supersedes it"),
+        ("cartly-app/cartly", COMMIT, "closed", "is closed: only an open one gets a preview"),
+    ],
+)
+def test_github_must_confirm_the_dispatch_before_anything_is_created(
+    app: FakeGitHub,
+    stub: StubPulumi,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    head_repo: str,
+    sha: str,
+    state: str,
+    why: str,
+) -> None:
+    app.state.pull(42, head_repo=head_repo, sha=sha, state=state)
+    assert up(tmp_path) == 2
+    assert why in capsys.readouterr().err
+    assert stub.calls() == []
+    assert [(method, path) for method, path, _ in app.state.requests] == [
+        ("GET", "/repos/cartly-app/cartly/pulls/42")
+    ]
