@@ -124,5 +124,5 @@ def test_every_pulumi_run_is_covered_by_the_credential_rule() -> None:
         for step in job.get("steps", [])
         if runs_previews(step) or (is_pulumi(step) and "command" in step.get("with", {}))
     ]
-    # pulumi preview (PRs), previews.py up and destroy, reap, and the two deploys.
-    assert len(runs) == 6
+    # pulumi preview (PRs), previews.py up and destroy, reap, the two deploys, and app previews.
+    assert len(runs) == 7
