@@ -1,10 +1,7 @@
-"""`CartlyStack`: one stack of Cartly (production, staging or a pr-<N> preview), end to end.
+"""`CartlyStack`: one stack of Cartly (production, staging or a preview, pr-<N> or infra-pr-<N>), end to end.
 
-Owns the order and the wiring between the pieces: settings → image digest → Railway project/environment →
-services → settings, variables, domains → health-gated deployments → project token → GitHub environment →
-outputs. For a preview it reads the staging stack through a StackReference (project, environment and service
-ids, and the secret values staging exports) and declares nothing at repository level in GitHub.
-The pieces themselves live in components.image, components.railway_environment and components.github_actions.
+Settings → image digest → the Railway environment → GitHub wiring → outputs. A preview reads the staging
+stack through a StackReference and declares nothing in GitHub.
 """
 
 from __future__ import annotations
@@ -14,12 +11,16 @@ from typing import Any
 
 import pulumi
 
-from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
-from components.preview_data import PreviewData, PreviewDataArgs, declare_seed, preview_secrets
-from components.railway_environment import SecretSource, StagingView, Wiring
+from components.infra_environments import InfraEnvironments, InfraEnvironmentsArgs
+from components.railway_environment import (
+    RailwayEnvironment,
+    RailwayEnvironmentArgs,
+    SecretSource,
+    StagingView,
+)
 from components.settings.values import Settings
 from pulumi_railway.resources.custom_domain import CustomDomain
 
@@ -35,65 +36,30 @@ class CartlyStack(pulumi.ComponentResource):
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: CartlyStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("cartly:stack:CartlyStack", name, None, opts)
+        # Its type token before the token followed the module name: existing stacks update in place.
+        renamed = [pulumi.Alias(type_="cartly:stack:CartlyStack")]
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=renamed))
+        super().__init__("cartly:cartly_stack:CartlyStack", name, None, opts)
         s = args.settings
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)
         image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
-        place, env = railway_env.declare_place(name, s, self, staging)
-        ready: tuple[pulumi.Resource, ...] = ()
-        if s.is_app_preview and staging is not None:
-            data = PreviewData(
-                f"{name}-data", PreviewDataArgs(s.stack, place.project_id, env, s.deploy_timeout), child
-            )
-            secret = preview_secrets(data.secrets, staging.secret, staging.optional_secret)
-            ready = tuple(data.deployments)
-        inside = env if s.is_preview else None
-        wiring = Wiring(name, s, place, image.ref, secret, self, inside, ready)
-        service_ids = (
-            dict(staging.service_ids) if staging is not None else railway_env.declare_services(wiring)
+        railway = RailwayEnvironment(
+            f"{name}-railway",
+            RailwayEnvironmentArgs(name, s, image.ref, secret, staging, moved_from=self),
+            child,
         )
-        custom_domain, railway_domain = railway_env.declare_domains(wiring, service_ids["web"])
-        deployments = {
-            "web": railway_env.declare_service(wiring, s.web, service_ids["web"], railway_domain.domain),
-            "worker": railway_env.declare_service(wiring, s.worker, service_ids["worker"], None),
-        }
-        if s.app_preview is not None and s.app_preview.seed_command:
-            declare_seed(wiring, s.app_preview.seed_command, deployments["web"])
-        token = railway_env.declare_token(wiring)
         if s.github is not None:
-            GithubActions(
-                f"{name}-github",
-                GithubActionsArgs(
-                    settings=s.github,
-                    production=s.kind == "production",
-                    railway_token=token.token,
-                    app_url=s.app_url,
-                    environment_id=place.environment_id,
-                    web_service_id=service_ids["web"],
-                    database_url=secret("databaseUrl") if s.kind == "production" else None,
-                    slack_bot_token=secret("slackBotToken") if s.kind == "production" else None,
-                    test_database_url=secret("testDatabaseUrl") if s.kind == "production" else None,
-                ),
-                child,
-            )
-        self.outputs = {
-            out.APP_URL: s.app_url,
-            out.DOMAIN: s.domain,
-            out.DNS_RECORDS: dns_records(custom_domain),
-            out.IMAGE: image.ref,
-            out.IMAGE_DIGEST: image.digest,
-            out.PROJECT_ID: place.project_id,
-            out.ENVIRONMENT_ID: place.environment_id,
-            out.SERVICE_IDS: service_ids,
-            out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in deployments.items()},
-            out.HEALTH_DOMAIN: railway_domain.domain,
-            out.PROJECT_TOKEN: pulumi.Output.secret(token.token),
-        }
+            GithubActions(f"{name}-github", _github_args(s, railway, secret), child)
+        if s.github is not None and s.kind == "production":
+            # Production owns repository-level things: this repository's environments among them.
+            infra = InfraEnvironmentsArgs(settings=s.github, slack_bot_token=secret("slackBotToken"))
+            InfraEnvironments(f"{name}-infra-environments", infra, child)
+        self.outputs = _outputs(s, image, railway)
         if s.kind == "staging":
             handed = {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
-            for key in out.APP_PREVIEW_ONLY_KEYS:
+            for key in out.APP_PREVIEW_ONLY_KEYS:  # optional: "" when staging holds none
                 handed[key] = pulumi.Output.secret(s.secrets[key].reveal() if key in s.secrets else "")
             self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(handed)
         self.register_outputs(self.outputs)
@@ -122,6 +88,46 @@ class CartlyStack(pulumi.ComponentResource):
             secret=secret,
             optional_secret=optional_secret,
         )
+
+
+def _github_args(s: Settings, railway: RailwayEnvironment, secret: SecretSource) -> GithubActionsArgs:
+    """What the stack's GitHub wiring needs; the production-only secrets are decided here, once."""
+    assert s.github is not None
+    production = s.kind == "production"
+    only_production = (
+        {
+            "database_url": secret("databaseUrl"),
+            "slack_bot_token": secret("slackBotToken"),
+            "test_database_url": secret("testDatabaseUrl"),
+        }
+        if production
+        else {}
+    )
+    return GithubActionsArgs(
+        settings=s.github,
+        production=production,
+        railway_token=railway.token.token,
+        app_url=s.app_url,
+        environment_id=railway.place.environment_id,
+        web_service_id=railway.service_ids["web"],
+        **only_production,
+    )
+
+
+def _outputs(s: Settings, image: GhcrImage, railway: RailwayEnvironment) -> dict[str, Any]:
+    return {
+        out.APP_URL: s.app_url,
+        out.DOMAIN: s.domain,
+        out.DNS_RECORDS: dns_records(railway.custom_domain),
+        out.IMAGE: image.ref,
+        out.IMAGE_DIGEST: image.digest,
+        out.PROJECT_ID: railway.place.project_id,
+        out.ENVIRONMENT_ID: railway.place.environment_id,
+        out.SERVICE_IDS: railway.service_ids,
+        out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in railway.deployments.items()},
+        out.HEALTH_DOMAIN: railway.railway_domain.domain,
+        out.PROJECT_TOKEN: pulumi.Output.secret(railway.token.token),
+    }
 
 
 def _pick(ids: pulumi.Output[Any], role: str) -> pulumi.Output[str]:

@@ -12,20 +12,21 @@ It declares nothing else of the app's own services (railway_environment does).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pulumi
 
 from components.generated_secret import GeneratedSecret, GeneratedSecretArgs
-from components.railway_environment import Wiring, app_variables
+from components.settings.values import Settings
 from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
 from pulumi_railway.resources.environment import Environment
 from pulumi_railway.resources.service import Service, ServiceArgs
 from pulumi_railway.resources.service_instance import ServiceInstance, ServiceInstanceArgs
 from pulumi_railway.resources.volume import Volume, VolumeArgs
 
-SecretSource = Callable[[str], pulumi.Output[str]]
+if TYPE_CHECKING:  # railway_environment imports this module
+    from components.railway_environment import SecretSource, StagingView, Wiring
 
 
 @dataclass(frozen=True)
@@ -76,10 +77,9 @@ PREVIEW_ONLY = {"b2AccessKey": "previewB2AccessKey", "b2SecretKey": "previewB2Se
 
 @dataclass(frozen=True)
 class PreviewDataArgs:
-    stack: str
+    settings: Settings
     project_id: pulumi.Input[str]
     environment: Environment
-    deploy_timeout: int
 
 
 class PreviewData(pulumi.ComponentResource):
@@ -112,7 +112,7 @@ class PreviewData(pulumi.ComponentResource):
         password = GeneratedSecret(
             f"{name}-{spec.role}-password", GeneratedSecretArgs(32, keepers), self._inside
         )
-        host_name = f"{spec.role}-{a.stack}"
+        host_name = f"{spec.role}-{a.settings.stack}"
         variables = pulumi.Output.all(password.value).apply(
             lambda parts: {spec.password_variable: parts[0], **dict(spec.variables)}
         )
@@ -146,7 +146,7 @@ class PreviewData(pulumi.ComponentResource):
                     environment_id=a.environment.environment_id,
                     service_id=service.service_id,
                     revision=revision,
-                    timeout_seconds=a.deploy_timeout,
+                    timeout_seconds=a.settings.deploy_timeout,
                 ),
                 self._inside,
             )
@@ -160,13 +160,15 @@ def _revision(image: str, volume_id: str) -> str:
     return hashlib.sha256(f"{image}|{volume_id}".encode()).hexdigest()
 
 
-def declare_seed(w: Wiring, command: str, after: Deployment) -> Deployment:
+def declare_seed(w: Wiring, variables: pulumi.Output[dict[str, str]], after: Deployment) -> Deployment:
     """The seed: a service running `command` once, after the web's first deploy (migrations done).
 
     Its deployment's revision never changes, so it runs once; later pushes leave its settings as they are
     (a settings write may start a deploy on Railway, which would seed again). Deleted explicitly on destroy,
     like the data services."""
     s, env_id = w.settings, w.place.environment_id
+    assert s.app_preview is not None and s.app_preview.seed_command
+    command = s.app_preview.seed_command
     service = Service(
         f"{w.name}-seed-service",
         ServiceArgs(
@@ -174,7 +176,7 @@ def declare_seed(w: Wiring, command: str, after: Deployment) -> Deployment:
             environment_id=env_id,
             name=f"seed-{s.stack}",
             image=w.image_ref,
-            variables=app_variables(w, s.web),
+            variables=variables,
         ),
         pulumi.ResourceOptions(parent=w.parent),
     )
@@ -210,16 +212,14 @@ def declare_seed(w: Wiring, command: str, after: Deployment) -> Deployment:
     )
 
 
-def preview_secrets(
-    own: dict[str, pulumi.Output[str]], staging: SecretSource, optional: SecretSource
-) -> SecretSource:
+def preview_secrets(own: dict[str, pulumi.Output[str]], staging: StagingView) -> SecretSource:
     """An app preview's secret source: its own values, staging's shareable ones, the preview-only B2 key."""
 
     def secret(key: str) -> pulumi.Output[str]:
         if key in own:
             return own[key]
         if key in PREVIEW_ONLY:
-            return optional(PREVIEW_ONLY[key])
-        return staging(key)
+            return staging.optional_secret(PREVIEW_ONLY[key])
+        return staging.secret(key)
 
     return secret

@@ -1,12 +1,8 @@
-"""The Railway side of one stack: project, environment, services, their settings, variables and deployments.
+"""`RailwayEnvironment`: the Railway side of one stack, as one component.
 
-Owns the wiring of the `pulumi_railway` resources for a stack: which project and environment (long-lived
-stacks own a project and adopt its default environment; previews fork staging's environment as an ephemeral
-one and create no service), each service's per-environment settings (image by digest, /health, replicas,
-region, restart policy, the web pre-deploy migrations), its variables (secrets plus NODE_ENV, PORT, APP_URL),
-and one Deployment per service whose revision hashes the image digest, the settings and the variables'
-`values_sha256` (never the values). Domains and the project token are declared here too.
-It does not read config (components.config) nor touch GitHub (components.github_actions).
+Project and environment (long-lived stacks own a project and adopt its default environment; previews fork
+staging's environment and create no service), each service's settings, variables and health-gated
+Deployment, the domains and the environment's project token.
 """
 
 from __future__ import annotations
@@ -19,6 +15,7 @@ from typing import Any
 
 import pulumi
 
+from components.preview_data import PreviewData, PreviewDataArgs, declare_seed, preview_secrets
 from components.settings.values import HEALTH_PATH, SECRET_VARIABLES, ServiceSettings, Settings
 from pulumi_railway.resources.custom_domain import CustomDomain, CustomDomainArgs
 from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
@@ -62,6 +59,7 @@ class Wiring:
     image_ref: pulumi.Output[str]
     secret: SecretSource
     parent: pulumi.Resource
+    aliases: list[pulumi.Alias]  # where the resources stood before RailwayEnvironment held them
     # A preview's environment: what lives in it goes with it, so destroy deletes the environment alone.
     environment: Environment | None = None
     ready: tuple[pulumi.Resource, ...] = ()  # what the app's deployments wait for (a preview's databases)
@@ -70,16 +68,19 @@ class Wiring:
         self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
     ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(
-            parent=self.parent, protect=protect, depends_on=depends_on, deleted_with=self.environment
+            parent=self.parent,
+            protect=protect,
+            depends_on=depends_on,
+            aliases=self.aliases,
+            deleted_with=self.environment,
         )
 
 
 def declare_place(
-    name: str, s: Settings, parent: pulumi.Resource, staging: StagingView | None
+    name: str, s: Settings, child: pulumi.ResourceOptions, staging: StagingView | None
 ) -> tuple[Place, Environment]:
     """The project and environment: forked from staging for a preview; otherwise the project (created, or
     adopted by id) and its default environment, adopted by the stack's environment name."""
-    child = pulumi.ResourceOptions(parent=parent, protect=s.protect)
     if staging is not None:
         env = Environment(
             f"{name}-environment",
@@ -88,8 +89,7 @@ def declare_place(
                 name=s.environment_name,
                 source_environment_id=staging.environment_id,
                 ephemeral=True,
-                # The copy would deploy staging's services at once, with staging's variables.
-                skip_initial_deploys=True,
+                skip_initial_deploys=True,  # the copy would deploy staging's services with staging's values
             ),
             child,
         )
@@ -198,8 +198,7 @@ def declare_service(
             environment_id=w.place.environment_id,
             service_id=service_id,
             variables=app_variables(w, service),
-            # A preview's environment is a copy of staging's: none of staging's values may outlive it.
-            replace_at_create=w.settings.is_preview,
+            replace_at_create=w.settings.is_preview,  # a copy of staging: none of its values may outlive it
         ),
         w.opts(),
     )
@@ -255,3 +254,45 @@ def declare_token(w: Wiring) -> ProjectToken:
         ),
         w.opts(),
     )
+
+
+@dataclass(frozen=True)
+class RailwayEnvironmentArgs:
+    prefix: str  # resource name prefix (the stack component's name)
+    settings: Settings
+    image_ref: pulumi.Output[str]
+    secret: SecretSource
+    staging: StagingView | None  # a preview's view of staging; None for a long-lived stack
+    moved_from: pulumi.Resource  # the parent the resources had before this component held them
+
+
+class RailwayEnvironment(pulumi.ComponentResource):
+    """One stack's Railway project, environment, services, domains, deployments and project token."""
+
+    def __init__(
+        self, name: str, args: RailwayEnvironmentArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cartly:railway_environment:RailwayEnvironment", name, None, opts)
+        s, prefix, aliases = args.settings, args.prefix, [pulumi.Alias(parent=args.moved_from)]
+        child = pulumi.ResourceOptions(parent=self, protect=s.protect, aliases=aliases)
+        self.place, self.environment = declare_place(prefix, s, child, args.staging)
+        staging, secret = args.staging, args.secret
+        ready: tuple[pulumi.Resource, ...] = ()
+        if s.is_app_preview and staging is not None:  # its own data, and the secrets that go with it
+            data_args = PreviewDataArgs(s, self.place.project_id, self.environment)
+            data = PreviewData(f"{prefix}-data", data_args, pulumi.ResourceOptions(parent=self))
+            secret, ready = preview_secrets(data.secrets, staging), tuple(data.deployments)
+        inside = self.environment if s.is_preview else None
+        w = Wiring(prefix, s, self.place, args.image_ref, secret, self, aliases, inside, ready)
+        self.service_ids = dict(staging.service_ids) if staging is not None else declare_services(w)
+        self.custom_domain, self.railway_domain = declare_domains(w, self.service_ids["web"])
+        self.deployments = {
+            "web": declare_service(w, s.web, self.service_ids["web"], self.railway_domain.domain),
+            "worker": declare_service(w, s.worker, self.service_ids["worker"], None),
+        }
+        if s.app_preview is not None and s.app_preview.seed_command:
+            declare_seed(w, app_variables(w, s.web), self.deployments["web"])
+        self.token = declare_token(w)
+        self.register_outputs(
+            {"project_id": self.place.project_id, "environment_id": self.place.environment_id}
+        )

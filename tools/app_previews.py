@@ -61,7 +61,7 @@ def bring_up(request: AppPreview, stacks: PreviewStacks, places: PullRequestPlac
 
 def take_down(request: AppPreview, stacks: PreviewStacks, places: PullRequestPlaces) -> bool:
     """Destroy and remove pr-<N> (absent: nothing to do); its deployments go inactive, the comment says so."""
-    existed = stacks.destroy(request.pr, "app")
+    existed = stacks.destroy_stack(request.stack)
     places.deactivate(request.stack, "Pull request closed: preview removed")
     places.comment(request.pr, removed_text(request, existed))
     return existed

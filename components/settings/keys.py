@@ -6,12 +6,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 NAMESPACE = "cartly-infra"
 
 KeyType = Literal["string", "integer", "boolean", "array"]
+# Preview stacks: pr-<N> for an app pull request, infra-pr-<N> for one of this repository (never the same).
+PREVIEW_STACK = re.compile(r"(?:infra-)?pr-([1-9][0-9]{0,8})")
+
+
+def is_preview_stack(stack: str) -> bool:
+    return PREVIEW_STACK.fullmatch(stack) is not None
 
 
 @dataclass(frozen=True)
@@ -75,9 +82,9 @@ KEYS: tuple[Key, ...] = (
         "domain",
         "string",
         "",
-        "Custom domain of the web service (empty on previews: pr-<N>.<previewDomain>).",
+        "Custom domain of the web service (empty on previews: <stack>.<previewDomain>).",
     ),
-    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' pr-<N> domains."),
+    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' [infra-]pr-<N> domains."),
     Key(
         "previewSeedCommand",
         "string",
@@ -100,6 +107,12 @@ KEYS: tuple[Key, ...] = (
     Key("ghcrUsername", "string", "cartly-bot", "GHCR user for pushing and for Railway's image pulls."),
     # GitHub.
     Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
+    Key(
+        "githubInfraRepository",
+        "string",
+        "cartly-infra",
+        "This repository (under github:owner): production declares its environments and their rules.",
+    ),
     Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
     Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
     Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
@@ -130,11 +143,6 @@ KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
 
 # The keys the preview driver sets on a preview stack; every other key runs on the project default.
 DRIVER_KEYS = ("imageTag", "imageDigest")
-
-
-def is_preview_stack(stack: str) -> bool:
-    """An app preview (pr-<N>) or a preview of this repository's own pull request (infra-pr-<N>)."""
-    return stack.startswith(("pr-", "infra-pr-"))
 
 
 def default_text(key: Key) -> str:

@@ -63,6 +63,6 @@ def parse_array(
         p.add(f"{key.qualified}: '{text}' is not a list of strings", fix)
         return ()
     for index, item in enumerate(items):
-        if not item or (pattern is not None and not pattern.match(item)):
+        if not item or (pattern is not None and not pattern.fullmatch(item)):
             p.add(f"{key.qualified}: '{item}' is not {what}", set_command(key, p.stack, "<value>", index))
     return tuple(items)

@@ -13,7 +13,8 @@ from tests.support.pulumi_mocks import is_secret, run_program, stub_secret
 
 RAILWAY_COMMON = {
     "cartly:image:GhcrImage": 1,
-    "cartly:stack:CartlyStack": 1,
+    "cartly:cartly_stack:CartlyStack": 1,
+    "cartly:railway_environment:RailwayEnvironment": 1,
     "pulumi:providers:docker": 1,
     "railway:CustomDomain": 1,
     "railway:Deployment": 2,
@@ -23,13 +24,22 @@ RAILWAY_COMMON = {
     "railway:ServiceInstance": 2,
     "railway:Variables": 2,
 }
-LONG_LIVED = {**RAILWAY_COMMON, "railway:Project": 1, "railway:Service": 2, "cartly:github:GithubActions": 1}
+LONG_LIVED = {
+    **RAILWAY_COMMON,
+    "railway:Project": 1,
+    "railway:Service": 2,
+    "cartly:github_actions:GithubActions": 1,
+}
 GITHUB_ENVIRONMENT = {"github:RepositoryEnvironment": 1, "github:RepositoryEnvironmentDeploymentPolicy": 1}
 EXPECTED_COUNTS = {
     "production": {
         **LONG_LIVED,
-        **GITHUB_ENVIRONMENT,
-        "github:ActionsEnvironmentSecret": 2,
+        # The app repository's production environment, and this repository's production, staging and
+        # previews (two with a branch policy and the Slack token the deploys report with).
+        "cartly:infra_environments:InfraEnvironments": 1,
+        "github:RepositoryEnvironment": 1 + 3,
+        "github:RepositoryEnvironmentDeploymentPolicy": 1 + 2,
+        "github:ActionsEnvironmentSecret": 2 + 2,
         "github:ActionsEnvironmentVariable": 1,
         "github:ActionsSecret": 2,
         "github:BranchProtection": 1,
@@ -181,10 +191,42 @@ def test_a_preview_forks_the_staging_environment_and_reuses_its_services() -> No
 def test_every_resource_hangs_under_the_stack_component_with_a_prefixed_name(stack: str) -> None:
     run = program_run(stack)
     assert len(run) > 10
+    parents = {r.options["urn"]: r.options["parent"] for r in run}
     for resource in run:
         assert resource.name.startswith("cartly"), resource.name
-        if resource.type != "cartly:stack:CartlyStack":
-            assert "cartly:stack:CartlyStack" in resource.options["parent"], resource.name
+        if resource.type != "cartly:cartly_stack:CartlyStack":
+            # Its parent, or its parent's parent (a preview's data services hang under PreviewData).
+            parent = resource.options["parent"]
+            chain = f"{parent} {parents.get(parent, '')}"
+            assert "cartly:cartly_stack:CartlyStack" in chain, resource.name
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_railway_resource_hangs_under_the_railway_environment_aliased_to_its_old_place(
+    stack: str,
+) -> None:
+    run = program_run(stack)
+    stack_urn = run.named("cartly").options["urn"]
+    railway = [r for r in run if r.type.startswith("pulumi-python:dynamic/railway:")]
+    # An app preview's own data (PreviewData's) is new: it has no old place to be aliased to.
+    railway = [r for r in railway if not r.name.startswith("cartly-data-")]
+    assert len(railway) >= 10
+    for resource in railway:
+        assert resource.options["parent"].endswith(
+            "cartly:railway_environment:RailwayEnvironment::cartly-railway"
+        )
+        # Where it stood before the component existed: an existing stack updates it in place.
+        assert {"parentUrn": stack_urn} in resource.options["aliases"], resource.name
+
+
+@pytest.mark.parametrize(
+    ("name", "old_type"),
+    [("cartly", "cartly:stack:CartlyStack"), ("cartly-github", "cartly:github:GithubActions")],
+)
+def test_renamed_components_keep_their_old_type_as_an_alias(name: str, old_type: str) -> None:
+    aliases = program_run("production").named(name).options["aliases"]
+    assert len(aliases) == 1
+    assert aliases[0]["type"] == old_type
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -57,9 +57,10 @@ def occurrences(stack: str) -> list[tuple[str, str, bool]]:
 def test_every_secret_input_arrives_wrapped_as_a_secret(stack: str) -> None:
     found = occurrences(stack)
     # Variables web 7 + worker 6, registry credentials 2, registry login 1; long-lived stacks also create
-    # the services with their variables (13); production adds three GitHub secrets. An app preview takes
-    # only OpenRouter and Sentry (web 2 + worker 2) and the registry token from staging.
-    assert len(found) == {"production": 32, "staging": 29, "pr-42": 7}[stack]
+    # the services with their variables (13); production adds three GitHub secrets, and the Slack token of
+    # this repository's production and staging environments. An app preview takes only OpenRouter and
+    # Sentry (web 2 + worker 2) and the registry token (3) from staging.
+    assert len(found) == {"production": 34, "staging": 29, "pr-42": 7}[stack]
     assert [(name, key) for name, key, secret in found if not secret] == []
 
 
