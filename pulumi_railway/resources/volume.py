@@ -2,8 +2,9 @@
 
 Owns: `VolumeArgs`, `VolumeProvider` and `Volume`. `volumeCreate` always gets the environment id: left out,
 Railway deploys the volume into every environment of the project (its schema says so). A create whose answer
-was lost adopts the volume it made (the environment's volume on that service at that path) instead of making
-a second one. Every input is creation-time: a change replaces the volume, and a replaced volume starts empty.
+was lost, or a run killed after it, adopts the volume it made (the environment's volume on that service at
+that path, looked up first) instead of making a second one. Every input is creation-time: a change
+replaces the volume, and a replaced volume starts empty.
 Read and delete treat a volume whose environment is gone as gone.
 Deliberately not here: sizes, backups, regions (Railway's defaults), and deploying the service that mounts it.
 """
@@ -99,7 +100,8 @@ class VolumeProvider(RailwayProvider):
                 return str(client.execute(ops.VOLUME_CREATE, {"input": payload})["volumeCreate"]["id"])
 
             try:
-                volume_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+                # A run killed after its create left the volume there: take it over, never make a second.
+                volume_id = _find(client, p) or create_or_adopt(lambda: _find(client, p), create, p.what)
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
         return CreateResult(volume_id, _outputs(p, volume_id))
