@@ -18,10 +18,11 @@ def costs(fake_railway: Any) -> dict[str, Cost]:
 def test_a_preview_from_nothing_stays_within_its_request_budget(costs: dict[str, Cost]) -> None:
     up = costs["preview of an app PR from nothing"]
     assert up.besides_waits <= UP_BUDGET
-    # Environment 1 (+1 look-up first), data services 2 (+2 look-ups by name, +1 read), volumes 2, settings
-    # 2 (+2 reads back), variables 2, domains 2 (+2 look-ups), token 1 (+2 reads), deploys 4 (both data
-    # services once their volume is mounted, then web and worker). The look-ups make a create safe to retry.
-    assert up.besides_waits == 26
+    # Environment 1 (+1 look-up first), data services 2 (+2 look-ups by name, +1 read), volumes 2 (+2
+    # look-ups), settings 2 (+2 reads back), variables 2, domains 2 (+2 look-ups), token 1 (+2 reads),
+    # deploys 4 (both data services once their volume is mounted, then web and worker). The look-ups make
+    # each create safe to run again after a crash.
+    assert up.besides_waits == 28
     assert (up.by_operation["VolumeCreate"], up.by_operation["ServiceInstanceDeployV2"]) == (2, 4)
     # Railway deploys an image service when it is created: 2 of the 6 deploys are the data services'.
     assert up.deploys == 6
