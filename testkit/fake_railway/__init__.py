@@ -33,11 +33,13 @@ Imitated:
   beyond 10 requests/second without a query string.
 - Faults a test scripts (faults.py): 500/502/503/504, HTML 429, 429 + Retry-After, slow answers, connection
   reset after applying, "Problem processing request".
+- Volumes (volumes.py): volumeCreate (its environmentId taken literally: left out = every environment),
+  volumeDelete, environment.volumeInstances; gone with their environment or service there.
 - The deployed app: GET /apps/<domain>/<path> answers 200 {"status": "ok"} when the service behind the
   domain has an active deployment that is healthy, 503 otherwise, 404 for an unknown domain.
 
 Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs,
-volumes, TCP proxies, databases/plugins, cron, resource limits, templates; staged changes and environment
+volume sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged changes and environment
 patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits (domains per
 service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
 switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
