@@ -1,5 +1,4 @@
-"""Suite-wide pytest wiring: the Railway emulator's fixtures, the `integration` marker's skip rule, and
-undoing the Pulumi SDK's pickler patch between tests."""
+"""Suite-wide pytest wiring: the Railway emulator's fixtures, and the `integration` marker's skip rule."""
 
 import os
 import pickle
@@ -34,16 +33,3 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
-
-
-# pulumi.dynamic's serialize_provider wraps pickle._Pickler._batch_setitems in a sorting wrapper on every
-# dynamic resource it constructs and never unwraps it, so each one nests one call deeper. One `pulumi up`
-# constructs a few dozen; a test process that runs the program hundreds of times hits Python's recursion
-# limit. Every test starts from the unwrapped method.
-_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
-
-
-@pytest.fixture(autouse=True)
-def _unwrapped_pickler() -> Iterator[None]:
-    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
-    yield
