@@ -39,8 +39,8 @@ Imitated:
   domain has an active deployment that is healthy, 503 otherwise, 404 for an unknown domain.
 
 Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs,
-volume sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged changes and environment
-patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits (domains per
+volume sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged
+changes and environment patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits (domains per
 service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
 switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
 ordering arguments (accepted, ignored); project-token scoping of nested fields (a project token reading
