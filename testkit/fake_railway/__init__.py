@@ -40,8 +40,8 @@ Imitated:
 
 Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs,
 volume sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged
-changes and environment patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits (domains per
-service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
+changes and environment patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet";
+plan limits (domains per service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
 switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
 ordering arguments (accepted, ignored); project-token scoping of nested fields (a project token reading
 `project { environments }` sees them all); subscriptions. Messages of errors Railway's docs do not show are
