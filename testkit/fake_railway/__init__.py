@@ -38,16 +38,16 @@ Imitated:
 - The deployed app: GET /apps/<domain>/<path> answers 200 {"status": "ok"} when the service behind the
   domain has an active deployment that is healthy, 503 otherwise, 404 for an unknown domain.
 
-Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs,
-volume sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged
-changes and environment patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet";
-plan limits (domains per service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated traffic
-switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
+Deliberately not imitated: account tokens and `me`, more than one workspace, 2FA; builds, repos, logs, volume
+sizes/backups/migration, TCP proxies, databases/plugins, cron, resource limits, templates; staged changes and
+environment patches/config; sealed variables; creation cool-downs and "Cannot redeploy yet"; plan limits
+(domains per service, replicas); image retention for rollback; real DNS and certificates; healthcheck-gated
+traffic switching (only a scripted FAILED/CRASHED deploy leaves the old deployment serving); `before`/`last`/
 ordering arguments (accepted, ignored); project-token scoping of nested fields (a project token reading
 `project { environments }` sees them all); subscriptions. Messages of errors Railway's docs do not show are
-our own: "Environment with name X already exists", "Service with name X already exists", "Domain X is
-already in use", "Invalid region X", "Deployment cannot be rolled back", "Variable X not found",
-"ServiceInstance not found".
+our own: "Environment with name X already exists", "Service with name X already exists", "Domain X is already
+in use", "Invalid region X", "Deployment cannot be rolled back", "Variable X not found", "ServiceInstance not
+found".
 
 API.md's unverified behaviours assumed (change them here if a live test disproves one):
 - Fork semantics as the schema text says (a fork environmentId: that environment only; non-fork or null:
