@@ -62,9 +62,10 @@ class CartlyStack(pulumi.ComponentResource):
             InfraEnvironments(f"{name}-infra-environments", infra, child)
         self.outputs = _outputs(s, image, railway)
         if s.kind == "staging":
-            self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(
-                {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
-            )
+            handed = {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
+            for key in out.APP_PREVIEW_ONLY_KEYS:  # optional: "" when staging holds none
+                handed[key] = pulumi.Output.secret(s.secrets[key].reveal() if key in s.secrets else "")
+            self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(handed)
         self.register_outputs(self.outputs)
 
     def _staging_view(self, name: str, s: Settings) -> StagingView:
@@ -80,11 +81,16 @@ class CartlyStack(pulumi.ComponentResource):
             )
             return pulumi.Output.secret(value)
 
+        def optional_secret(key: str) -> pulumi.Output[str]:
+            value: pulumi.Output[str] = secrets.apply(lambda values: out.optional_preview_secret(values, key))
+            return pulumi.Output.secret(value)
+
         return StagingView(
             project_id=ref.require_output(out.PROJECT_ID).apply(str),
             environment_id=ref.require_output(out.ENVIRONMENT_ID).apply(str),
             service_ids={role: _pick(services, role) for role in ("web", "worker")},
             secret=secret,
+            optional_secret=optional_secret,
         )
 
 

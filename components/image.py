@@ -4,7 +4,8 @@ Owns `GhcrImage` (`cartly:image:GhcrImage`): with a build context it builds and 
 (`docker.Image`, the registry password passed as a secret); without one it resolves `<repository>:<tag>`
 (the app pipeline pushes `<branch>-<sha>` and `pr-<N>` tags) to its sha256 digest through
 `docker.get_registry_image_output`, authenticated by a docker provider. Either way `ref` is
-`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs.
+`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs. A digest given
+in config (`imageDigest`, what an app preview's dispatch hands over) is used as it is, without a lookup.
 It does not decide which tag a stack deploys (components.config) nor how Railway pulls it (cartly_stack).
 """
 
@@ -52,7 +53,9 @@ class GhcrImage(pulumi.ComponentResource):
         super().__init__("cartly:image:GhcrImage", name, None, opts)
         s = args.settings
         password = pulumi.Output.secret(args.registry_password)
-        if s.build_context is not None:
+        if s.digest is not None:  # given by the dispatch: exactly this image, nothing to look up
+            self.digest = pulumi.Output.from_input(s.digest)
+        elif s.build_context is not None:
             self.digest = self._build(name, s, password)
         else:
             self.digest = self._resolve(name, s, password)

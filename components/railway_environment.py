@@ -7,15 +7,14 @@ Deployment, the domains and the environment's project token.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import pulumi
 
 from components.deploy_checks import deployment_checks
+from components.deploy_revision import instance_settings, revision
+from components.preview_data import PreviewData, PreviewDataArgs, declare_seed, preview_secrets
 from components.settings.values import HEALTH_PATH, SECRET_VARIABLES, ServiceSettings, Settings
 from pulumi_railway.resources.custom_domain import CustomDomain, CustomDomainArgs
 from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
@@ -46,6 +45,7 @@ class StagingView:
     environment_id: pulumi.Output[str]
     service_ids: Mapping[str, pulumi.Output[str]]
     secret: SecretSource
+    optional_secret: SecretSource  # "" when staging does not hold the key
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,7 @@ class Wiring:
     # sends one environmentDelete instead of one delete per object (19 variableDeletes, each of which can
     # trigger a deploy). None for long-lived stacks, whose environment is adopted and never deleted.
     owning_environment: pulumi.Resource | None = None
+    ready: tuple[pulumi.Resource, ...] = ()  # what the app's deployments wait for (a preview's databases)
 
     def opts(
         self,
@@ -96,6 +97,7 @@ def declare_place(
                 name=s.environment_name,
                 source_environment_id=staging.environment_id,
                 ephemeral=True,
+                skip_initial_deploys=True,  # the copy would deploy staging's services with staging's values
             ),
             child,
         )
@@ -126,7 +128,9 @@ def app_variables(w: Wiring, service: ServiceSettings) -> pulumi.Output[dict[str
         variable: w.secret(SECRET_VARIABLES[variable]) for variable in service.secret_variables
     }
     values.update(NODE_ENV=w.settings.node_env, PORT=str(service.port), APP_URL=w.settings.app_url)
-    return pulumi.Output.secret(pulumi.Output.all(**values))
+    # An empty value is not set at all (an app preview without the preview-only B2 key gets no B2 key).
+    given = pulumi.Output.all(**values).apply(lambda found: {k: v for k, v in found.items() if v != ""})
+    return pulumi.Output.secret(given)
 
 
 def declare_services(w: Wiring) -> dict[str, pulumi.Output[str]]:
@@ -149,27 +153,6 @@ def declare_services(w: Wiring) -> dict[str, pulumi.Output[str]]:
         )
         ids[service.name] = created.service_id
     return ids
-
-
-def instance_settings(s: Settings, service: ServiceSettings) -> dict[str, Any]:
-    """The per-environment settings this program manages for `service` (None = left to Railway)."""
-    return {
-        "pre_deploy_command": service.pre_deploy_command,
-        "healthcheck_path": HEALTH_PATH,
-        "healthcheck_timeout": s.healthcheck_timeout,
-        "num_replicas": service.replicas,
-        "region": s.region,
-        "restart_policy_type": s.restart_policy,
-        "restart_policy_max_retries": s.restart_max_retries,
-    }
-
-
-def revision(image_ref: str, settings: Mapping[str, Any], values_sha256: str) -> str:
-    """What a deploy is of: sha256 over the image digest, the settings and the variables' hash."""
-    material = json.dumps(
-        {"image": image_ref, "settings": settings, "variables": values_sha256}, sort_keys=True
-    )
-    return hashlib.sha256(material.encode()).hexdigest()
 
 
 def declare_service(
@@ -202,6 +185,7 @@ def declare_service(
             environment_id=w.place.environment_id,
             service_id=service_id,
             variables=app_variables(w, service),
+            replace_at_create=w.settings.is_preview,  # a copy of staging: none of its values may outlive it
         ),
         w.opts(),
     )
@@ -223,7 +207,7 @@ def declare_service(
             gate_grace_seconds=w.settings.pacing.gate_grace,
             **deployment_checks(w.settings, service),
         ),
-        w.opts(depends_on=[instance, variables]),
+        w.opts(depends_on=[instance, variables, *w.ready]),
     )
 
 
@@ -284,15 +268,22 @@ class RailwayEnvironment(pulumi.ComponentResource):
         s, prefix, aliases = args.settings, args.prefix, [pulumi.Alias(parent=args.moved_from)]
         child = pulumi.ResourceOptions(parent=self, protect=s.protect, aliases=aliases)
         self.place, self.environment = declare_place(prefix, s, child, args.staging)
-        owning = self.environment if args.staging is not None else None  # a preview's holds all it declares
-        w = Wiring(prefix, s, self.place, args.image_ref, args.secret, self, aliases, owning)
-        staging = args.staging
+        staging, secret = args.staging, args.secret
+        ready: tuple[pulumi.Resource, ...] = ()
+        if s.is_app_preview and staging is not None:  # its own data, and the secrets that go with it
+            data_args = PreviewDataArgs(s, self.place.project_id, self.environment)
+            data = PreviewData(f"{prefix}-data", data_args, pulumi.ResourceOptions(parent=self))
+            secret, ready = preview_secrets(data.secrets, staging), tuple(data.deployments)
+        owning = self.environment if staging is not None else None  # a preview's holds all it declares
+        w = Wiring(prefix, s, self.place, args.image_ref, secret, self, aliases, owning, ready)
         self.service_ids = dict(staging.service_ids) if staging is not None else declare_services(w)
         self.custom_domain, self.railway_domain = declare_domains(w, self.service_ids["web"])
         self.deployments = {
             "web": declare_service(w, s.web, self.service_ids["web"], self.railway_domain.domain),
             "worker": declare_service(w, s.worker, self.service_ids["worker"], None),
         }
+        if s.app_preview is not None and s.app_preview.seed_command:
+            declare_seed(w, app_variables(w, s.web), self.deployments["web"])
         self.token = declare_token(w)
         self.register_outputs(
             {"project_id": self.place.project_id, "environment_id": self.place.environment_id}

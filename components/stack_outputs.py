@@ -30,6 +30,9 @@ PREVIEW_SECRETS = "previewSecrets"  # staging only: the secret config values pre
 # variables and the registry token), so a secret added for staging reaches previews too.
 PREVIEW_SECRET_KEYS = tuple(key.name for key in KEYS if key.secret and key.required_in == "long-lived")
 
+# Secrets staging may hold for app previews alone (never used by staging itself); exported as "" when unset.
+APP_PREVIEW_ONLY_KEYS = ("previewB2AccessKey", "previewB2SecretKey")
+
 SECRET_OUTPUTS = frozenset({PROJECT_TOKEN, PREVIEW_SECRETS})
 
 
@@ -47,6 +50,11 @@ def preview_secret(exported: Any, key: str, staging_stack: str) -> str:
             "exports it, then run the preview again."
         )
     return str(exported[key])
+
+
+def optional_preview_secret(exported: Any, key: str) -> str:
+    """`key` of staging's previewSecrets output, "" when staging does not hold it (it is optional)."""
+    return str(exported.get(key) or "") if isinstance(exported, Mapping) else ""
 
 
 def staging_reference_outputs(

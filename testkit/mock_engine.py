@@ -58,6 +58,8 @@ class Engine(ResourceEngine):
             stored = self.state.get((resource.type, resource.name))
             if stored is not None:
                 stored.protect = bool(resource.options.get("protect"))
+                with_urn = resource.options.get("deleted_with")
+                stored.deleted_with = with_urn.rsplit("::", 1)[-1] if with_urn else None
         vanished = [key for key in self.state if key not in mocks.seen]
         operations = mocks.operations + self.delete_all([self.state[key] for key in vanished])
         self.outputs = dict(run.outputs)

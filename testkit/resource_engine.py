@@ -36,6 +36,7 @@ class Stored:
     outputs: dict[str, Any]  # with __provider
     order: int
     protect: bool = False
+    deleted_with: str | None = None  # name of the resource whose deletion takes this one along
 
 
 def pickled(provider: ResourceProvider) -> str:
@@ -89,11 +90,14 @@ class ResourceEngine:
         return "update", old.id, outputs
 
     def delete_all(self, doomed: list[Stored]) -> list[tuple[str, str]]:
-        """Delete `doomed` newest first, as the engine does; [("delete", name), …]."""
+        """Delete `doomed` newest first, as the engine does; [("delete", name), …]. One whose
+        `deleted_with` resource is deleted too is only dropped from the state (the engine skips it)."""
         done = []
+        names = {stored.name for stored in doomed}
         for stored in sorted(doomed, key=lambda s: s.order, reverse=True):
-            self.configure(stored.outputs[PROVIDER_KEY]).delete(stored.id, dict(stored.outputs))
-            self._called(stored.name, "delete")
+            if stored.deleted_with not in names:
+                self.configure(stored.outputs[PROVIDER_KEY]).delete(stored.id, dict(stored.outputs))
+                self._called(stored.name, "delete")
             with self.lock:
                 del self.state[(stored.type, stored.name)]
             done.append(("delete", stored.name))

@@ -98,21 +98,26 @@ class PreviewStacks:
     def _workspace(self) -> auto.LocalWorkspace:
         return auto.LocalWorkspace(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
 
-    def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
-        name = stack_name(pr)
-        tag = image_tag or DEFAULT_IMAGE_TAG
-        if self.program is not None:
+    def _select_or_create(self, name: str) -> auto.Stack:
+        if self.program is not None:  # inline: the project's settings, this process's program
             options = auto.LocalWorkspaceOptions(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
-            project = (
-                auto.LocalWorkspace(work_dir=str(self.work_dir), pulumi_command=self._pulumi())
-                .project_settings()
-                .name
-            )
-            stack = auto.create_or_select_stack(name, project, self.program, opts=options)
-        else:
-            options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
-            stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
-        stack.set_all_config({IMAGE_TAG_KEY: auto.ConfigValue(value=tag, secret=False)})
+            project = self._workspace().project_settings().name
+            return auto.create_or_select_stack(name, project, self.program, opts=options)
+        options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
+        return auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
+
+    def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
+        tag = image_tag or DEFAULT_IMAGE_TAG
+        return self.up_stack(stack_name(pr), {IMAGE_TAG_KEY: tag}, url_output, image_tag=tag)
+
+    def up_stack(
+        self, name: str, config: dict[str, str], url_output: str | None = None, *, image_tag: str = ""
+    ) -> UpReport:
+        """Create or update stack `name` (an app preview's `pr-<N>` too) with `config`: plain values only."""
+        stack = self._select_or_create(name)
+        stack.set_all_config(
+            {key: auto.ConfigValue(value=value, secret=False) for key, value in config.items()}
+        )
         result = stack.up(on_output=self.on_output, show_secrets=False)
         for value in result.outputs.values():
             if value.secret and self.on_secret is not None:
@@ -120,7 +125,7 @@ class PreviewStacks:
         outputs = {k: SECRET_MASK if v.secret else str(v.value) for k, v in sorted(result.outputs.items())}
         return UpReport(
             stack=name,
-            image_tag=tag,
+            image_tag=image_tag,
             url=_preview_url(outputs, url_output),
             result=result.summary.result,
             changes={str(k): v for k, v in (result.summary.resource_changes or {}).items()},
@@ -129,7 +134,10 @@ class PreviewStacks:
 
     def destroy(self, pr: int) -> bool:
         """Destroys the stack's resources and removes the stack. False when there was no such stack."""
-        name = stack_name(pr)
+        return self.destroy_stack(stack_name(pr))
+
+    def destroy_stack(self, name: str) -> bool:
+        """`destroy` of any stack by name (an app preview's `pr-<N>` too)."""
         try:
             stack = auto.Stack.select(name, self._workspace())
         except auto.StackNotFoundError:

@@ -28,19 +28,32 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as `python tools/previews.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tools import app_preview_inputs as app_inputs
+from tools import app_previews as app_flow
 from tools import preview_report as report
+from tools.app_preview_inputs import AppPreview
 from tools.credentials import confined
 from tools.inline_program import cartly_program, has_language_host
+from tools.preview_github import GithubError, PullRequestPlaces
 from tools.preview_stacks import PREFIX, PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 EXIT_USAGE = 2
+GITHUB_API = "https://api.github.com"
+APP_TOKEN_ENV = "APP_REPOSITORY_TOKEN"  # noqa: S105 (an env var name) pull requests and deployments, app repo
 DIY_SCHEMES = ("file://", "s3://", "gs://", "azblob://")
 # ASCII digits only (str.isdigit() also takes "٤٢"), at most 9: GitHub's numbers, and a stack name's.
 PR_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
 DURATION = re.compile(r"([1-9][0-9]{0,4})([mhdw])")
 UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-ACTION = {"up": "update", "destroy": "destroy", "list": "list the previews of", "reap": "reap"}
+ACTION = {
+    "up": "update",
+    "destroy": "destroy",
+    "list": "list the previews of",
+    "reap": "reap",
+    "app-up": "update",
+    "app-down": "destroy",
+}
 
 
 class UsageError(Exception):
@@ -94,6 +107,16 @@ def parser() -> argparse.ArgumentParser:
         "--max-age", type=duration, default=timedelta(days=7), help="since the last update: 7d (default), 12h"
     )
     reap.add_argument("--pr", type=pr_number, default=None, help="look at this PR's preview only")
+    # App previews (pr-N): the inputs stay text here; tools/app_preview_inputs.py validates them all at once.
+    app_up = sub.add_parser(
+        "app-up", help="bring app preview pr-N up on a dispatched digest (PR opened/pushed)"
+    )
+    app_down = sub.add_parser("app-down", help="destroy app preview pr-N (app PR closed)")
+    for command in (app_up, app_down):
+        command.add_argument("--pr", dest="app_pr", required=True, help="the app pull request's number")
+        command.add_argument("--head-repository", required=True, help="owner/name the PR's head lives in")
+    app_up.add_argument("--head-commit", required=True, help="the commit it previews (40 hex)")
+    app_up.add_argument("--image", required=True, help="ghcr.io/<owner>/<app>@sha256:<64 hex>")
     return top
 
 
@@ -121,6 +144,47 @@ def say(line: str) -> None:
     print(report.redact(line), file=sys.stderr, flush=True)
 
 
+def app_request(args: argparse.Namespace) -> AppPreview:
+    """The app preview the arguments ask for, validated; UsageError before anything is created."""
+    raw = {"pr": args.app_pr, "head_repository": args.head_repository}
+    if args.command == "app-up":
+        raw.update(head_commit=args.head_commit, image=args.image)
+    try:
+        return app_inputs.validate(raw, args.project_dir, destroy=args.command == "app-down")
+    except app_inputs.InputError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def app_places(request: AppPreview) -> PullRequestPlaces:
+    token = os.environ.get(APP_TOKEN_ENV, "")
+    if not token:
+        raise UsageError(
+            f"{APP_TOKEN_ENV} is not set: export a token that may write pull-request comments and "
+            f"deployments in {request.app_repository} (CI: the `previews` environment's secret)."
+        )
+    return PullRequestPlaces(request.app_repository, token, os.environ.get("GITHUB_API_URL", GITHUB_API))
+
+
+def confirmed(request: AppPreview, places: PullRequestPlaces, *, up: bool) -> None:
+    """GitHub must confirm what the dispatch says (same repository; to bring up: open, at that commit)."""
+    try:
+        problems = places.refusals(request.pr, request.commit if up else None)
+    except GithubError as exc:
+        raise UsageError(f"Unable to confirm pull request #{request.pr} with GitHub: {exc}") from None
+    if problems:
+        raise UsageError(str(app_inputs.InputError(problems)))
+
+
+def run_app(
+    args: argparse.Namespace, stacks: PreviewStacks, request: AppPreview, places: PullRequestPlaces
+) -> int:
+    if args.command == "app-up":
+        print(app_flow.bring_up(request, stacks, places).url or "")
+    else:
+        app_flow.take_down(request, stacks, places)
+    return 0
+
+
 def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
     if args.command == "up":
         summary = report.up_summary(stacks.up(args.pr, args.image_tag, args.url_output))
@@ -146,22 +210,31 @@ def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
     return report.EXIT_FAILED if any(r.error for r in reaped) else 0
 
 
+def default_stacks(project_dir: Path) -> PreviewStacks:
+    """The project directory's preview stacks; a CLI built by scripts/pulumi-cli has no Python language
+    host, so the program then runs inline."""
+    program = None if has_language_host() else cartly_program
+    return PreviewStacks(work_dir=project_dir, on_output=say, on_secret=report.remember, program=program)
+
+
 def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None) -> int:
     args = parser().parse_args(argv)
-    try:
+    app = args.command in ("app-up", "app-down")
+    try:  # inputs first: a refused dispatch changes nothing and needs no credential
+        request = app_request(args) if app else None
         check_environment(args.command)
+        places = app_places(request) if request is not None else None
+        if request is not None and places is not None:
+            confirmed(request, places, up=args.command == "app-up")
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    if stacks is None:
-        # A CLI built by scripts/pulumi-cli has no Python language host: run the program inline then.
-        program = None if has_language_host() else cartly_program
-        stacks = PreviewStacks(
-            work_dir=args.project_dir, on_output=say, on_secret=report.remember, program=program
-        )
-    target = stack_name(args.pr) if getattr(args, "pr", None) else f"{PREFIX}*"
+    stacks = stacks or default_stacks(args.project_dir)
+    target = request.stack if request else stack_name(args.pr) if getattr(args, "pr", None) else f"{PREFIX}*"
     try:
-        with confined_environ():
+        with confined_environ():  # the GitHub calls hold their token already; the Pulumi CLI never sees it
+            if request is not None and places is not None:
+                return run_app(args, stacks, request, places)
             return run(args, stacks)
     except Exception as exc:  # every failure ends as one message, never a traceback
         code, message = report.describe_failure(exc, ACTION[args.command], target)

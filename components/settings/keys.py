@@ -124,9 +124,21 @@ KEYS: tuple[Key, ...] = (
         "Custom domain of the web service (empty on previews: <stack>.<previewDomain>).",
     ),
     Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' [infra-]pr-<N> domains."),
+    Key(
+        "previewSeedCommand",
+        "string",
+        "",
+        "App previews: command run once after the first deploy, on the preview's own database (empty: none).",
+    ),
     # Image.
     Key("image", "string", "ghcr.io/cartly-app/cartly", "GHCR repository of the app image, without tag."),
     Key("imageTag", "string", "", "Tag to deploy (empty: main, staging, or pr-<N> after the stack)."),
+    Key(
+        "imageDigest",
+        "string",
+        "",
+        "Deploy exactly this digest (sha256:...) of image, not imageTag's (set by the dispatch).",
+    ),
     Key(
         "imageBuildContext", "string", "", "Build and push from this directory instead of resolving the tag."
     ),
@@ -157,6 +169,10 @@ KEYS: tuple[Key, ...] = (
     _secret("sentryDsn", "Sentry DSN (SENTRY_DSN).", "long-lived"),
     _secret("b2AccessKey", "Backblaze B2 key id (B2_ACCESS_KEY).", "long-lived"),
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
+    _secret("previewB2AccessKey", "B2 key id app previews get (staging only; empty: none).", "never"),
+    _secret(
+        "previewB2SecretKey", "B2 application key app previews get (staging only; empty: none).", "never"
+    ),
     _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
     # Post-deploy checks (components/settings/checks.py; README "Post-deploy checks").
@@ -220,6 +236,10 @@ KEYS: tuple[Key, ...] = (
 KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
 
 
+# The keys the preview driver sets on a preview stack; every other key runs on the project default.
+DRIVER_KEYS = ("imageTag", "imageDigest")
+
+
 def default_text(key: Key) -> str:
     """The default as Pulumi hands config to the program: strings as is, arrays as JSON, numbers as text."""
     if isinstance(key.default, list):
@@ -231,12 +251,12 @@ def default_text(key: Key) -> str:
 
 def set_command(key: Key, stack: str, example: str | None = None, index: int = 0) -> str:
     """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
-    put on a command line. A preview stack's file holds only imageTag (the driver writes it afresh on every
-    run; load refuses any other key there), so for previews the fix is the project default in Pulumi.yaml."""
-    if is_preview_stack(stack) and key.name != "imageTag":
+    put on a command line. A preview stack's file holds only imageTag and imageDigest (the driver writes them
+    afresh each run; load refuses any other key there), so for previews the fix is Pulumi.yaml's default."""
+    if is_preview_stack(stack) and key.name not in DRIVER_KEYS:
         return (
             f"change the default of {key.name} in Pulumi.yaml (preview stacks run on the project's defaults: "
-            "their stack file holds only imageTag, which the preview driver writes)"
+            "their stack file holds only imageTag and imageDigest, which the preview driver writes)"
         )
     if key.secret:
         return f"pulumi config set --secret {key.qualified} --stack {stack}"

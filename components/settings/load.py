@@ -21,13 +21,14 @@ import pulumi
 from components.settings import stack_rules as rules
 from components.settings.checks import parse_checks
 from components.settings.files import Secure, read_stack_config, stack_file_name
-from components.settings.keys import KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
+from components.settings.keys import DRIVER_KEYS, KEYS, KEYS_BY_NAME, NAMESPACE, default_text, set_command
 from components.settings.rules import ConfigError, Problems, parse_int
 from components.settings.values import (
     SECRET_VARIABLES,
     WEB_PORT,
     WORKER_PORT,
     WORKER_SECRET_VARIABLES,
+    AppPreviewSettings,
     DeployPacing,
     Secret,
     ServiceSettings,
@@ -109,6 +110,8 @@ def parse_settings(
     secrets = {} if preview else rules.secrets(p, kind, stack, raw, secret_keys)
     pre_deploy = text("preDeployCommand").strip() or None
     checks = parse_checks(p, kind, text, secrets, deploy_timeout)
+    seed = text("previewSeedCommand").strip() or None
+    app_preview = AppPreviewSettings(seed) if stack.startswith("pr-") else None  # an app PR's preview
     p.raise_if_any()
     return Settings(
         stack=stack,
@@ -135,6 +138,7 @@ def parse_settings(
         staging_stack_ref=ref,
         secrets=MappingProxyType(secrets),
         checks=checks,
+        app_preview=app_preview,
     )
 
 
@@ -155,10 +159,11 @@ def _stack_wide(p: Problems, kind: StackKind, raw: Mapping[str, str], origin: Or
             p.add(
                 f"{key.qualified}: is set to '' (empty does not mean the default '{default_text(key)}')", fix
             )
-        elif kind == "preview" and name != "imageTag" and _in_file(origin, key.qualified, stack):
+        elif kind == "preview" and name not in DRIVER_KEYS and _in_file(origin, key.qualified, stack):
             p.add(
-                f"{key.qualified}: a preview stack takes only {NAMESPACE}:imageTag from its stack file (the "
-                "preview driver writes it); every other setting comes from Pulumi.yaml's defaults",
+                f"{key.qualified}: a preview stack takes only {NAMESPACE}:imageTag (and an app preview's "
+                "imageDigest) from its stack file (the preview driver writes them); every other setting "
+                "comes from Pulumi.yaml's defaults",
                 f"pulumi config rm {key.qualified} --stack {stack} "
                 "(change the default in Pulumi.yaml instead)",
             )

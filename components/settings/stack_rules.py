@@ -25,6 +25,7 @@ Text = Callable[[str], str]  # reads one key as text, its default when unset
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _REPOSITORY = re.compile(r"ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _LOGIN = re.compile(r"[A-Za-z0-9](-?[A-Za-z0-9]){0,38}")
 _TEAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
@@ -77,15 +78,28 @@ def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings
             "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
             set_command(KEYS_BY_NAME["image"], stack, "ghcr.io/cartly-app/cartly"),
         )
-    default_tag = {"production": "main", "staging": "staging", "preview": stack}[kind]
+    # App previews default to the app's pr-<N> tag; previews of this repository run staging's image.
+    preview_tag = stack if stack.startswith("pr-") else "staging"
+    default_tag = {"production": "main", "staging": "staging", "preview": preview_tag}[kind]
     tag = text("imageTag") or default_tag
     if not _TAG.fullmatch(tag):
         p.add(
             f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
             set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
         )
+    digest = text("imageDigest") or None
+    if digest is not None and not _DIGEST.fullmatch(digest):
+        p.add(
+            f"{NAMESPACE}:imageDigest: '{digest}' is not sha256: and 64 lowercase hex digits",
+            set_command(KEYS_BY_NAME["imageDigest"], stack, "sha256:<64 hex>"),
+        )
     return ImageSettings(
-        repository, tag, text("imageBuildContext") or None, text("imageDockerfile"), text("ghcrUsername")
+        repository,
+        tag,
+        text("imageBuildContext") or None,
+        text("imageDockerfile"),
+        text("ghcrUsername"),
+        digest,
     )
 
 

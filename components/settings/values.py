@@ -83,6 +83,7 @@ class ImageSettings:
     build_context: str | None  # None: resolve the already-pushed tag to its digest
     dockerfile: str
     registry_username: str
+    digest: str | None = None  # sha256:...: deploy exactly this, no tag lookup
 
     @property
     def registry(self) -> str:
@@ -103,6 +104,13 @@ class GithubSettings:
     required_checks: tuple[str, ...]
     # This repository, whose environments (production, staging, previews) production declares; else None.
     infra_repository: str | None = None
+
+
+@dataclass(frozen=True)
+class AppPreviewSettings:
+    """What only an app preview (pr-<N>) has: its own data services, and a seed run once."""
+
+    seed_command: str | None
 
 
 @dataclass(frozen=True)
@@ -132,6 +140,11 @@ class Settings:
     # Config key -> value; empty on previews (their secrets come from the staging stack).
     secrets: Mapping[str, Secret] = field(default_factory=dict, repr=False)
     checks: ChecksSettings = field(default_factory=ChecksSettings)  # post-deploy checks
+    app_preview: AppPreviewSettings | None = None  # pr-<N> only: a preview of an app pull request
+
+    @property
+    def is_app_preview(self) -> bool:
+        return self.app_preview is not None
 
     @property
     def app_url(self) -> str:

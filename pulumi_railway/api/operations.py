@@ -346,3 +346,28 @@ mutation DeploymentCancel($id: String!) {
   deploymentCancel(id: $id)
 }
 """
+
+# --- Volumes (volume.py) -------------------------------------------------------------------------------
+
+VOLUME_CREATE = """
+mutation VolumeCreate($input: VolumeCreateInput!) {
+  volumeCreate(input: $input) { id name projectId }
+}
+"""
+
+VOLUME_DELETE = """
+mutation VolumeDelete($volumeId: String!) {
+  volumeDelete(volumeId: $volumeId)
+}
+"""
+
+ENVIRONMENT_VOLUMES = """
+query EnvironmentVolumes($id: String!, $first: Int, $after: String) {
+  environment(id: $id) {
+    volumeInstances(first: $first, after: $after) {
+      edges { node { id volumeId serviceId mountPath state deletedAt } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""

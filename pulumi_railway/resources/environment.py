@@ -55,6 +55,8 @@ class EnvironmentArgs:
     """A PR-preview environment (`Environment.isEphemeral`)."""
     adopt: pulumi.Input[bool] = False
     """Take over the project's existing environment of this name instead of creating one; never deleted."""
+    skip_initial_deploys: pulumi.Input[bool] = False
+    """A copy deploys none of the copied services (Railway deploys them all otherwise). Creation-time only."""
 
 
 REPLACE_KEYS = replace_keys(EnvironmentArgs)  # the inputs whose change replaces (metadata=REPLACES)
@@ -91,6 +93,7 @@ class EnvironmentProvider(RailwayProvider):
             *check_id(news, "source_environment_id", required=False),
             *check_bool(news, "ephemeral"),
             *check_bool(news, "adopt"),
+            *check_bool(news, "skip_initial_deploys"),
         ]
         return CheckResult(news, failures)
 
@@ -115,6 +118,7 @@ class EnvironmentProvider(RailwayProvider):
                 name=p.name,
                 sourceEnvironmentId=p.source_environment_id,
                 ephemeral=p.ephemeral or None,
+                skipInitialDeploys=bool(props.get("skip_initial_deploys")) or None,
             )
 
             def create() -> str:

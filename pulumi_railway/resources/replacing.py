@@ -12,6 +12,7 @@ from pulumi_railway.resources import (
     service_domain,
     service_instance,
     variables,
+    volume,
 )
 
 
@@ -25,4 +26,5 @@ def railway_replace_keys() -> dict[str, tuple[str, ...]]:
         "CustomDomain": custom_domain.REPLACE_KEYS,
         "ServiceDomain": service_domain.REPLACE_KEYS,
         "ProjectToken": project_token.REPLACE_KEYS,
+        "Volume": volume.REPLACE_KEYS,
     }

@@ -7,8 +7,9 @@ deploy fails to pull (API.md §8). ServiceInstance sets the image and credential
 `adopt` takes over the project's service of that name as it is (bar a given icon), never deleted
 (`adopted`); with none, it creates one. Name and icon
 change in place; a project change replaces it. A refused create's error has its variable values redacted.
-A create first looks for a service of that name: in a project this stack made (its `owner` marker) it is
-the one a crashed create made and is taken over as created; elsewhere the create is refused, naming it.
+A create first looks for a service of that name: in a project this stack made (its `owner` marker), or in
+this stack's own ephemeral copy of an environment (named after the stack), it is the one a crashed create
+made and is taken over as created; elsewhere the create is refused, naming it.
 Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
 inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
 """
@@ -24,7 +25,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
-from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.api.errors import RailwayError, RailwayNotFound
 from pulumi_railway.toolkit.checks import (
     check_bool,
     check_id,
@@ -225,12 +226,25 @@ def _made_here(client: RailwayClient, p: _Props) -> str | None:
         return None
     project = client.execute(ops.PROJECT, {"id": p.project_id})["project"]
     maker = owner_in(project.get("description"))
-    if maker is not None and stack_of(maker) == stack_of(str(p.owner)):
+    if (maker is not None and stack_of(maker) == stack_of(str(p.owner))) or _in_own_copy(client, p, found):
         return str(found["id"])
     raise RailwayError(
         f"a service named '{p.name}' ({found['id']}) already exists in project '{p.project_id}', which this "
         f"stack ({stack_of(str(p.owner))}) did not make; adopt it with `adopt=True`, or rename or delete it"
     )
+
+
+def _in_own_copy(client: RailwayClient, p: _Props, found: Mapping[str, Any]) -> bool:
+    """Is `found` in an ephemeral environment named after this stack (a preview's copy, made by this stack:
+    the name is its marker)? A service created there exists there only."""
+    env = client.execute(ops.ENVIRONMENT, {"id": p.environment_id})["environment"]
+    if not env.get("isEphemeral") or env.get("name") != stack_of(str(p.owner)).rsplit("/", 1)[-1]:
+        return False
+    ids = {"serviceId": found["id"], "environmentId": p.environment_id}
+    try:
+        return not client.execute(ops.SERVICE_INSTANCE, ids)["serviceInstance"].get("deletedAt")
+    except RailwayNotFound:
+        return False
 
 
 def _adopt(client: RailwayClient, p: _Props) -> str | None:

@@ -57,7 +57,7 @@ from pulumi_railway.toolkit.provider import (
 )
 from pulumi_railway.toolkit.variable_values import redact
 
-INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
+INPUT_KEYS = ("service_id", "environment_id", *FIELDS, "image_by_tag")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,7 +65,10 @@ class ServiceInstanceArgs:
     service_id: pulumi.Input[str] = field(metadata=REPLACES)
     environment_id: pulumi.Input[str] = field(metadata=REPLACES)
     image: pulumi.Input[str] | None = None
-    """Pinned by digest: `ghcr.io/owner/app@sha256:…`."""
+    """Pinned by digest: `ghcr.io/owner/app@sha256:…` (unless image_by_tag)."""
+    image_by_tag: pulumi.Input[bool] | None = None
+    """True: `image` is a public image followed by its tag on purpose (a database template's, whose patch
+    releases it should get); never sent to Railway."""
     registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = field(
         default=None, repr=False
     )
@@ -106,7 +109,8 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
     return [
         *check_id(news, "service_id"),
         *check_id(news, "environment_id"),
-        *check_image(news, "image", pinned=True, required=False),
+        *check_image(news, "image", pinned=not news.get("image_by_tag"), required=False),
+        *check_bool(news, "image_by_tag"),
         *check_registry_credentials(news, "registry_credentials"),
         *check_string(news, "start_command"),
         *check_string(news, "pre_deploy_command"),
@@ -237,6 +241,7 @@ class ServiceInstance(pulumi.dynamic.Resource, module="railway", name="ServiceIn
     sleep_application: pulumi.Output[bool | None]
     overlap_seconds: pulumi.Output[int | None]
     draining_seconds: pulumi.Output[int | None]
+    image_by_tag: pulumi.Output[bool | None]
 
     def __init__(
         self, resource_name: str, args: ServiceInstanceArgs, opts: pulumi.ResourceOptions | None = None

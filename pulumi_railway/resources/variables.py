@@ -1,7 +1,8 @@
 """Variables: the variables one stack manages for one service in one environment (or its shared ones).
 
 Owns: writing the managed variables with ONE `variableCollectionUpsert(skipDeploys: true, replace: false)`
-per change (only the keys whose value changed), deleting keys removed from the program, and remembering
+per change (only the keys whose value changed; `replace: true` once at create if `replace_at_create`),
+deleting keys removed from the program, and remembering
 which keys it manages (`managed_keys`) so keys it never managed (Railway's own `RAILWAY_*`, or set by a
 person) are left alone. Values are secret: they stay secret in outputs (same key `variables`), their
 digest `values_sha256` is a secret output, and no error or log line carries one.
@@ -49,6 +50,9 @@ class VariablesArgs:
     environment_id: pulumi.Input[str] = field(metadata=REPLACES)
     service_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)  # None: shared variables
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(repr=False)  # secret values
+    # At create only: these variables replace every other the service has there (an environment copied
+    # from another inherits its values, which must not outlive the copy). Creation-time: not diffed.
+    replace_at_create: pulumi.Input[bool] = False
 
 
 REPLACE_KEYS = replace_keys(VariablesArgs)  # the inputs whose change replaces (metadata=REPLACES)
@@ -122,7 +126,8 @@ class VariablesProvider(RailwayProvider):
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
         with self.client() as client:
-            _write(client, new, new.variables, removed=(), verb="create")
+            replace = bool(props.get("replace_at_create"))
+            _write(client, new, new.variables, removed=(), verb="create", replace=replace)
         return CreateResult(new.resource_id, new.outputs())
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -174,12 +179,13 @@ def _write(
     removed: tuple[str, ...] | list[str],
     verb: str,
     secrets: Mapping[str, str] | None = None,
+    replace: bool = False,
 ) -> None:
     """Upsert `upserts` in one call (no deploy), then delete `removed`; errors carry no value."""
     hidden = {**(secrets or {}), **props.variables}
     try:
         if upserts:
-            _upsert(client, props, upserts)
+            _upsert(client, props, upserts, replace)
         for name in removed:
             _delete_key(client, props, name)
     except RailwayError as exc:
@@ -187,16 +193,18 @@ def _write(
         raise RailwayError(f"Unable to {verb} {props.where}: {redact(str(exc), hidden)}") from None
 
 
-def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str]) -> None:
+def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str], replace: bool) -> None:
     def send() -> str:
         variables = {
-            "input": {**props.scope, "variables": dict(upserts), "replace": False, "skipDeploys": True}
+            "input": {**props.scope, "variables": dict(upserts), "replace": replace, "skipDeploys": True}
         }
         client.execute(ops.VARIABLE_COLLECTION_UPSERT, variables)
         return "written"
 
     def applied() -> str | None:
         found = _current(client, props)
+        if replace:
+            return "written" if found == dict(upserts) else None
         return "written" if all(found.get(k) == v for k, v in upserts.items()) else None
 
     create_or_adopt(applied, send, f"{len(upserts)} variable(s) in {props.where}")
@@ -236,6 +244,7 @@ class Variables(pulumi.dynamic.Resource, module="railway", name="Variables"):
             "environment_id": args.environment_id,
             "service_id": args.service_id,
             "variables": pulumi.Output.secret(args.variables),
+            "replace_at_create": args.replace_at_create,
             "managed_keys": None,
             "values_sha256": None,
         }

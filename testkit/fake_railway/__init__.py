@@ -5,10 +5,10 @@ Strict: never kinder than Railway. Each behaviour below is stated once more, aga
 tests/live/test_railway_assumptions_*.py.
 
 Layers, like moto: backend.py composes state.py (storage, ids, clock, "<Type> not found") with one rule
-module per noun (projects, services, variables, deployments, domains, tokens) plus requestlog.py, faults.py
-and ratelimit.py; exchange.py answers one request; server.py is the HTTP server; queries.py/mutations.py/
-views.py are the resolvers; pytest_plugin.py has the `fake_railway` fixture; `python -m testkit.fake_railway`
-runs it standalone.
+module per noun (projects, services, variables, deployments, domains, tokens, volumes) plus requestlog.py,
+faults.py and ratelimit.py; exchange.py answers one request; server.py is the HTTP server;
+queries.py/mutations.py/views.py are the resolvers; pytest_plugin.py has the `fake_railway` fixture;
+`python -m testkit.fake_railway` runs it standalone.
 
 Imitated (always):
 - Transport and errors: POST /graphql/v2; GraphQL errors with HTTP 200 and `data: null`; HTTP 400 for
@@ -26,6 +26,8 @@ Imitated (always):
   and the token bare: only the TXT record in the CLI's form verifies it (`publish_txt`).
 - Budgets per token: 10,000 requests/hour by default, or the plan's (`set_plan("HOBBY")`: 1,000/hour and
   10/second, 429 + Retry-After); Cloudflare's HTML 429 `error code: 1015` past 10/s without a query string.
+- Volumes (volumes.py): volumeCreate (its environmentId taken literally: left out = every environment),
+  volumeDelete, environment.volumeInstances; gone with their environment or service there.
 - The deployed app: GET /apps/<domain>/<path> answers 200 {"status": "ok"} when the active deployment is
   healthy, 503 otherwise, 404 for an unknown domain.
 
@@ -37,8 +39,8 @@ registries whose images fail to pull without credentials (`set_private_registry`
 refused off the Pro plan (`set_plan`); instance updates that deploy (`set_instance_update_deploys`);
 scripted deploy outcomes (FAILED/CRASHED/HANG/unhealthy); transport faults (faults.py).
 
-Not imitated: builds, logs, volumes, TCP proxies, databases/plugins, cron, resource limits, templates,
-staged changes and environment patches, sealed variables, the `deployment(id)` subscription
+Not imitated: builds, logs, volume sizes/backups, TCP proxies, databases/plugins, cron, resource limits,
+templates, staged changes and environment patches, sealed variables, the `deployment(id)` subscription
 (graphql-transport-ws), approvals, sleeping, image retention, real DNS and certificates, account tokens and
 `me`, more than one workspace, `before`/`last`/ordering arguments, project-token scoping of nested fields.
 Messages Railway's docs do not show are our own ("Environment with name X already exists", "Service with

@@ -19,11 +19,20 @@ from testkit.fake_railway.requestlog import LoggedRequest, RequestLog
 from testkit.fake_railway.services import ServiceRules
 from testkit.fake_railway.tokens import TokenRules
 from testkit.fake_railway.variables import VariableRules
+from testkit.fake_railway.volumes import VolumeRules
 
 
 class FakeRailwayBackend(
-    ProjectRules, ServiceRules, VariableRules, DeploymentRules, DomainRules, TokenRules, ObservabilityRules
+    VolumeRules,
+    ProjectRules,
+    ServiceRules,
+    VariableRules,
+    DeploymentRules,
+    DomainRules,
+    TokenRules,
+    ObservabilityRules,
 ):
+    # VolumeRules first: its environment and service deletions cascade to volumes, then defer to the rest.
     """All of the emulator's state. `reset()` returns it to empty (one workspace, one workspace token)."""
 
     def __init__(self) -> None:
@@ -138,12 +147,14 @@ class FakeRailwayBackend(
 
     def delete_out_of_band(self, kind: str, obj_id: str) -> None:
         """Soft-delete an object as if someone deleted it in Railway's dashboard. kind: project,
-        environment, service, deployment, custom_domain, service_domain or project_token."""
+        environment, volume, service, deployment, custom_domain, service_domain or project_token."""
         with self.lock:
             if kind == "project":
                 self.delete_project(obj_id)
             elif kind == "environment":
                 self.delete_environment(obj_id)
+            elif kind == "volume":
+                self.delete_volume(obj_id)
             elif kind == "service":
                 service = self.service(obj_id)
                 for inst in self.live_instances(service_id=service.id):
@@ -160,6 +171,6 @@ class FakeRailwayBackend(
                 if kind not in tables or obj_id not in tables[kind]:
                     raise KeyError(
                         f"No {kind} {obj_id!r} to delete: kind is one of project, environment, "
-                        f"service, {', '.join(tables)}"
+                        f"service, {', '.join(tables)}, volume"
                     )
                 self.soft_delete(tables[kind][obj_id])

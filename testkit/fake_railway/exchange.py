@@ -19,6 +19,7 @@ from testkit.fake_railway.queries import Queries
 from testkit.fake_railway.ratelimit import CLOUDFLARE_429
 from testkit.fake_railway.requestlog import LoggedRequest
 from testkit.fake_railway.state import GraphQLFailure
+from testkit.fake_railway.volumes import VolumeMutations
 
 HTML = "text/html; charset=UTF-8"
 BAD_GATEWAY = {502: b"<html><body><h1>502 Bad Gateway</h1></body></html>", 503: b"upstream connect error"}
@@ -34,7 +35,7 @@ class Answer:
     reset: bool = False  # close the connection without answering
 
 
-class Root(Queries, Mutations, ObservabilityQueries):
+class Root(Queries, Mutations, ObservabilityQueries, VolumeMutations):
     """The root value of one request: Query and Mutation resolvers."""
 
 

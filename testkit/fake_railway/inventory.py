@@ -1,9 +1,10 @@
 """Evidence after a scenario: every live object and every deployment the emulator holds, as plain rows.
 
 Owns the read-only view a test asserts "nothing duplicated, nothing orphaned" with: `inventory(backend)`
-lists live projects, environments, services, service instances, custom and service domains and project
-tokens (one `Row` each: kind, id, name, parent ids), every deployment (live or not, with its status and
-whether it is the active one), and `duplicates()` names the rows that share a kind, a name and a parent.
+lists live projects, environments, services, service instances, custom and service domains, project
+tokens and mounted volumes (one `Row` each: kind, id, name, parent ids), every deployment (live or not,
+with its status and whether it is the active one), and `duplicates()` names the rows that share a kind,
+a name and a parent.
 Deliberately not here: any rule of Railway's (the rule modules), any GraphQL (views.py).
 """
 
@@ -94,6 +95,10 @@ def inventory(backend: Any) -> Inventory:
             *(
                 Row("project_token", t.id, t.name, t.project_id, t.environment_id)
                 for t in _live(backend.project_tokens)
+            ),
+            *(  # one row per mounted volume: its mount path on its service in its environment
+                Row("volume", v.volume_id, v.mount_path, "", v.environment_id, v.service_id or "")
+                for v in _live(backend.volume_instances)
             ),
         ]
         deployments = [_deployment(backend, d) for d in backend.deployments.values()]

@@ -104,7 +104,14 @@ def environment(b: Backend, e: r.Environment) -> View:
         "sourceEnvironment": lambda info: environment(b, source) if source is not None else None,
         "deployments": deployments,
         "serviceInstances": service_instances,
+        "volumeInstances": _volume_instances(b, e.id),
     }
+
+
+def _volume_instances(b: Backend, environment_id: str) -> Any:
+    from testkit.fake_railway.volumes import environment_volume_instances  # volumes.py imports this module
+
+    return environment_volume_instances(b, environment_id)
 
 
 def service(b: Backend, s: r.Service) -> View:

@@ -30,6 +30,8 @@ ONE_STACK = {
 }
 WITH_PREVIEW = {**ONE_STACK, "environment": 2, "instance": 4, "custom_domain": 2, "service_domain": 2}
 WITH_PREVIEW["project_token"] = 2
+# An app preview adds its own PostgreSQL and Redis: a service, an instance and a volume each.
+WITH_APP_PREVIEW = {**WITH_PREVIEW, "service": 4, "instance": 6, "volume": 2}
 
 
 def kill_after(fake_railway: FakeRailway, operation: str, run: Any) -> Any:
@@ -111,12 +113,26 @@ def test_a_first_up_killed_after_each_mutation_converges_on_the_next(
 def test_a_preview_killed_after_each_create_converges_on_the_next(
     fake_railway: FakeRailway, staging: Engine, operation: str
 ) -> None:
-    preview = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+    preview = Engine("infra-pr-42", railway_token=fake_railway.token, staging=staging)
     assert not kill_after(fake_railway, operation, preview.up).ok
 
     up(preview)
 
     assert_converged(fake_railway, staging, preview, counts=WITH_PREVIEW)
+
+
+@pytest.mark.parametrize(
+    "operation", ["EnvironmentCreate", "ServiceCreate", "VolumeCreate", "CustomDomainCreate"]
+)
+def test_an_app_preview_killed_after_each_create_converges_on_the_next(
+    fake_railway: FakeRailway, staging: Engine, operation: str
+) -> None:
+    preview = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+    assert not kill_after(fake_railway, operation, preview.up).ok
+
+    up(preview)
+
+    assert_converged(fake_railway, staging, preview, counts=WITH_APP_PREVIEW)
 
 
 # --- settings and variable writes, and the deploy they cause ------------------------------------------------
@@ -212,11 +228,19 @@ def test_a_destroy_killed_after_each_delete_converges_on_the_next(
     assert inventory(fake_railway.backend).counts() == {}
 
 
-@pytest.mark.parametrize("operation", ["EnvironmentDelete", "ProjectTokenDelete", "VariableDelete"])
+@pytest.mark.parametrize(
+    ("stack", "operation"),
+    [
+        # The rest of a preview goes with its environment (deleted_with): no other delete is sent.
+        ("infra-pr-42", "EnvironmentDelete"),
+        ("pr-42", "ServiceDelete"),
+        ("pr-42", "EnvironmentDelete"),
+    ],
+)
 def test_a_preview_destroy_killed_after_each_delete_converges_on_the_next(
-    fake_railway: FakeRailway, staging: Engine, operation: str
+    fake_railway: FakeRailway, staging: Engine, stack: str, operation: str
 ) -> None:
-    preview = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+    preview = Engine(stack, railway_token=fake_railway.token, staging=staging)
     up(preview)
     assert isinstance(kill_after(fake_railway, operation, preview.destroy), Exception)
 

@@ -182,14 +182,14 @@ class TestPreviewNextToStaging:
         backend = fake_railway.backend
         staging_env = staging.outputs["railwayEnvironmentId"]
         before = snapshot(backend, staging.outputs)
-        preview = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+        preview = Engine("infra-pr-42", railway_token=fake_railway.token, staging=staging)
         start = len(backend.requests)
         up = preview.up()
         assert up.ok, up.errors
         env_id = preview.outputs["railwayEnvironmentId"]
         assert env_id != staging_env
         assert backend.environments[env_id].is_ephemeral
-        assert preview.outputs["appUrl"] == "https://pr-42.cartly.io"
+        assert preview.outputs["appUrl"] == "https://infra-pr-42.cartly.io"
         deleted = preview.destroy()
         assert len(deleted) == len(up.operations) == 10
         assert backend.environments[env_id].deleted_at is not None

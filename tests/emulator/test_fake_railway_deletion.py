@@ -85,4 +85,4 @@ def test_a_service_deleted_naming_a_non_fork_environment_is_gone_everywhere(
 
 def test_deleting_out_of_band_an_unknown_kind_says_which_kinds_exist(fake_railway: FakeRailway) -> None:
     with pytest.raises(KeyError, match="kind is one of project, environment, service, deployment"):
-        fake_railway.backend.delete_out_of_band("volume", "x")
+        fake_railway.backend.delete_out_of_band("bucket", "x")

@@ -8,7 +8,7 @@ import pytest
 
 from components.stack_outputs import ENVIRONMENT_ID, PROJECT_ID, SERVICE_IDS
 from tests.support.mock_answers import staging_outputs
-from tests.support.program_runs import STACKS, counts, of, one, plain, program_run
+from tests.support.program_runs import STACKS, app_instances, counts, one, plain, program_run
 from tests.support.pulumi_mocks import is_secret, run_program, stub_secret
 
 RAILWAY_COMMON = {
@@ -50,7 +50,18 @@ EXPECTED_COUNTS = {
         "github:ActionsEnvironmentSecret": 1,
         "github:ActionsEnvironmentVariable": 3,
     },
-    "pr-42": {**RAILWAY_COMMON, "pulumi:pulumi:StackReference": 1},
+    "pr-42": {
+        **RAILWAY_COMMON,
+        "pulumi:pulumi:StackReference": 1,
+        # Its own PostgreSQL and Redis: a service, its settings (the image), a volume, a password and a
+        # deployment each; a JWT key.
+        "cartly:preview:PreviewData": 1,
+        "pulumi-python:dynamic/cartly:GeneratedSecret": 3,
+        "railway:Deployment": 4,
+        "railway:Service": 2,
+        "railway:ServiceInstance": 4,
+        "railway:Volume": 2,
+    },
 }
 DOMAINS = {"production": "app.cartly.io", "staging": "staging.cartly.io", "pr-42": "pr-42.cartly.io"}
 REPLICAS = {"production": (2, 2), "staging": (1, 1), "pr-42": (1, 1)}
@@ -114,7 +125,7 @@ def test_railway_runs_the_image_by_digest_resolved_from_the_stacks_tag(stack: st
     lookups = [args for token, args in run.calls if token.startswith("docker:index/getRegistryImage")]
     tag = {"production": "main", "staging": "staging", "pr-42": "pr-42"}[stack]
     assert [args["name"] for args in lookups] == [f"ghcr.io/cartly-app/cartly:{tag}"]
-    images = [plain(s, "image") for s in of(run, "railway:ServiceInstance")]
+    images = [plain(s, "image") for s in app_instances(run)]
     assert len(images) == 2
     for image in images:
         assert re.fullmatch(r"ghcr\.io/cartly-app/cartly@sha256:[0-9a-f]{64}", image)
@@ -168,7 +179,7 @@ def test_a_preview_forks_the_staging_environment_and_reuses_its_services() -> No
     assert plain(env, "ephemeral") is True
     assert plain(env, "source_environment_id") == staging[ENVIRONMENT_ID]
     assert plain(env, "project_id") == staging[PROJECT_ID]
-    service_ids = {plain(s, "service_id") for s in of(run, "railway:ServiceInstance")}
+    service_ids = {plain(s, "service_id") for s in app_instances(run)}
     assert service_ids == set(staging[SERVICE_IDS].values())
     ref = one(run, "pulumi:pulumi:StackReference")
     assert plain(ref, "name") == "organization/cartly-infra/staging"
@@ -178,10 +189,14 @@ def test_a_preview_forks_the_staging_environment_and_reuses_its_services() -> No
 def test_every_resource_hangs_under_the_stack_component_with_a_prefixed_name(stack: str) -> None:
     run = program_run(stack)
     assert len(run) > 10
+    parents = {r.options["urn"]: r.options["parent"] for r in run}
     for resource in run:
         assert resource.name.startswith("cartly"), resource.name
         if resource.type != "cartly:cartly_stack:CartlyStack":
-            assert "cartly:cartly_stack:CartlyStack" in resource.options["parent"], resource.name
+            # Its parent, or its parent's parent (a preview's data services hang under PreviewData).
+            parent = resource.options["parent"]
+            chain = f"{parent} {parents.get(parent, '')}"
+            assert "cartly:cartly_stack:CartlyStack" in chain, resource.name
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -191,6 +206,8 @@ def test_every_railway_resource_hangs_under_the_railway_environment_aliased_to_i
     run = program_run(stack)
     stack_urn = run.named("cartly").options["urn"]
     railway = [r for r in run if r.type.startswith("pulumi-python:dynamic/railway:")]
+    # An app preview's own data (PreviewData's) is new: it has no old place to be aliased to.
+    railway = [r for r in railway if not r.name.startswith("cartly-data-")]
     assert len(railway) >= 10
     for resource in railway:
         assert resource.options["parent"].endswith(

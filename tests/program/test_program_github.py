@@ -124,7 +124,7 @@ def test_only_production_owns_repository_level_github_resources(stack: str, expe
 
 def test_a_preview_declares_nothing_in_github() -> None:
     run = program_run("pr-42")
-    assert len(run) == 15
+    assert len(run) == 27  # 12 of them its own data: PostgreSQL, Redis (with settings), passwords, JWT key
     assert [r.name for r in run if r.type.startswith("github:")] == []
 
 

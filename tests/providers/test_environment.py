@@ -78,6 +78,24 @@ def test_a_preview_is_created_ephemeral_from_its_source(
     assert provider.diff(created.id, read.outs, news).changes is False
 
 
+@pytest.mark.parametrize(("skip", "deploys"), [(True, 0), (False, 1)])
+def test_a_copy_deploys_the_copied_services_unless_told_to_skip(
+    provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any], skip: bool, deploys: int
+) -> None:
+    news = {
+        "project_id": seeded["project_id"],
+        "name": "pr-42",
+        "source_environment_id": seeded["environments"]["staging"],
+        "ephemeral": True,
+        "skip_initial_deploys": skip,
+    }
+    created = provider.create(news)
+    started = [d for d in live(fake_railway.backend.deployments) if d.environment_id == created.id]
+    assert len(started) == deploys
+    assert created.outs is not None
+    assert provider.diff(created.id, created.outs, news).changes is False
+
+
 def test_adopt_takes_over_the_environment_of_that_name(
     provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:

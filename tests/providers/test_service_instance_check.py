@@ -34,6 +34,7 @@ BAD_INPUTS = [
     ("restart_policy_type", "SOMETIMES", "restart_policy_type must be one of ALWAYS, NEVER, ON_FAILURE"),
     ("restart_policy_max_retries", -1, "restart_policy_max_retries must be a whole number at least 0"),
     ("sleep_application", "no", "sleep_application must be true or false"),
+    ("image_by_tag", "yes", "image_by_tag must be true or false"),
     ("overlap_seconds", -5, "overlap_seconds must be a whole number at least 0"),
     ("draining_seconds", 1.5, "draining_seconds must be a whole number at least 0"),
 ]
@@ -52,6 +53,21 @@ def test_check_rejects_bad_input_naming_the_property(
     assert list(found) == [prop]
     assert says in found[prop]
     assert fake_railway.backend.count() == 0
+
+
+def test_a_public_image_by_tag_is_accepted_only_when_asked_for_and_never_sent(
+    provider: ServiceInstanceProvider, fake_railway: FakeRailway, ids: dict[str, str]
+) -> None:
+    news = inputs(ids, image="railwayapp/redis:8.2", image_by_tag=True)
+    assert failures(provider, news) == {}
+    provider.create(news)
+    sent = [
+        r.variables["input"]
+        for r in fake_railway.backend.requests
+        if r.operation_name == "ServiceInstanceUpdate"
+    ]
+    assert len(sent) == 1
+    assert sent[0] == {"source": {"image": "railwayapp/redis:8.2"}}
 
 
 def test_check_refuses_region_and_replicas_per_region_together(

@@ -70,6 +70,21 @@ def test_create_writes_every_variable_in_one_upsert_without_a_deploy(world: Worl
     assert outs["values_sha256"] == values_sha256({"PORT": "3000", "DATABASE_URL": SECRET})
 
 
+def test_replace_at_create_drops_what_the_service_had_and_later_writes_do_not(
+    world: World, provider: Any
+) -> None:
+    news = {**props(world, {"PORT": "3000", "DATABASE_URL": SECRET}), "replace_at_create": True}
+    _, state = state_after_create(provider, news)
+    assert world.stored_variables(world.web_id) == {"PORT": "3000", "DATABASE_URL": SECRET}
+    world.backend.variables[(world.project_id, world.environment_id, world.web_id)]["LATER"] = "by hand"
+    provider.update("v", state, {**news, "variables": {"PORT": "3001", "DATABASE_URL": SECRET}})
+    assert world.stored_variables(world.web_id) == {
+        "PORT": "3001",
+        "DATABASE_URL": SECRET,
+        "LATER": "by hand",
+    }
+
+
 def test_read_returns_only_the_managed_keys_current_values(world: World, provider: Any) -> None:
     id_, state = state_after_create(provider, props(world, {"PORT": "3000"}))
     world.backend.variables[(world.project_id, world.environment_id, world.web_id)]["PORT"] = "8080"

@@ -116,6 +116,8 @@ def _fake_outputs(typ: str, name: str, stack: str, inputs: Mapping[str, Any]) ->
         "ServiceDomain": {"service_domain_id": ident, "domain": f"{name}-{ident[:6]}.up.railway.app"},
         "ProjectToken": {"token": "mock-project-token", "token_id": ident},
         "Deployment": {"deployment_id": ident, "status": "SUCCESS", "url": None, "rolled_back_to": None},
+        "GeneratedSecret": {"value": f"mock-generated-{name}"},
+        "Volume": {"volume_id": ident},
         "Image": {"repo_digest": f"{_plain(inputs.get('imageName'))}@sha256:{'ab' * 32}"},
     }
     return fakes.get(kind, {})

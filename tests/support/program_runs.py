@@ -47,3 +47,8 @@ def one(run: ProgramRun, short_type: str, name: str | None = None) -> Registered
 
 def plain(resource: RegisteredResource, key: str) -> Any:
     return unwrap(resource.inputs.get(key))
+
+
+def app_instances(run: ProgramRun) -> list[RegisteredResource]:
+    """The app's ServiceInstances (web, worker): not a preview's data services (their image is by tag)."""
+    return [s for s in of(run, "railway:ServiceInstance") if not plain(s, "image_by_tag")]

@@ -151,12 +151,12 @@ class TestErrors:
 class TestScript:
     """The file as CI runs it: `python tools/previews.py …`."""
 
-    def test_help_lists_the_four_commands(self) -> None:
+    def test_help_lists_the_commands(self) -> None:
         done = subprocess.run(
             [sys.executable, str(TOOL), "--help"], capture_output=True, text=True, check=False, timeout=60
         )
         assert done.returncode == 0
-        assert "{up,destroy,list,reap}" in done.stdout
+        assert "{up,destroy,list,reap,app-up,app-down}" in done.stdout
 
     def test_a_failure_ends_without_a_traceback(self, stub: StubPulumi, tmp_path: Path) -> None:
         stub.seed_stack("infra-pr-12", created_days_ago=1)

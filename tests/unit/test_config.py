@@ -74,6 +74,7 @@ class TestStackNames:
 
     def test_pr_stacks_are_previews_with_their_number(self) -> None:
         assert stack_kind("pr-42") == ("preview", 42)
+        assert stack_kind("infra-pr-42") == ("preview", 42)
         assert stack_kind("production") == ("production", None)
 
     def test_infra_pr_stacks_are_previews_in_their_own_name_space(self) -> None:

@@ -194,9 +194,8 @@ CASES = [
         "",
         "config:\n  cartly-infra:imageTag: pr-42\n  cartly-infra:webReplicas: 3\n",
         "Pulumi.pr-42.yaml:3: cartly-infra:webReplicas: a preview stack takes only cartly-infra:imageTag "
-        "from "
-        "its stack file (the preview driver writes it); every other setting comes from Pulumi.yaml's "
-        "defaults. "
+        "(and an app preview's imageDigest) from its stack file (the preview driver writes them); every "
+        "other setting comes from Pulumi.yaml's defaults. "
         "Fix: pulumi config rm cartly-infra:webReplicas --stack pr-42 (change the default in Pulumi.yaml "
         "instead)",
     ),
@@ -217,8 +216,8 @@ CASES = [
         '    description: "Replicas of the web service (>= 1)."\n    default: 0',
         "Pulumi.yaml:34: cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of "
         "webReplicas "
-        "in Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only imageTag, "
-        "which the preview driver writes)",
+        "in Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only imageTag "
+        "and imageDigest, which the preview driver writes)",
     ),
 ]
 
@@ -300,3 +299,12 @@ def test_a_preview_stack_file_holding_only_the_image_tag_is_read(tmp_path: Path)
     assert first_line(project_dir, "pr-42") == "(accepted)"
     _name, config = read_stack_config(project_dir, "pr-42")
     assert config["cartly-infra:imageTag"] == "pr-42-abc"
+
+
+def test_an_app_preview_stack_file_with_the_dispatched_digest_is_read(tmp_path: Path) -> None:
+    digest = "sha256:" + "5e" * 32
+    text = f"config:\n  cartly-infra:imageDigest: {digest}\n"
+    project_dir = project(tmp_path, Case("digest", "pr-42", "Pulumi.pr-42.yaml", "", text, ""))
+    assert first_line(project_dir, "pr-42") == "(accepted)"
+    _name, config = read_stack_config(project_dir, "pr-42")
+    assert config["cartly-infra:imageDigest"] == digest

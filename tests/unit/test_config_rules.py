@@ -82,7 +82,7 @@ class TestPreviews:
         assert caught.value.problems == (
             "cartly-infra:previewDomain: 'cartly_io' is not a lowercase DNS name. Fix: change the default of "
             "previewDomain in Pulumi.yaml (preview stacks run on the project's defaults: "
-            "their stack file holds only imageTag, which the preview driver writes)",
+            "their stack file holds only imageTag and imageDigest, which the preview driver writes)",
         )
 
     def test_a_preview_with_too_few_replicas_points_at_the_project_default(self) -> None:
@@ -91,6 +91,5 @@ class TestPreviews:
         assert caught.value.problems == (
             "cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of webReplicas in "
             "Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only "
-            "imageTag, "
-            "which the preview driver writes)",
+            "imageTag and imageDigest, which the preview driver writes)",
         )

@@ -18,6 +18,7 @@ from pulumi_railway.resources.deployment import Deployment, DeploymentArgs
 from pulumi_railway.resources.project_token import ProjectToken, ProjectTokenArgs
 from pulumi_railway.resources.service_domain import ServiceDomain, ServiceDomainArgs
 from pulumi_railway.resources.variables import Variables, VariablesArgs
+from pulumi_railway.resources.volume import Volume, VolumeArgs
 
 
 @pytest.fixture
@@ -59,6 +60,9 @@ RESOURCES = {
     "Deployment": lambda: Deployment(
         "r", DeploymentArgs(project_id="p", environment_id="e", service_id="s", revision="rev")
     ),
+    "Volume": lambda: Volume(
+        "vol", VolumeArgs(project_id="p", environment_id="e", service_id="s", mount_path="/data")
+    ),
 }
 CLASSES: dict[str, type] = {
     "Variables": Variables,
@@ -66,6 +70,7 @@ CLASSES: dict[str, type] = {
     "ServiceDomain": ServiceDomain,
     "ProjectToken": ProjectToken,
     "Deployment": Deployment,
+    "Volume": Volume,
 }
 OUTPUTS = {
     "Variables": ["managed_keys", "values_sha256"],
@@ -79,6 +84,7 @@ OUTPUTS = {
     "ServiceDomain": ["service_domain_id", "domain", "project_id"],
     "ProjectToken": ["token", "token_id"],
     "Deployment": ["deployment_id", "status", "url", "rolled_back_to"],
+    "Volume": ["volume_id"],
 }
 
 
@@ -112,7 +118,7 @@ def test_each_resources_replace_rules_are_the_fields_marked_beside_them() -> Non
     from pulumi_railway.resources.replacing import railway_replace_keys
 
     rules = railway_replace_keys()
-    assert len(rules) == 8
+    assert len(rules) == 9
     assert rules == {
         "Project": ("workspace_id", "project_id"),
         "Environment": ("project_id", "name", "source_environment_id", "ephemeral"),
@@ -122,4 +128,5 @@ def test_each_resources_replace_rules_are_the_fields_marked_beside_them() -> Non
         "CustomDomain": ("project_id", "environment_id", "service_id", "domain"),
         "ServiceDomain": ("environment_id", "service_id"),
         "ProjectToken": ("project_id", "environment_id", "name"),
+        "Volume": ("project_id", "environment_id", "service_id", "mount_path"),
     }
