@@ -1,7 +1,8 @@
 """Preview stacks of this repository's pull requests (`infra-pr-<N>`) through the Pulumi Automation API.
 
 Owns the lifecycle of one pull request's stack on whatever backend `PULUMI_BACKEND_URL` names: which
-stack a PR maps to (`infra-pr-<N>`: app pull requests own `pr-<N>`, and this driver never touches those),
+stack a PR maps to (`infra-pr-<N>`; app pull requests own `pr-<N>`, listed only when asked for by name
+space, so neither side's listing or reaping ever sees the other's stacks),
 the one config value the driver sets (`cartly-infra:imageTag`, never a secret), and what counts as stale
 (its PR is not open, or it has not been updated for too long; never while an update holds it).
 Credentials reach the `pulumi` CLI only through the inherited environment: nothing

@@ -1,5 +1,6 @@
 """Command line for the preview stacks of this repository's pull requests (`infra-pr-<N>`): `up`,
-`destroy`, `list`, `reap` (see --help).
+`destroy`, `list`, `reap`; and of the app repository's (`pr-<N>`): `app-up`, `app-down`, `list --app`,
+`app-reap` (see --help).
 
 Owns the arguments, the environment checks made before anything changes, and turning every failure into
 one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
