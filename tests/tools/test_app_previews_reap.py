@@ -153,3 +153,16 @@ def test_without_the_app_repository_token_nothing_is_asked_nor_destroyed(
     assert "APP_REPOSITORY_TOKEN is not set" in capsys.readouterr().err
     assert app.state.requests == []
     assert "pr-42" in stub.state()["stacks"]
+
+
+def test_a_preview_held_by_an_update_is_kept_even_if_its_pr_closed(
+    app: FakeGitHub, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub.seed_stack("pr-42", created_days_ago=30)
+    stub.script(locked=["pr-42"])
+    app.state.pull(42, head_repo=APP_REPO, sha=SHA, state="closed")
+    assert reap(tmp_path, 42) == 0
+    assert capsys.readouterr().out == "kept pr-42\n"
+    assert "pr-42" in stub.state()["stacks"]
+    assert not [c for c in stub.calls() if "destroy" in c["argv"]]
+    assert app.state.issue_comments(42) == []
