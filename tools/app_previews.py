@@ -9,6 +9,8 @@ tools/preview_github.py. What the comment says passes through `redact` like ever
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tools.app_preview_inputs import AppPreview
 from tools.preview_github import PullRequestPlaces
 from tools.preview_report import redact
@@ -39,9 +41,12 @@ def failed_text(request: AppPreview, message: str) -> str:
     return redact(f"{head}: {first}\n\nThe workflow run's log has the details; the next push tries again.\n")
 
 
-def removed_text(request: AppPreview, existed: bool) -> str:
+CLOSED = "The pull request was closed."
+
+
+def removed_text(request: AppPreview, existed: bool, why: str = CLOSED) -> str:
     said = "removed, with its databases" if existed else "already gone"
-    return f"### Preview of #{request.pr}: {said}\n\nThe pull request was closed.\n"
+    return f"### Preview of #{request.pr}: {said}\n\n{why}\n"
 
 
 def bring_up(request: AppPreview, stacks: PreviewStacks, places: PullRequestPlaces) -> UpReport:
@@ -59,9 +64,27 @@ def bring_up(request: AppPreview, stacks: PreviewStacks, places: PullRequestPlac
     return report
 
 
-def take_down(request: AppPreview, stacks: PreviewStacks, places: PullRequestPlaces) -> bool:
+def take_down(
+    request: AppPreview, stacks: PreviewStacks, places: PullRequestPlaces, why: str = CLOSED
+) -> bool:
     """Destroy and remove pr-<N> (absent: nothing to do); its deployments go inactive, the comment says so."""
     existed = stacks.destroy_stack(request.stack)
-    places.deactivate(request.stack, "Pull request closed: preview removed")
-    places.comment(request.pr, removed_text(request, existed))
+    places.deactivate(request.stack, why)
+    places.comment(request.pr, removed_text(request, existed, why))
     return existed
+
+
+def reap(
+    request: AppPreview, stacks: PreviewStacks, places: PullRequestPlaces, max_age: timedelta
+) -> str | None:
+    """Take pr-<N> down if its pull request is not open or it was not updated for `max_age`; why, or None
+    when it stays (absent, fresh and open, or held by an update). The app repository is asked right before
+    the destroy; if it cannot answer, GithubError: an unanswered question never reads as "closed"."""
+    found = stacks.previews(request.pr, app=True)
+    if len(found) != 1:
+        return None
+    open_prs = {request.pr} if places.is_open(request.pr) else set()
+    reason = stacks.why_stale(found[0], open_prs, max_age)
+    if reason is not None:
+        take_down(request, stacks, places, f"Removed by the daily reaper: {reason}.")
+    return reason

@@ -86,6 +86,10 @@ class PullRequestPlaces:
             )
         return problems
 
+    def is_open(self, pr: int) -> bool:
+        """Whether pull request `pr` is open now; GithubError if GitHub cannot say (never `closed`)."""
+        return bool(self._call("GET", f"pulls/{pr}").get("state") == "open")
+
     def comment(self, pr: int, text: str) -> int:
         """Put `text` in the pull request's preview comment (edited in place); the comment's id."""
         body = f"{MARKER}\n{text}"

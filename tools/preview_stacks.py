@@ -1,7 +1,8 @@
 """Preview stacks of this repository's pull requests (`infra-pr-<N>`) through the Pulumi Automation API.
 
 Owns the lifecycle of one pull request's stack on whatever backend `PULUMI_BACKEND_URL` names: which
-stack a PR maps to (`infra-pr-<N>`: app pull requests own `pr-<N>`, and this driver never touches those),
+stack a PR maps to (`infra-pr-<N>`; app pull requests own `pr-<N>`, listed only when asked for by name
+space, so neither side's listing or reaping ever sees the other's stacks),
 the one config value the driver sets (`cartly-infra:imageTag`, never a secret), and what counts as stale
 (its PR is not open, or it has not been updated for too long; never while an update holds it).
 Credentials reach the `pulumi` CLI only through the inherited environment: nothing
@@ -26,6 +27,8 @@ from pulumi import automation as auto
 IMAGE_TAG_KEY = "cartly-infra:imageTag"
 PREFIX = "infra-pr-"
 STACK_PATTERN = re.compile(r"infra-pr-([1-9][0-9]{0,8})")
+APP_PREFIX = "pr-"  # app previews: the app repository's pull requests (tools/app_previews.py)
+APP_STACK_PATTERN = re.compile(r"pr-([1-9][0-9]{0,8})")
 # This repository's PR numbers are not the app's, so an app tag `pr-<N>` would be another PR's build.
 DEFAULT_IMAGE_TAG = "staging"
 SECRET_MASK = "[secret]"  # noqa: S105 (the CLI's mask, not a password)
@@ -39,10 +42,10 @@ def stack_name(pr: int) -> str:
     return f"{PREFIX}{pr}"
 
 
-def pr_of(name: str) -> int | None:
-    """The PR number of a preview stack name (`infra-pr-12`, or `org/project/infra-pr-12`); None for any
-    other stack, an app preview `pr-12` included."""
-    match = STACK_PATTERN.fullmatch(name.split("/")[-1])
+def pr_of(name: str, *, app: bool = False) -> int | None:
+    """The PR number of a preview stack name (`infra-pr-12`, or `org/project/infra-pr-12`; with `app`,
+    `pr-12`); None for any other stack: each name space is blind to the other's, and to long-lived stacks."""
+    match = (APP_STACK_PATTERN if app else STACK_PATTERN).fullmatch(name.split("/")[-1])
     return int(match.group(1)) if match else None
 
 
@@ -145,17 +148,18 @@ class PreviewStacks:
         stack.destroy(on_output=self.on_output, show_secrets=False, remove=True)
         return True
 
-    def previews(self, only: int | None = None) -> list[PreviewInfo]:
-        """This repository's previews (`infra-pr-<N>`; just PR `only`'s if given), by PR number."""
+    def previews(self, only: int | None = None, *, app: bool = False) -> list[PreviewInfo]:
+        """This repository's previews (`infra-pr-<N>`; with `app`, the app's `pr-<N>`; just PR `only`'s if
+        given), by PR number."""
         previews = []
         for summary in self._workspace().list_stacks():
-            pr = pr_of(summary.name)
+            pr = pr_of(summary.name, app=app)
             if pr is None or (only is not None and pr != only):
                 continue
             previews.append(
                 PreviewInfo(
                     pr=pr,
-                    stack=stack_name(pr),
+                    stack=f"{APP_PREFIX}{pr}" if app else stack_name(pr),
                     last_update=_utc(summary.last_update),
                     resource_count=summary.resource_count,
                     update_in_progress=bool(summary.update_in_progress),

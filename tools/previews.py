@@ -1,5 +1,6 @@
 """Command line for the preview stacks of this repository's pull requests (`infra-pr-<N>`): `up`,
-`destroy`, `list`, `reap` (see --help).
+`destroy`, `list`, `reap`; and of the app repository's (`pr-<N>`): `app-up`, `app-down`, `list --app`,
+`app-reap` (see --help).
 
 Owns the arguments, the environment checks made before anything changes, and turning every failure into
 one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
@@ -53,6 +54,7 @@ ACTION = {
     "reap": "reap",
     "app-up": "update",
     "app-down": "destroy",
+    "app-reap": "reap",
 }
 
 
@@ -84,7 +86,7 @@ def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="previews.py",
         description=f"Create, update, list and destroy the {PREFIX}<N> preview stacks of cartly-infra's own "
-        "pull requests (app previews pr-<N> are not this tool's).",
+        "pull requests, and the app previews pr-<N> of the app repository's (app-up, app-down, app-reap).",
         epilog="Environment: PULUMI_BACKEND_URL (required), PULUMI_CONFIG_PASSPHRASE (file/object-storage "
         "backends), RAILWAY_API_TOKEN for the program; no other credential reaches Pulumi. Exit codes: "
         "1 update failed, 2 bad usage or environment, 3 no usable Pulumi CLI, 4 stack locked.",
@@ -101,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
     destroy.add_argument("--summary-file", type=Path, default=None, help="also write a Markdown line here")
     listing = sub.add_parser("list", help="list preview stacks with their last update and state")
     listing.add_argument("--json", action="store_true", help="print only their PR numbers, as a JSON list")
+    listing.add_argument("--app", action="store_true", help="the app's previews pr-N instead of infra-pr-N")
     reap = sub.add_parser("reap", help="destroy previews whose PR is closed or not updated for too long")
     reap.add_argument("--open-prs", type=pr_list, required=True, help="comma-separated open PRs ('' = none)")
     reap.add_argument(
@@ -117,6 +120,9 @@ def parser() -> argparse.ArgumentParser:
         command.add_argument("--head-repository", required=True, help="owner/name the PR's head lives in")
     app_up.add_argument("--head-commit", required=True, help="the commit it previews (40 hex)")
     app_up.add_argument("--image", required=True, help="ghcr.io/<owner>/<app>@sha256:<64 hex>")
+    app_reap = sub.add_parser("app-reap", help="destroy app preview pr-N if its PR is closed or it is idle")
+    app_reap.add_argument("--pr", dest="app_pr", type=pr_number, required=True, help="the app PR's number")
+    app_reap.add_argument("--max-age", type=duration, default=timedelta(days=7), help="7d (default), 12h")
     return top
 
 
@@ -146,6 +152,8 @@ def say(line: str) -> None:
 
 def app_request(args: argparse.Namespace) -> AppPreview:
     """The app preview the arguments ask for, validated; UsageError before anything is created."""
+    if args.command == "app-reap":  # no dispatch to check: the PR number was parsed, the repository is ours
+        return AppPreview(args.app_pr, app_inputs.app_settings(args.project_dir)[0])
     raw = {"pr": args.app_pr, "head_repository": args.head_repository}
     if args.command == "app-up":
         raw.update(head_commit=args.head_commit, image=args.image)
@@ -180,6 +188,9 @@ def run_app(
 ) -> int:
     if args.command == "app-up":
         print(app_flow.bring_up(request, stacks, places).url or "")
+    elif args.command == "app-reap":
+        reason = app_flow.reap(request, stacks, places, args.max_age)
+        print(f"removed {request.stack}: {reason}" if reason else f"kept {request.stack}")
     else:
         app_flow.take_down(request, stacks, places)
     return 0
@@ -199,7 +210,7 @@ def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
         print(text.split("\n", 1)[1], end="")
         return 0
     if args.command == "list":
-        previews = stacks.previews()
+        previews = stacks.previews(app=args.app)
         if args.json:
             print(json.dumps([p.pr for p in previews]))
         else:
@@ -219,12 +230,12 @@ def default_stacks(project_dir: Path) -> PreviewStacks:
 
 def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None) -> int:
     args = parser().parse_args(argv)
-    app = args.command in ("app-up", "app-down")
+    app = args.command in ("app-up", "app-down", "app-reap")
     try:  # inputs first: a refused dispatch changes nothing and needs no credential
         request = app_request(args) if app else None
         check_environment(args.command)
         places = app_places(request) if request is not None else None
-        if request is not None and places is not None:
+        if request is not None and places is not None and args.command != "app-reap":
             confirmed(request, places, up=args.command == "app-up")
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)

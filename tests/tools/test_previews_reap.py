@@ -156,7 +156,7 @@ class TestScript:
             [sys.executable, str(TOOL), "--help"], capture_output=True, text=True, check=False, timeout=60
         )
         assert done.returncode == 0
-        assert "{up,destroy,list,reap,app-up,app-down}" in done.stdout
+        assert "{up,destroy,list,reap,app-up,app-down,app-reap}" in done.stdout
 
     def test_a_failure_ends_without_a_traceback(self, stub: StubPulumi, tmp_path: Path) -> None:
         stub.seed_stack("infra-pr-12", created_days_ago=1)

@@ -135,8 +135,8 @@ def test_the_rules_see_every_secret_reading_job() -> None:
         for name, job in parse(path.read_text())["jobs"].items()
         if secrets_read(job)
     ]
-    # preview up/destroy, the reaper's list and reap, the two deploys, unlock, app previews.
-    assert len(readers) == 8
+    # preview up/destroy, the reaper's list and reap (infra and app), the two deploys, unlock, app previews.
+    assert len(readers) == 10
     assert sorted({str(env) for _wf, _job, env in readers if not str(env).startswith("${{")}) == [
         "previews",
         "production",
@@ -220,6 +220,11 @@ def reap_in_staging(workflow: Workflow) -> Workflow:
     return workflow
 
 
+def app_reap_outside_environments(workflow: Workflow) -> Workflow:
+    del workflow["jobs"]["reap-app"]["environment"]
+    return workflow
+
+
 def preview_with_admin_token(workflow: Workflow) -> Workflow:
     step = workflow["jobs"]["preview-destroy"]["steps"][-2]
     step["env"]["GITHUB_TOKEN"] = "${{ secrets.INFRA_GITHUB_TOKEN }}"
@@ -228,6 +233,8 @@ def preview_with_admin_token(workflow: Workflow) -> Workflow:
 
 WRONG = [
     ("reap-previews.yml", reap_in_staging, preview_state_outside_previews),
+    ("reap-previews.yml", app_reap_outside_environments, preview_state_outside_previews),
+    ("reap-previews.yml", app_reap_outside_environments, secrets_outside_an_environment),
     ("pr-stacks.yml", preview_with_admin_token, preview_state_outside_previews),
     ("pr-stacks.yml", without_environment, pr_code_reaching_secrets_beyond_previews),
     ("pr-stacks.yml", without_environment, secrets_outside_an_environment),

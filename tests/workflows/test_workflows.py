@@ -262,6 +262,31 @@ def test_the_reaper_is_scheduled_and_reaps_one_preview_per_job_in_its_concurrenc
     assert "tools/previews.py list --json" in listed
 
 
+def test_the_reaper_reaps_each_app_preview_in_app_previews_concurrency_group() -> None:
+    reaper = workflow("reap-previews.yml")
+    assert sorted(reaper["jobs"]) == ["list", "list-app", "reap", "reap-app"]
+    reap = reaper["jobs"]["reap-app"]
+    app_preview = workflow("app-preview.yml")["jobs"]["preview"]
+    assert reap["concurrency"]["group"] == "app-preview-${{ matrix.pr }}"
+    assert app_preview["concurrency"]["group"] == "app-preview-${{ inputs.pr }}"
+    assert reap["concurrency"]["cancel-in-progress"] is False
+    assert (reap["environment"], reaper["jobs"]["list-app"]["environment"]) == ("previews", "previews")
+    assert reap["needs"] == "list-app"
+    assert reap["strategy"]["matrix"]["pr"] == "${{ fromJSON(needs.list-app.outputs.prs) }}"
+    runs = [s for s in reap["steps"] if "run" in s]
+    assert len(runs) == 2
+    # previews.py asks the app repository right before the destroy, with the previews' app token.
+    command = 'venv/bin/python tools/previews.py app-reap --pr "$PR" --max-age "${MAX_AGE_DAYS}d"'
+    assert runs[1]["run"] == command
+    assert runs[1]["env"]["MAX_AGE_DAYS"] == "${{ vars.PREVIEW_MAX_AGE_DAYS || '7' }}"
+    assert runs[1]["env"]["APP_REPOSITORY_TOKEN"] == "${{ secrets.APP_REPOSITORY_TOKEN }}"
+    listed = [s["run"] for s in reaper["jobs"]["list-app"]["steps"] if "run" in s]
+    assert len(listed) == 2
+    assert "tools/previews.py list --app --json" in listed[1]
+    # Listing asks GitHub nothing: the app token stays with the job that needs it.
+    assert "APP_REPOSITORY_TOKEN" not in yaml.safe_dump(reaper["jobs"]["list-app"])
+
+
 @pytest.mark.parametrize(
     ("job_name", "branch", "stack"), [("staging", "staging", "staging"), ("production", "main", "production")]
 )

@@ -133,5 +133,5 @@ def test_every_pulumi_run_is_covered_by_the_credential_rule() -> None:
         for step in job.get("steps", [])
         if runs_previews(step) or (is_pulumi(step) and "command" in step.get("with", {}))
     ]
-    # previews.py up and destroy, the reaper's list and reap, the two deploys, and app previews.
-    assert len(runs) == 7
+    # previews.py up and destroy, the reaper's list and reap (infra and app), the two deploys, app previews.
+    assert len(runs) == 9
