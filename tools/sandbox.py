@@ -74,7 +74,7 @@ def ensure_emulator(state: Path, port: int) -> emu.Emulator:
         say(f"the Railway emulator is running at {found.base_url} (pid {found.pid})")
         return found
     if emu.recorded(state) is not None:
-        say("the emulator of an earlier run is gone (stale pid file), and its Railway objects with it: starting afresh")
+        say("the emulator of an earlier run is gone (stale pid file), its Railway objects too: starting over")
         emu.stop(state)
         reset(state)
     say("starting the Railway emulator on 127.0.0.1")
@@ -89,11 +89,17 @@ def reset(state: Path) -> None:
 
 
 def init_staging(sandbox: RealEngine) -> None:
-    """tools/init_stack.py with generated stand-in secrets on stdin (never printed, never on a command line)."""
+    """tools/init_stack.py, generated stand-in secrets on stdin (never printed, never on a command line)."""
     wanted = required_secrets(STAGING)
     values = "".join(f"sandbox-{key.name}-{secrets.token_hex(8)}\n" for key in wanted)
     done = subprocess.run(  # noqa: S603 (this interpreter and our tool)
-        [sys.executable, str(REPO / "tools" / "init_stack.py"), STAGING, "--project-dir", str(sandbox.project_dir)],
+        [
+            sys.executable,
+            str(REPO / "tools" / "init_stack.py"),
+            STAGING,
+            "--project-dir",
+            str(sandbox.project_dir),
+        ],
         input=values,
         capture_output=True,
         text=True,
@@ -131,7 +137,7 @@ def outputs(sandbox: RealEngine, name: str) -> dict[str, Any]:
 
 
 def domains(value: Any) -> list[str]:
-    """Every host name in an output value (URLs and bare domains), to point at the emulator's health checks."""
+    """Every host of an https URL in an output value, to point at the emulator's health checks."""
     if isinstance(value, dict):
         return [d for item in value.values() for d in domains(item)]
     if isinstance(value, list):
@@ -216,10 +222,16 @@ def install_hint() -> str:
 
 def offline_fallback(reason: str, run: Callable[[list[str]], int] | None = None) -> int:
     """No CLI: say why and how to get it, then show the offline plan of staging instead. Exit 0."""
-    print(f"sandbox: the sandbox needs the Pulumi CLI, which is not available here: {reason}", file=sys.stderr)
+    print(
+        f"sandbox: the sandbox needs the Pulumi CLI, which is not available here: {reason}", file=sys.stderr
+    )
     print(f"sandbox: {install_hint()}", file=sys.stderr)
-    print("sandbox: meanwhile, here is the offline plan of staging (scripts/plan: what it would deploy, "
-          "computed without any engine; nothing was started):\n", file=sys.stderr, flush=True)
+    print(
+        "sandbox: meanwhile, here is the offline plan of staging (scripts/plan: what it would deploy, "
+        "computed without any engine; nothing was started):\n",
+        file=sys.stderr,
+        flush=True,
+    )
     plan = run or _run_plan
     return 0 if plan(["--stack", STAGING]) == 0 else 1
 
@@ -231,7 +243,9 @@ def _run_plan(args: list[str]) -> int:
 def main(argv: Sequence[str] | None = None, cli: Callable[[], Path] = find_cli) -> int:
     parser = argparse.ArgumentParser(prog="scripts/sandbox", description=__doc__.split("\n\n")[0])
     parser.add_argument("command", nargs="?", default="up", choices=("up", "status", "down"))
-    parser.add_argument("--port", type=int, default=0, help="emulator port on 127.0.0.1 (default: a free one)")
+    parser.add_argument(
+        "--port", type=int, default=0, help="emulator port on 127.0.0.1 (default: a free one)"
+    )
     parser.add_argument("--json", action="store_true", help="status: the outputs and URLs as JSON, whole")
     parser.add_argument("--state", type=Path, default=STATE, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -257,8 +271,11 @@ def main(argv: Sequence[str] | None = None, cli: Callable[[], Path] = find_cli) 
         return 1
     except Exception as exc:  # the engine's own failure: its message, not a traceback
         message = str(exc).strip().splitlines()
-        print(f"scripts/sandbox {args.command}: failed: {message[-1] if message else type(exc).__name__}"
-              f" (run it again; if it keeps failing, scripts/sandbox down starts from scratch)", file=sys.stderr)
+        print(
+            f"scripts/sandbox {args.command}: failed: {message[-1] if message else type(exc).__name__}"
+            f" (run it again; if it keeps failing, scripts/sandbox down starts from scratch)",
+            file=sys.stderr,
+        )
         return 1
     print(text, end="")
     return 0

@@ -84,7 +84,7 @@ def start(state: Path, port: int = 0, timeout: float = 30.0) -> Emulator:
     """Start the emulator detached from this process (it outlives `scripts/sandbox up`)."""
     if port and not port_free(port):
         raise EmulatorError(
-            f"port {port} on 127.0.0.1 is in use: pick another with --port, or leave --port out for a free one"
+            f"port {port} on 127.0.0.1 is in use: pick another with --port, or leave it out for a free one"
         )
     workspace_token(state)
     log = state / "emulator.log"
