@@ -27,6 +27,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python tools/sandbox.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from pulumi import automation as auto
+
 from components.settings.keys import required_secrets
 from testkit.real_engine import NoCli, RealEngine, find_cli
 from tools import sandbox_emulator as emu
@@ -117,17 +119,11 @@ def deploy(sandbox: RealEngine, name: str, config: dict[str, str] | None = None)
     say(f"pulumi up {name} (the real engine; a minute or so the first time)")
     stack = sandbox.stack(name)
     for key, value in (config or {}).items():
-        stack.set_config(key, _plain(value))
+        stack.set_config(key, auto.ConfigValue(value=value, secret=False))
     result = stack.up(show_secrets=False)
     changes = {k: v for k, v in (result.summary.resource_changes or {}).items() if k != "same"}
     what = ", ".join(f"{v} {k}" for k, v in sorted(changes.items())) or "no changes"
     say(f"{name}: {result.summary.result} in {time.monotonic() - started:.0f} s ({what})")
-
-
-def _plain(value: str) -> Any:
-    from pulumi import automation as auto
-
-    return auto.ConfigValue(value=value, secret=False)
 
 
 def outputs(sandbox: RealEngine, name: str) -> dict[str, Any]:
