@@ -116,7 +116,7 @@ def init_staging(sandbox: RealEngine) -> None:
 
 def deploy(sandbox: RealEngine, name: str, config: dict[str, str] | None = None) -> None:
     started = time.monotonic()
-    say(f"pulumi up {name} (the real engine; a minute or so the first time)")
+    say(f"pulumi up {name} (the real engine: seconds to a minute)")
     stack = sandbox.stack(name)
     for key, value in (config or {}).items():
         stack.set_config(key, auto.ConfigValue(value=value, secret=False))
@@ -191,7 +191,10 @@ def down(state: Path, cli_dir: Path | None) -> str:
         for name in (PREVIEW, STAGING):  # the preview lives in staging's project: it goes first
             if name in names:
                 say(f"pulumi destroy {name}")
-                sandbox.stack(name).destroy(show_secrets=False, remove=True)
+                try:
+                    sandbox.stack(name).destroy(show_secrets=False, remove=True)
+                except auto.errors.CommandError as exc:  # the state goes below anyway, the emulator too
+                    say(f"destroy of {name} failed ({_last_line(exc)}): removing its state with the emulator")
     elif emulator is None:
         say("the emulator is not running: its Railway objects are already gone, nothing to destroy")
     if emu.stop(state):
@@ -205,6 +208,11 @@ def status(state: Path, cli_dir: Path, as_json: bool) -> str:
     if emulator is None:
         return "No sandbox running: start one with scripts/sandbox up\n"
     return report(engine(state, cli_dir, emulator), emulator, as_json)
+
+
+def _last_line(exc: BaseException) -> str:
+    lines = [line for line in str(exc).strip().splitlines() if line.strip()]
+    return lines[-1].strip() if lines else type(exc).__name__
 
 
 def install_hint() -> str:
@@ -265,10 +273,15 @@ def main(argv: Sequence[str] | None = None, cli: Callable[[], Path] = find_cli) 
     except (SandboxError, emu.EmulatorError) as exc:
         print(f"scripts/sandbox {args.command}: {exc}", file=sys.stderr)
         return 1
-    except Exception as exc:  # the engine's own failure: its message, not a traceback
-        message = str(exc).strip().splitlines()
+    except KeyboardInterrupt:
         print(
-            f"scripts/sandbox {args.command}: failed: {message[-1] if message else type(exc).__name__}"
+            f"scripts/sandbox {args.command}: interrupted: run it again to finish, or run down",
+            file=sys.stderr,
+        )
+        return 130
+    except Exception as exc:  # the engine's own failure: its message, not a traceback
+        print(
+            f"scripts/sandbox {args.command}: failed: {_last_line(exc)}"
             f" (run it again; if it keeps failing, scripts/sandbox down starts from scratch)",
             file=sys.stderr,
         )

@@ -245,3 +245,15 @@ def test_up_after_the_emulator_died_starts_afresh_instead_of_trusting_state_abou
         assert emu.running(tmp_path) == started
     finally:
         assert emu.stop(tmp_path) is True
+
+
+def test_ctrl_c_is_one_line_saying_what_to_do_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted() -> Path:
+        raise KeyboardInterrupt
+
+    code = sandbox.main(["up", "--state", str(tmp_path)], cli=interrupted)
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 130
+    assert err == ["scripts/sandbox up: interrupted: run it again to finish, or run down"]
