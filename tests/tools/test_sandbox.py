@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -185,6 +186,35 @@ def test_without_the_cli_up_says_why_and_how_to_get_it_then_shows_the_offline_pl
     assert "offline plan of staging" in err
     assert "staging" in out and "[secret]" in out  # tools/plan.py's own output, secrets masked
     assert not state.exists()  # nothing was started
+
+
+def test_when_scripts_pulumi_cli_really_fails_up_still_exits_0_with_the_offline_plan(tmp_path: Path) -> None:
+    """No pulumi on PATH, an empty CLI cache, and Go unable to fetch a module (GOPROXY=off, empty module
+    cache): scripts/pulumi-cli fails in a second, as on a machine without the CLI."""
+    if shutil.which("pulumi", path="/usr/bin:/bin"):
+        pytest.skip("a pulumi in /usr/bin or /bin: scripts/pulumi-cli would find it")
+    env = {
+        **os.environ,
+        "PATH": "/usr/bin:/bin",
+        "CARTLY_PULUMI_CLI_CACHE": str(tmp_path / "cli-cache"),
+        "GOMODCACHE": str(tmp_path / "go-mod"),
+        "GOPROXY": "off",
+        "GOFLAGS": "",
+    }
+    state = tmp_path / "sandbox"
+    done = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "sandbox.py"), "up", "--state", str(state)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "could not provide the pinned Pulumi CLI" in done.stderr
+    assert "get.pulumi.com" in done.stderr
+    assert done.stdout.startswith("Stack staging: ")  # tools/plan.py's offline plan
+    assert not state.exists()
 
 
 def test_status_without_the_cli_is_one_line_naming_the_fix(
