@@ -1,13 +1,4 @@
-"""Proves a stack's state lock is stale before anyone removes it: `locks.py check --stack S --runs F`.
-
-A job killed by its timeout or cancelled leaves its lock behind on a file or object-storage backend, and
-every later update of the stack fails until `pulumi cancel` removes it. On such backends `pulumi cancel`
-deletes every lock of the stack, a live update's included, so unlock.yml runs it only after this check:
-(1) no workflow run that can update the stack is queued or in progress (the GitHub API's list, given as
-a file of runs, one JSON object a line), and (2) every lock file is older than `--min-age` (a person's
-`pulumi up` from a laptop is no workflow run: only its lock's age speaks for it). Exit codes: 0 stale,
-safe to cancel (prints `unlock=true`); 1 not provably stale (prints why); 2 bad input.
-"""
+"""Proves a stack's state lock is stale before anyone removes it: `locks.py check --stack S --runs F`."""
 
 from __future__ import annotations
 

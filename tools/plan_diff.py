@@ -1,12 +1,4 @@
-"""What a change does to each stack's desired state: resources added, removed, replaced and updated.
-
-Owns comparing two offline plans (from `tools/plan_runner.py`) resource by resource — matched on their URN
-without the stack prefix, so a renamed or re-parented resource counts as removed plus added — and the
-Markdown a PR comment shows. Whether a change replaces a resource is *estimated* from the inputs each type
-cannot change in place (the table below: the Railway provider's `replace on` keys, and the GitHub
-provider's immutable arguments); the real engine decides, and `pulumi preview` is authoritative. It
-deliberately runs nothing.
-"""
+"""What a change does to each stack's desired state: resources added, removed, replaced and updated."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""The plan diff as Markdown for a pull-request comment (and the same text in a terminal).
-
-Owns the wording and layout: a summary table of every stack, then per stack the replacements, updates
-(each changed input, nested maps down to the changed key), additions, removals, changed config (a secret
-by name only) and changed outputs. The
-first line is the hidden marker the comment workflow finds to update the comment in place. It computes
-nothing; `tools/plan_diff.py` does.
-"""
+"""The plan diff as Markdown for a pull-request comment (and the same text in a terminal)."""
 
 from __future__ import annotations
 

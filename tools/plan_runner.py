@@ -1,16 +1,4 @@
-"""Runs a Pulumi Python program for one stack under Pulumi mocks and prints its desired state as JSON.
-
-Owns one offline run, in a process of its own (Pulumi's runtime is process-global): the stack's config as
-tools/plan.py hands it over (assembled by tools/stack_files.py the way the CLI would, every `secure:`
-value replaced by the mask), mocks that echo inputs and answer everything generically (declared string
-outputs of dynamic resources, invokes, a StackReference fed from a file), and the result: every registered
-resource with its inputs, secrets masked, and the stack outputs. Stdout carries exactly one JSON document.
-
-Run as a script by `tools/plan.py` (`python tools/plan_runner.py --project-dir D --stack S --config-file
-F`); it imports nothing of this repository except the program it runs, so it can run an older checkout's
-program. It needs no credential and opens no connection; it deliberately knows nothing of cartly-infra's
-resources.
-"""
+"""Runs a Pulumi Python program for one stack under Pulumi mocks and prints its desired state as JSON."""
 
 from __future__ import annotations
 

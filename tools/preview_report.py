@@ -1,11 +1,4 @@
-"""What the preview driver says: the PR-comment summary, the list table, reap lines, and redaction.
-
-Owns the text `tools/previews.py` prints and writes, and one safety net under all of it: `redact()`
-replaces every secret value the driver knows: each credential environment variable and any variable whose
-name looks like one (the runner's tokens too), and each value `remember()`ed (a stack's secret outputs,
-the credentials withheld from Pulumi), so even a CLI error that echoed one would not reach a log or a PR
-comment. It deliberately does not talk to Pulumi.
-"""
+"""What the preview driver says: the PR-comment summary, the list table, reap lines, and redaction."""
 
 from __future__ import annotations
 

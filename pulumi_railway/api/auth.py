@@ -1,12 +1,4 @@
-"""The Railway token on its way into a request, and nowhere else.
-
-Owns: checking a token before anything is sent, the header each token kind uses (`Authorization: Bearer`
-for account and workspace tokens, `Project-Access-Token` for project tokens), and scrubbing the token out
-of any error that might have picked it up.
-
-Deliberately does not: find the token (provider_base.railway_token does) or store it anywhere but on this
-object, whose repr hides it and which refuses to be pickled.
-"""
+"""The Railway token on its way into a request, and nowhere else."""
 
 from __future__ import annotations
 

@@ -1,14 +1,4 @@
-"""What kind of operation a GraphQL document asks for.
-
-Owns: `describe_operation`, which tells the client the operation's name (for messages and logs) and whether
-it is a mutation (a mutation whose answer is lost is never re-sent). Documents are parsed with graphql-core,
-once each (they are module constants), and the operation is picked as GraphQL executes it: the one named
-`operation_name`, else the document's first operation. A document it cannot parse counts as a mutation,
-since that only costs retries (and Railway refuses it anyway).
-
-Deliberately does not: validate against a schema (Railway does; tests validate operations.py against the
-published schema), or know any particular operation (operations.py holds them).
-"""
+"""What kind of operation a GraphQL document asks for."""
 
 from __future__ import annotations
 

@@ -1,11 +1,4 @@
-"""Who made a Railway object, so a create replayed after a crash adopts its own object and refuses another's.
-
-Owns the owner marker: "<pulumi project>/<stack>/<resource name>", computed when the program declares a
-resource (`owner_of`), and its place in a project's description, the one field of the objects we create
-that Railway keeps for free text (a last line `pulumi-owner: <owner>`, which reads strip again).
-What lives inside a project this stack made is this stack's; environments, services and domains have no
-such field. Deliberately not here: the lookups themselves (each resource's create path).
-"""
+"""Who made a Railway object: a create replayed after a crash adopts its own object, refuses another's."""
 
 from __future__ import annotations
 

@@ -1,15 +1,6 @@
-"""The fault plan: answers a test scripts for the next N requests (optionally of one operation only),
-instead of (or on top of) the normal answer. Kinds:
-- "status": HTTP 500/502/503 (not applied);
-- "html_429": Cloudflare's HTML 429 `error code: 1015`, no rate-limit headers (not applied);
-- "rate_limited": 429 with Retry-After and X-RateLimit-* headers (not applied);
-- "slow": applied, answered after `seconds` (past a client's read timeout);
-- "reset_after_apply": applied, then the connection is closed without an answer;
-- "problem_processing": GraphQL error "Problem processing request" with HTTP 200 (not applied);
-- "kill": applied, the connection closed without an answer, and from then on the caller is dead: every
-  request is refused (not applied) until `revive()`, as if the process that sent it was killed right after
-  Railway applied its mutation. `on_kill` (if set) runs once then, e.g. to SIGKILL a real CLI process.
-"""
+"""The fault plan: answers a test scripts for the next N requests (optionally of one operation only), instead
+of or on top of the normal answer: 5xx, Cloudflare's HTML 429, 429 with Retry-After, slow, reset after apply,
+"Problem processing request", and a kill (applied, then the caller is dead until `revive()`)."""
 
 from __future__ import annotations
 

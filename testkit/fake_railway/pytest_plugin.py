@@ -1,11 +1,4 @@
-"""Pytest fixtures for the Railway emulator (loaded by tests/conftest.py through `pytest_plugins`).
-
-- `fake_railway_server` (session): one emulator on 127.0.0.1:<free port> for the whole session.
-- `fake_railway` (function): that server, reset to empty before the test, with RAILWAY_API_URL,
-  RAILWAY_API_TOKEN and RAILWAY_HEALTH_URL_TEMPLATE pointing at it for the test's duration.
-- `gql` (function): a bare `requests` caller on that server with the workspace token, for the emulator's
-  own tests (which must not depend on the project's client).
-"""
+"""Pytest fixtures for the Railway emulator (loaded by tests/conftest.py through `pytest_plugins`)."""
 
 from __future__ import annotations
 

@@ -1,10 +1,6 @@
 """The emulator's HTTP server: POST /graphql/v2 runs the GraphQL request against the backend (after the
 edge limit, the fault plan and the token budget have had their say); GET /apps/<domain>/<path> answers as
 the app deployed behind that domain would.
-
-Schema-invalid documents (parse or validation errors) answer HTTP 400 with graphql-core's messages and
-`extensions.code` GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED, as an Apollo-style server does; every
-other GraphQL error (not found, Not Authorized, …) answers HTTP 200 with `{"data": null, "errors": […]}`.
 """
 
 from __future__ import annotations

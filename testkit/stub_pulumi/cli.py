@@ -1,17 +1,4 @@
-"""A stand-in for the `pulumi` CLI: answers what `pulumi.automation` runs, records every call.
-
-Owns the imitation of the CLI commands the Automation API of pulumi 3.272 shells out to (read from
-`pulumi/automation/_local_workspace.py` and `_stack.py`): `version`, `whoami`, `about`, `plugin`,
-`install`, `cancel`, `stack select|init|ls|rm|output|history`, `config` (get, set, set-all, rm, rm-all,
-refresh, and the whole-config read), `up`, `preview`, `refresh`, `destroy`. State (stacks, config,
-outputs, history, locks) lives as JSON in the directory named by `STUB_PULUMI_STATE`; each call appends
-its argv and the *names* (never values) of the credential-like environment variables it saw to
-`calls.jsonl` there. `script.json` there scripts failures (`{"fail": {"up": {"code": 1, "stderr":
-"..."}}}`), locks (`{"locked": ["pr-1"]}`) and the outputs an update produces.
-
-It deliberately does not run the program, hold resources or encrypt anything: an update just bumps a
-counter and writes the scripted outputs. Stdlib only, so it starts fast under any interpreter.
-"""
+"""A stand-in for the `pulumi` CLI: answers what `pulumi.automation` runs, records every call."""
 
 from __future__ import annotations
 

@@ -86,4 +86,4 @@ def test_a_5xx_share_over_the_threshold_fails_the_run_and_rolls_back(
     assert PASSWORD not in result.errors[0]
     web, env = production.outputs["railwayServiceIds"]["web"], production.outputs["railwayEnvironmentId"]
     active = fake_railway.backend.active_deployment(web, env)
-    assert active is not None and active.id == good
+    assert active is not None and active.meta.get("rollbackFrom") == good  # Railway's new deployment

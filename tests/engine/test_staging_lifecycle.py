@@ -138,7 +138,8 @@ def test_a_failing_health_gate_fails_the_run_keeps_the_previous_deployment_and_t
     assert "cartly-web-deployment" in message
     assert good in message and "rolled back" in message.lower()
     active = backend.active_deployment(web, env)
-    assert active is not None and active.id == good
+    # Railway's rollback: a new deployment of the good one's image and variables.
+    assert active is not None and active.meta.get("rollbackFrom") == good
     ops = Ops()
     again = staging.up(on_event=ops)
     assert again.summary.result == "succeeded"
