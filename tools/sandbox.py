@@ -1,14 +1,9 @@
 """A local sandbox, no account and no internet: `scripts/sandbox [up|status|down]`.
 
-`up` starts the Railway emulator (testkit/fake_railway) in the background, deploys `staging` and the preview
-`infra-pr-1` with the real Pulumi engine (testkit/real_engine.py: the pinned CLI, a file backend with a
-generated passphrase, the stand-in github/docker plugins), then prints the stacks' outputs (secrets masked)
-and the emulator's URLs. Run again, it updates (nothing changes if nothing did). `down` destroys the preview
-and staging, stops the emulator and removes the state. Production is never deployed here.
-
-Everything lives in `.sandbox/` (git-ignored): backend, PULUMI_HOME, project copy, passphrase and emulator
-token (mode 600), the emulator's pid and URL. Without the pinned CLI, `up` says how to get it and shows the
-offline plan (scripts/plan) instead. Progress goes to stderr, the result to stdout.
+`up` starts the Railway emulator in the background and deploys staging and the preview infra-pr-1 with the
+real engine (testkit/real_engine.py, stand-in github/docker plugins), then prints the outputs (secrets
+masked) and the URLs; again, it updates. `down` destroys both, stops the emulator, removes `.sandbox/`.
+Without the pinned CLI, `up` says how to get it and shows the offline plan instead.
 """
 
 from __future__ import annotations
