@@ -11,7 +11,7 @@ Deliberately not here: DNS itself, certificates, and service (generated) domains
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -21,28 +21,31 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import dns_verification
-from pulumi_railway.toolkit.checks import check_id
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_domain, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_domain, check_id, check_port
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
     fail,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 
 KEYS = ("project_id", "environment_id", "service_id", "domain", "target_port")
-REPLACE_KEYS = ("project_id", "environment_id", "service_id", "domain")
 
 
 @dataclass(frozen=True, kw_only=True)
 class CustomDomainArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str]
-    domain: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
+    domain: pulumi.Input[str] = field(metadata=REPLACES)
     target_port: pulumi.Input[int]
+
+
+REPLACE_KEYS = replace_keys(CustomDomainArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ Deliberately not here: what lives inside the environment (services, settings, va
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -28,6 +28,7 @@ from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.checks import check_bool, check_id, check_name
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
@@ -35,25 +36,28 @@ from pulumi_railway.toolkit.provider import (
     fail,
     is_gone,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 
 INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
-REPLACE_KEYS = ("project_id", "name", "source_environment_id", "ephemeral")
 COPY_READS = 13  # reads of a copy whose create answer was lost, before it is called incomplete
 COPY_POLL_SECONDS = 10.0  # 2 minutes in all: the CLI waits 90 s for a copy
 
 
 @dataclass(frozen=True, kw_only=True)
 class EnvironmentArgs:
-    project_id: pulumi.Input[str]
-    name: pulumi.Input[str]
-    source_environment_id: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    name: pulumi.Input[str] = field(metadata=REPLACES)
+    source_environment_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     """Create as a copy of this environment (its services, settings and variables)."""
-    ephemeral: pulumi.Input[bool] = False
+    ephemeral: pulumi.Input[bool] = field(default=False, metadata=REPLACES)
     """A PR-preview environment (`Environment.isEphemeral`)."""
     adopt: pulumi.Input[bool] = False
     """Take over the project's existing environment of this name instead of creating one; never deleted."""
+
+
+REPLACE_KEYS = replace_keys(EnvironmentArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

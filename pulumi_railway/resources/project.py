@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -15,6 +15,7 @@ from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit.checks import check_id, check_name, check_string, is_unknown
 from pulumi_railway.toolkit.ownership import marked, owner_in, owner_of, unmarked
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
@@ -22,27 +23,30 @@ from pulumi_railway.toolkit.provider import (
     fail,
     is_gone,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 
 INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name", "owner")
 UPDATE_KEYS = ("name", "description")
 # Outputs hold where the project really is: only an input that is given and differs is a change.
-PLACE_KEYS = ("workspace_id", "project_id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ProjectArgs:
     name: pulumi.Input[str]
-    workspace_id: pulumi.Input[str] | None = None
+    workspace_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     description: pulumi.Input[str] | None = None
-    project_id: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     """Adopt this existing project instead of creating one; an adopted project is never deleted."""
     default_environment_name: pulumi.Input[str] | None = None
     """Name of the environment a created project starts with (Railway's default: production).
     Creation-time only: not diffed, and not used when adopting."""
     owner: pulumi.Input[str] | None = None
     """Who makes it (toolkit/ownership.py); set by `Project` itself from the stack and resource name."""
+
+
+PLACE_KEYS = replace_keys(ProjectArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -15,18 +15,29 @@ from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
 from pulumi_railway.toolkit.checks import check_id, check_name
 from pulumi_railway.toolkit.ownership import owner_of
-from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, is_gone, resend_idempotent
+from pulumi_railway.toolkit.provider import (
+    REPLACES,
+    RailwayProvider,
+    diff_keys,
+    fail,
+    is_gone,
+    replace_keys,
+    resend_idempotent,
+)
 
 KEYS = ("project_id", "environment_id", "name")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ProjectTokenArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    name: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    name: pulumi.Input[str] = field(metadata=REPLACES)
     owner: pulumi.Input[str] | None = None
     """Who makes it (toolkit/ownership.py); set by `ProjectToken` itself from the stack and resource name."""
+
+
+REPLACE_KEYS = replace_keys(ProjectTokenArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,7 @@ class ProjectTokenProvider(RailwayProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, KEYS)
+        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)

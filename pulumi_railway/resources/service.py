@@ -36,6 +36,7 @@ from pulumi_railway.toolkit.checks import (
 )
 from pulumi_railway.toolkit.ownership import owner_in, owner_of, stack_of
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
@@ -43,18 +44,18 @@ from pulumi_railway.toolkit.provider import (
     fail,
     is_gone,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 from pulumi_railway.toolkit.variable_values import redact
 
 INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt", "owner")
 DIFF_KEYS = ("project_id", "name", "icon")
-REPLACE_KEYS = ("project_id",)
 
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceArgs:
-    project_id: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
     environment_id: pulumi.Input[str]
     """The environment the service is created in (and deleted from)."""
     name: pulumi.Input[str]
@@ -67,6 +68,9 @@ class ServiceArgs:
     """Take over the project's existing service of this name (never deleted); create it when there is none."""
     owner: pulumi.Input[str] | None = None
     """Who makes it (toolkit/ownership.py); set by `Service` itself from the stack and resource name."""
+
+
+REPLACE_KEYS = replace_keys(ServiceArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -12,26 +12,29 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_id, check_port
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
     fail,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 
 KEYS = ("environment_id", "service_id", "target_port")
-REPLACE_KEYS = ("environment_id", "service_id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceDomainArgs:
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
     target_port: pulumi.Input[int]
+
+
+REPLACE_KEYS = replace_keys(ServiceDomainArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

@@ -46,17 +46,24 @@ from pulumi_railway.toolkit.instance_settings import (
     read_placement,
     whole_numbers,
 )
-from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, is_gone, resend_idempotent
+from pulumi_railway.toolkit.provider import (
+    REPLACES,
+    RailwayProvider,
+    diff_keys,
+    fail,
+    is_gone,
+    replace_keys,
+    resend_idempotent,
+)
 from pulumi_railway.toolkit.variable_values import redact
 
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
-REPLACE_KEYS = ("service_id", "environment_id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceInstanceArgs:
-    service_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
     image: pulumi.Input[str] | None = None
     """Pinned by digest: `ghcr.io/owner/app@sha256:…`."""
     registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = field(
@@ -76,6 +83,9 @@ class ServiceInstanceArgs:
     sleep_application: pulumi.Input[bool] | None = None
     overlap_seconds: pulumi.Input[int] | None = None
     draining_seconds: pulumi.Input[int] | None = None
+
+
+REPLACE_KEYS = replace_keys(ServiceInstanceArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 def _what(props: Mapping[str, Any]) -> str:

@@ -29,20 +29,29 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id
-from pulumi_railway.toolkit.provider import RailwayProvider, create_or_adopt, diff_keys, is_gone
-from pulumi_railway.toolkit.variable_values import check_variables, redact, values_sha256
+from pulumi_railway.toolkit.checks import check_id, check_variables
+from pulumi_railway.toolkit.provider import (
+    REPLACES,
+    RailwayProvider,
+    create_or_adopt,
+    diff_keys,
+    is_gone,
+    replace_keys,
+)
+from pulumi_railway.toolkit.variable_values import redact, values_sha256
 
 KEYS = ("project_id", "environment_id", "service_id", "variables")
-REPLACE_KEYS = ("project_id", "environment_id", "service_id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class VariablesArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str] | None = None  # None: the environment's shared variables
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)  # None: shared variables
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(repr=False)  # secret values
+
+
+REPLACE_KEYS = replace_keys(VariablesArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)

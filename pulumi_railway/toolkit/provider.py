@@ -6,6 +6,7 @@ in the pickled provider; neither do the waits (real time unless a caller passes 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -30,6 +31,7 @@ TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
 HEALTH_URL_ENV = "RAILWAY_HEALTH_URL_TEMPLATE"  # e.g. the sandbox: http://127.0.0.1:4000/apps/{domain}{path}
 PROVIDER_KEY = "__provider"
 T = TypeVar("T")
+REPLACES = {"replaces": True}  # Args field metadata: a change of this input replaces the resource
 
 
 def railway_token(config: ConfigureRequest | None) -> str:
@@ -169,3 +171,8 @@ def paginate(client: RailwayClient, document: str, variables: Mapping[str, Any],
         if not page["pageInfo"]["hasNextPage"]:
             return nodes
         after = page["pageInfo"]["endCursor"]
+
+
+def replace_keys(args: type) -> tuple[str, ...]:
+    """The inputs of an Args dataclass whose change replaces the resource (fields marked `REPLACES`)."""
+    return tuple(f.name for f in dataclasses.fields(args) if f.metadata.get("replaces"))
