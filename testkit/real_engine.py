@@ -72,8 +72,11 @@ class RealEngine:
         for path in (self.home, self.backend, self.project_dir):
             path.mkdir(parents=True, exist_ok=True)
         install_standins(self.home, sys.executable)
-        for name in ("Pulumi.yaml", "Pulumi.staging.yaml", "Pulumi.production.yaml"):
-            shutil.copy(REPO / name, self.project_dir / name)
+        shutil.copy(REPO / "Pulumi.yaml", self.project_dir / "Pulumi.yaml")
+        for name in ("Pulumi.staging.yaml", "Pulumi.production.yaml"):
+            # A root used again (the sandbox) keeps its stack files: they hold the salt and the secrets.
+            if not (self.project_dir / name).exists():
+                shutil.copy(REPO / name, self.project_dir / name)
         if self.defaults:
             project = yaml.safe_load((REPO / "Pulumi.yaml").read_text())
             for key, value in self.defaults.items():
