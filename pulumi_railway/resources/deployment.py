@@ -21,18 +21,9 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import deploy_gate, post_deploy
+from pulumi_railway.toolkit.checks import check_id, check_int, failure, is_unknown
 from pulumi_railway.toolkit.domain_names import check_domain
-from pulumi_railway.toolkit.provider import (
-    RailwayProvider,
-    check_id,
-    check_int,
-    diff_keys,
-    fail,
-    failure,
-    health_url,
-    is_gone,
-    is_unknown,
-)
+from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, health_url, is_gone
 
 DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
 GATE_KEYS = (
@@ -51,7 +42,7 @@ GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeploymentArgs:
     project_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]
@@ -191,7 +182,7 @@ class DeploymentProvider(RailwayProvider):
         deployment_id = str(props.get("deployment_id") or id_)
         with self.client() as client:
             try:
-                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")
+                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id})
             except RailwayError as exc:
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
@@ -242,7 +233,7 @@ def _trusted(olds: Mapping[str, Any]) -> list[str]:
 
 def _probe(client: RailwayClient, project_id: str) -> object:
     """A read that proves the token still works, so "Not Authorized" on the deployment means gone."""
-    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
+    return client.execute(ops.PROJECT, {"id": project_id})
 
 
 class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):

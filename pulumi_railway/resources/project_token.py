@@ -13,21 +13,14 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
+from pulumi_railway.toolkit.checks import check_id, check_name
 from pulumi_railway.toolkit.ownership import owner_of
-from pulumi_railway.toolkit.provider import (
-    RailwayProvider,
-    check_id,
-    check_name,
-    diff_keys,
-    fail,
-    is_gone,
-    resend_idempotent,
-)
+from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, is_gone, resend_idempotent
 
 KEYS = ("project_id", "environment_id", "name")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProjectTokenArgs:
     project_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]
@@ -154,7 +147,6 @@ def _mint(client: RailwayClient, props: _Props) -> str:
                 "name": props.railway_name,
             }
         },
-        operation_name="ProjectTokenCreate",
     )
     return str(data["projectTokenCreate"])
 
@@ -168,7 +160,7 @@ def _own_id(workspace_client: RailwayClient, token: str) -> str:
         timeout=workspace_client.timeout,
         retry=workspace_client.retry,
     ) as client:
-        data = client.execute(ops.PROJECT_TOKEN, operation_name="ProjectToken")
+        data = client.execute(ops.PROJECT_TOKEN)
     return str(data["projectToken"]["id"])
 
 
@@ -188,9 +180,7 @@ def _same_scope(node: Mapping[str, Any], props: _Props) -> bool:
 
 
 def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
-    data = client.execute(
-        ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500}, operation_name="ProjectTokens"
-    )
+    data = client.execute(ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500})
     return [dict(edge["node"]) for edge in data["projectTokens"]["edges"]]
 
 
@@ -200,7 +190,7 @@ def _tokens_named(client: RailwayClient, props: _Props) -> list[str]:
 
 def _revoke(client: RailwayClient, token_id: str, project_id: str) -> None:
     try:
-        client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id}, operation_name="ProjectTokenDelete")
+        client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id})
     except RailwayError as exc:
         # Railway may answer "Not Authorized" for a token already revoked (API.md §4): gone if the
         # project still reads.

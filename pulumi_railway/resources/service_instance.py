@@ -24,9 +24,18 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayAuthError, RailwayError, RailwayNotFound
 from pulumi_railway.toolkit.checks import (
+    REGIONS,
+    RESTART_POLICIES,
+    check_bool,
+    check_choice,
     check_health_path,
+    check_id,
+    check_image,
+    check_int,
     check_registry_credentials,
     check_replicas_per_region,
+    check_string,
+    failure,
 )
 from pulumi_railway.toolkit.instance_settings import (
     FIELDS,
@@ -37,29 +46,14 @@ from pulumi_railway.toolkit.instance_settings import (
     read_placement,
     whole_numbers,
 )
-from pulumi_railway.toolkit.provider import (
-    REGIONS,
-    RESTART_POLICIES,
-    RailwayProvider,
-    check_bool,
-    check_choice,
-    check_id,
-    check_image,
-    check_int,
-    check_string,
-    diff_keys,
-    fail,
-    failure,
-    is_gone,
-    resend_idempotent,
-)
+from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, is_gone, resend_idempotent
 from pulumi_railway.toolkit.variable_values import redact
 
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
 REPLACE_KEYS = ("service_id", "environment_id")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ServiceInstanceArgs:
     service_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]

@@ -13,7 +13,7 @@ from typing import Any
 
 from pulumi.dynamic import CheckFailure
 
-from pulumi_railway.toolkit.provider import failure, is_unknown
+from pulumi_railway.toolkit.checks import failure, is_unknown
 
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
 _TLD = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^xn--[a-z0-9-]+$")

@@ -16,7 +16,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure
 
-from pulumi_railway.toolkit.provider import failure, is_unknown
+from pulumi_railway.toolkit.checks import failure, is_unknown
 
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 REDACTED = "[secret]"
