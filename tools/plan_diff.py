@@ -6,20 +6,17 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from pulumi_railway.resources.replacing import railway_replace_keys
+
 MARKER = "<!-- cartly-plan -->"
 SECURE = "[secret "  # how tools/plan.py writes a `secure:` config value: "[secret <hash of the ciphertext>]"
 RAILWAY = "pulumi-python:dynamic/railway:"
 GITHUB = "github:index/"
 DEPLOYMENT = RAILWAY + "Deployment"
+# What replaces a resource: the Railway provider's own rules (its Args fields marked REPLACES), and the
+# GitHub provider's ForceNew inputs.
 REPLACE_ON: dict[str, frozenset[str]] = {
-    RAILWAY + "Project": frozenset({"workspace_id", "project_id"}),
-    RAILWAY + "Environment": frozenset({"project_id", "name", "source_environment_id", "ephemeral"}),
-    RAILWAY + "Service": frozenset({"project_id"}),
-    RAILWAY + "ServiceInstance": frozenset({"service_id", "environment_id"}),
-    RAILWAY + "Variables": frozenset({"project_id", "environment_id", "service_id"}),
-    RAILWAY + "CustomDomain": frozenset({"project_id", "environment_id", "service_id", "domain"}),
-    RAILWAY + "ServiceDomain": frozenset({"environment_id", "service_id"}),
-    RAILWAY + "ProjectToken": frozenset({"project_id", "environment_id", "name"}),
+    **{RAILWAY + name: frozenset(keys) for name, keys in railway_replace_keys().items()},
     GITHUB + "actionsSecret:ActionsSecret": frozenset({"repository", "secretName"}),
     GITHUB + "actionsVariable:ActionsVariable": frozenset({"repository", "variableName"}),
     GITHUB + "actionsEnvironmentSecret:ActionsEnvironmentSecret": frozenset(

@@ -11,7 +11,7 @@ Deliberately not here: DNS itself, certificates, and service (generated) domains
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -21,28 +21,31 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import dns_verification
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_domain, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_domain, check_id, check_port
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_id,
     create_or_adopt,
     diff_keys,
     fail,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 
 KEYS = ("project_id", "environment_id", "service_id", "domain", "target_port")
-REPLACE_KEYS = ("project_id", "environment_id", "service_id", "domain")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CustomDomainArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str]
-    domain: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
+    domain: pulumi.Input[str] = field(metadata=REPLACES)
     target_port: pulumi.Input[int]
+
+
+REPLACE_KEYS = replace_keys(CustomDomainArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -156,7 +159,7 @@ class CustomDomainProvider(RailwayProvider):
 
             def send() -> str:
                 try:
-                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, operation_name="CustomDomainDelete")
+                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_})
                 except RailwayError as exc:
                     # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
                     if not is_gone(exc, probe=lambda: _probe(client, current.project_id)):
@@ -186,7 +189,6 @@ def _create(client: RailwayClient, new: _Props) -> CreateResult:
                     "targetPort": new.target_port,
                 }
             },
-            operation_name="CustomDomainCreate",
         )
         made.update(data["customDomainCreate"])
         return str(made["id"])
@@ -209,13 +211,11 @@ def _create(client: RailwayClient, new: _Props) -> CreateResult:
 
 def _probe(client: RailwayClient, project_id: str) -> object:
     """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
-    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
+    return client.execute(ops.PROJECT, {"id": project_id})
 
 
 def _get(client: RailwayClient, project_id: str, domain_id: str) -> dict[str, Any]:
-    data = client.execute(
-        ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id}, operation_name="CustomDomain"
-    )
+    data = client.execute(ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id})
     return dict(data["customDomain"])
 
 
@@ -224,7 +224,6 @@ def _find(client: RailwayClient, props: _Props) -> str | None:
     data = client.execute(
         ops.DOMAINS,
         {"projectId": props.project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
-        operation_name="Domains",
     )
     for node in data["domains"]["customDomains"]:
         if node.get("domain") == props.domain and not node.get("deletedAt"):
@@ -237,7 +236,6 @@ def _set_port(client: RailwayClient, props: _Props, domain_id: str) -> None:
         client.execute(
             ops.CUSTOM_DOMAIN_UPDATE,
             {"id": domain_id, "environmentId": props.environment_id, "targetPort": props.target_port},
-            operation_name="CustomDomainUpdate",
         )
         return domain_id
 

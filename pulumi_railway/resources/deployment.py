@@ -21,18 +21,15 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import deploy_gate, post_deploy
-from pulumi_railway.toolkit.domain_names import check_domain
-from pulumi_railway.toolkit.provider import (
-    RailwayProvider,
+from pulumi_railway.toolkit.checks import (
+    check_domain,
     check_id,
     check_int,
-    diff_keys,
-    fail,
+    check_seconds,
     failure,
-    health_url,
-    is_gone,
     is_unknown,
 )
+from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, health_url, is_gone
 
 DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
 GATE_KEYS = (
@@ -51,7 +48,7 @@ GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DeploymentArgs:
     project_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]
@@ -116,17 +113,6 @@ def _number(value: Any, default: float) -> float:
     return default if value is None else float(value)
 
 
-def _check_number(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
-    value = props.get(key)
-    if value is None or is_unknown(value):
-        return []
-    ok = isinstance(value, int | float) and not isinstance(value, bool) and (value > 0 or not positive)
-    if ok and value >= 0:
-        return []
-    bound = "greater than 0" if positive else "0 or more"
-    return [failure(key, f"{key} must be a number of seconds {bound}; got {value!r}")]
-
-
 def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
     failures = [
         *check_id(news, "project_id"),
@@ -152,10 +138,10 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
     if isinstance(attempts, float) and attempts.is_integer():
         attempts = int(attempts)  # numbers cross the engine's gRPC boundary as floats
     failures += check_int({"gate_attempts": attempts}, "gate_attempts", minimum=1, maximum=100)
-    failures += _check_number(news, "timeout_seconds", positive=True)
-    failures += _check_number(news, "poll_interval_seconds", positive=False)
-    failures += _check_number(news, "gate_interval_seconds", positive=False)
-    failures += _check_number(news, "gate_grace_seconds", positive=False)
+    failures += check_seconds(news, "timeout_seconds", positive=True)
+    failures += check_seconds(news, "poll_interval_seconds", positive=False)
+    failures += check_seconds(news, "gate_interval_seconds", positive=False)
+    failures += check_seconds(news, "gate_grace_seconds", positive=False)
     return failures + post_deploy.check_post_deploy(news)
 
 
@@ -191,7 +177,7 @@ class DeploymentProvider(RailwayProvider):
         deployment_id = str(props.get("deployment_id") or id_)
         with self.client() as client:
             try:
-                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")
+                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id})
             except RailwayError as exc:
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
@@ -242,7 +228,7 @@ def _trusted(olds: Mapping[str, Any]) -> list[str]:
 
 def _probe(client: RailwayClient, project_id: str) -> object:
     """A read that proves the token still works, so "Not Authorized" on the deployment means gone."""
-    return client.execute(ops.PROJECT, {"id": project_id}, operation_name="Project")
+    return client.execute(ops.PROJECT, {"id": project_id})
 
 
 class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):

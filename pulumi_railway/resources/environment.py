@@ -16,7 +16,7 @@ Deliberately not here: what lives inside the environment (services, settings, va
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -26,36 +26,38 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.api.retry import Waits
+from pulumi_railway.toolkit.checks import check_bool, check_id, check_name
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_bool,
-    check_id,
-    check_name,
     create_or_adopt,
     diff_keys,
     drop_none,
     fail,
     is_gone,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 
 INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
-REPLACE_KEYS = ("project_id", "name", "source_environment_id", "ephemeral")
 COPY_READS = 13  # reads of a copy whose create answer was lost, before it is called incomplete
 COPY_POLL_SECONDS = 10.0  # 2 minutes in all: the CLI waits 90 s for a copy
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class EnvironmentArgs:
-    project_id: pulumi.Input[str]
-    name: pulumi.Input[str]
-    source_environment_id: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    name: pulumi.Input[str] = field(metadata=REPLACES)
+    source_environment_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     """Create as a copy of this environment (its services, settings and variables)."""
-    ephemeral: pulumi.Input[bool] = False
+    ephemeral: pulumi.Input[bool] = field(default=False, metadata=REPLACES)
     """A PR-preview environment (`Environment.isEphemeral`)."""
     adopt: pulumi.Input[bool] = False
     """Take over the project's existing environment of this name instead of creating one; never deleted."""
+
+
+REPLACE_KEYS = replace_keys(EnvironmentArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,7 @@ class _Props:
     adopt: bool
 
     @classmethod
-    def of(cls, props: Mapping[str, Any]) -> _Props:
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
         return cls(
             project_id=props["project_id"],
             name=props["name"],
@@ -104,7 +106,7 @@ class EnvironmentProvider(RailwayProvider):
         return diff_keys(old, new, INPUT_KEYS, REPLACE_KEYS, delete_before_replace=same_place)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             if p.adopt:
                 return CreateResult(*_adopt(client, p))
@@ -129,7 +131,7 @@ class EnvironmentProvider(RailwayProvider):
         return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             try:
                 env = client.execute(ops.ENVIRONMENT, {"id": id_, "projectId": p.project_id})["environment"]
@@ -154,12 +156,12 @@ class EnvironmentProvider(RailwayProvider):
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         # Only `adopt` can change in place, and it changes nothing on Railway: what was created stays
         # ours to delete, what was adopted stays never deleted.
-        return UpdateResult(_outputs(_Props.of(news), id_, adopted=bool(olds.get("adopted"))))
+        return UpdateResult(_outputs(_Props.parse(news), id_, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if props.get("adopted"):
             return  # adopted, so not ours to delete: destroy only lets go of it
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             try:
                 resend_idempotent(lambda: client.execute(ops.ENVIRONMENT_DELETE, {"id": id_}))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -12,40 +12,41 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.checks import check_id, check_name, check_string, is_unknown
 from pulumi_railway.toolkit.ownership import marked, owner_in, owner_of, unmarked
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_id,
-    check_name,
-    check_string,
     create_or_adopt,
     diff_keys,
     drop_none,
     fail,
     is_gone,
-    is_unknown,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 
 INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name", "owner")
 UPDATE_KEYS = ("name", "description")
 # Outputs hold where the project really is: only an input that is given and differs is a change.
-PLACE_KEYS = ("workspace_id", "project_id")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ProjectArgs:
     name: pulumi.Input[str]
-    workspace_id: pulumi.Input[str] | None = None
+    workspace_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     description: pulumi.Input[str] | None = None
-    project_id: pulumi.Input[str] | None = None
+    project_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)
     """Adopt this existing project instead of creating one; an adopted project is never deleted."""
     default_environment_name: pulumi.Input[str] | None = None
     """Name of the environment a created project starts with (Railway's default: production).
     Creation-time only: not diffed, and not used when adopting."""
     owner: pulumi.Input[str] | None = None
     """Who makes it (toolkit/ownership.py); set by `Project` itself from the stack and resource name."""
+
+
+PLACE_KEYS = replace_keys(ProjectArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class _Props:
     owner: str | None
 
     @classmethod
-    def of(cls, props: Mapping[str, Any]) -> _Props:
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
         values: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
         return cls(**values)
 
@@ -99,7 +100,7 @@ class ProjectProvider(RailwayProvider):
         return diff_keys(olds, news, keys, ())
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             if p.project_id:
                 project = _adopt(client, p)
@@ -133,7 +134,7 @@ class ProjectProvider(RailwayProvider):
         return CreateResult(project_id, _outputs(p, project, adopted=False))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             try:
                 project = _fetch(client, id_)
@@ -158,7 +159,7 @@ class ProjectProvider(RailwayProvider):
         return ReadResult(id_, outs, {**{key: outs[key] for key in UPDATE_KEYS}, **given})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        p = _Props.of(news)
+        p = _Props.parse(news)
         payload = drop_none(name=p.name, description=p.description)
         if p.description is None and olds.get("description") is not None:
             payload["description"] = None  # no longer managed: unset what we set
@@ -175,7 +176,7 @@ class ProjectProvider(RailwayProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if props.get("adopted"):
             return  # adopted, so not ours to delete: destroy only lets go of it
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             try:
                 resend_idempotent(lambda: client.execute(ops.PROJECT_DELETE, {"id": id_}))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -13,27 +13,31 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
+from pulumi_railway.toolkit.checks import check_id, check_name
 from pulumi_railway.toolkit.ownership import owner_of
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_id,
-    check_name,
     diff_keys,
     fail,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 
 KEYS = ("project_id", "environment_id", "name")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ProjectTokenArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    name: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    name: pulumi.Input[str] = field(metadata=REPLACES)
     owner: pulumi.Input[str] | None = None
     """Who makes it (toolkit/ownership.py); set by `ProjectToken` itself from the stack and resource name."""
+
+
+REPLACE_KEYS = replace_keys(ProjectTokenArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ class ProjectTokenProvider(RailwayProvider):
         return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, KEYS)
+        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -154,7 +158,6 @@ def _mint(client: RailwayClient, props: _Props) -> str:
                 "name": props.railway_name,
             }
         },
-        operation_name="ProjectTokenCreate",
     )
     return str(data["projectTokenCreate"])
 
@@ -168,7 +171,7 @@ def _own_id(workspace_client: RailwayClient, token: str) -> str:
         timeout=workspace_client.timeout,
         retry=workspace_client.retry,
     ) as client:
-        data = client.execute(ops.PROJECT_TOKEN, operation_name="ProjectToken")
+        data = client.execute(ops.PROJECT_TOKEN)
     return str(data["projectToken"]["id"])
 
 
@@ -188,9 +191,7 @@ def _same_scope(node: Mapping[str, Any], props: _Props) -> bool:
 
 
 def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
-    data = client.execute(
-        ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500}, operation_name="ProjectTokens"
-    )
+    data = client.execute(ops.PROJECT_TOKENS, {"projectId": project_id, "first": 500})
     return [dict(edge["node"]) for edge in data["projectTokens"]["edges"]]
 
 
@@ -200,7 +201,7 @@ def _tokens_named(client: RailwayClient, props: _Props) -> list[str]:
 
 def _revoke(client: RailwayClient, token_id: str, project_id: str) -> None:
     try:
-        client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id}, operation_name="ProjectTokenDelete")
+        client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id})
     except RailwayError as exc:
         # Railway may answer "Not Authorized" for a token already revoked (API.md §4): gone if the
         # project still reads.

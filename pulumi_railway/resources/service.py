@@ -25,34 +25,37 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.ownership import owner_in, owner_of, stack_of
-from pulumi_railway.toolkit.provider import (
-    RailwayProvider,
+from pulumi_railway.toolkit.checks import (
     check_bool,
     check_id,
     check_image,
     check_name,
     check_string,
+    failure,
+    is_unknown,
+)
+from pulumi_railway.toolkit.ownership import owner_in, owner_of, stack_of
+from pulumi_railway.toolkit.provider import (
+    REPLACES,
+    RailwayProvider,
     create_or_adopt,
     diff_keys,
     drop_none,
     fail,
-    failure,
     is_gone,
-    is_unknown,
     paginate,
+    replace_keys,
     resend_idempotent,
 )
 from pulumi_railway.toolkit.variable_values import redact
 
 INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt", "owner")
 DIFF_KEYS = ("project_id", "name", "icon")
-REPLACE_KEYS = ("project_id",)
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ServiceArgs:
-    project_id: pulumi.Input[str]
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
     environment_id: pulumi.Input[str]
     """The environment the service is created in (and deleted from)."""
     name: pulumi.Input[str]
@@ -67,6 +70,9 @@ class ServiceArgs:
     """Who makes it (toolkit/ownership.py); set by `Service` itself from the stack and resource name."""
 
 
+REPLACE_KEYS = replace_keys(ServiceArgs)  # the inputs whose change replaces (metadata=REPLACES)
+
+
 @dataclass(frozen=True)
 class _Props:
     project_id: str
@@ -79,7 +85,7 @@ class _Props:
     owner: str | None = None
 
     @classmethod
-    def of(cls, props: Mapping[str, Any]) -> _Props:
+    def parse(cls, props: Mapping[str, Any]) -> _Props:
         values: dict[str, Any] = {key: props.get(key) for key in INPUT_KEYS}
         return cls(**{**values, "variables": dict(values["variables"] or {}), "adopt": bool(values["adopt"])})
 
@@ -120,7 +126,7 @@ class ServiceProvider(RailwayProvider):
         return diff_keys(olds, news, DIFF_KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             found = _adopt(client, p) if p.adopt else None
             if found is not None:
@@ -138,7 +144,7 @@ class ServiceProvider(RailwayProvider):
         raise refused from None
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
-        p = _Props.of(props)
+        p = _Props.parse(props)
         with self.client() as client:
             try:
                 service = client.execute(ops.SERVICE, {"id": id_})["service"]
@@ -162,7 +168,7 @@ class ServiceProvider(RailwayProvider):
         return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
-        p = _Props.of(news)
+        p = _Props.parse(news)
         payload = drop_none(name=p.name, icon=p.icon)
         if p.icon is None and olds.get("icon") is not None:
             payload["icon"] = None  # no longer managed: unset what we set
@@ -176,7 +182,7 @@ class ServiceProvider(RailwayProvider):
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if props.get("adopted"):
             return  # adopted, so not ours to delete: destroy only lets go of it
-        p = _Props.of(props)
+        p = _Props.parse(props)
         variables = {"id": id_, "environmentId": p.environment_id}
         with self.client() as client:
             try:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
@@ -12,26 +12,29 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.domain_names import as_whole_number, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_id, check_port
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_id,
     create_or_adopt,
     diff_keys,
     fail,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 
 KEYS = ("environment_id", "service_id", "target_port")
-REPLACE_KEYS = ("environment_id", "service_id")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ServiceDomainArgs:
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str]
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
     target_port: pulumi.Input[int]
+
+
+REPLACE_KEYS = replace_keys(ServiceDomainArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -130,9 +133,7 @@ class ServiceDomainProvider(RailwayProvider):
 
             def send() -> str:
                 try:
-                    client.execute(
-                        ops.SERVICE_DOMAIN_DELETE, {"id": id_}, operation_name="ServiceDomainDelete"
-                    )
+                    client.execute(ops.SERVICE_DOMAIN_DELETE, {"id": id_})
                 except RailwayError as exc:
                     # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
                     if not is_gone(exc, probe=lambda: _probe(client, current)):
@@ -155,9 +156,7 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
             "serviceId": new.service_id,
             "targetPort": new.target_port,
         }
-        data = client.execute(
-            ops.SERVICE_DOMAIN_CREATE, {"input": payload}, operation_name="ServiceDomainCreate"
-        )
+        data = client.execute(ops.SERVICE_DOMAIN_CREATE, {"input": payload})
         made.update(data["serviceDomainCreate"])
         return str(made["id"])
 
@@ -175,12 +174,12 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
 def _probe(client: RailwayClient, props: _Props) -> object:
     """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
     if props.project_id:
-        return client.execute(ops.PROJECT, {"id": props.project_id}, operation_name="Project")
+        return client.execute(ops.PROJECT, {"id": props.project_id})
     return _project_of(client, props.service_id)
 
 
 def _project_of(client: RailwayClient, service_id: str) -> str:
-    data = client.execute(ops.SERVICE, {"id": service_id}, operation_name="Service")
+    data = client.execute(ops.SERVICE, {"id": service_id})
     return str(data["service"]["projectId"])
 
 
@@ -191,7 +190,6 @@ def _find(
     data = client.execute(
         ops.DOMAINS,
         {"projectId": project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
-        operation_name="Domains",
     )
     nodes = [dict(n) for n in data["domains"]["serviceDomains"] if not n.get("deletedAt")]
     if domain_id is not None:
@@ -209,7 +207,7 @@ def _set_port(client: RailwayClient, props: _Props, domain_id: str, domain: str)
             "serviceId": props.service_id,
             "targetPort": props.target_port,  # validated 1-65535 by _Props.parse: never 0
         }
-        client.execute(ops.SERVICE_DOMAIN_UPDATE, {"input": payload}, operation_name="ServiceDomainUpdate")
+        client.execute(ops.SERVICE_DOMAIN_UPDATE, {"input": payload})
         return domain_id
 
     # The update sets a value: sending it a second time after a transport failure is harmless.

@@ -24,9 +24,18 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayAuthError, RailwayError, RailwayNotFound
 from pulumi_railway.toolkit.checks import (
+    REGIONS,
+    RESTART_POLICIES,
+    check_bool,
+    check_choice,
     check_health_path,
+    check_id,
+    check_image,
+    check_int,
     check_registry_credentials,
     check_replicas_per_region,
+    check_string,
+    failure,
 )
 from pulumi_railway.toolkit.instance_settings import (
     FIELDS,
@@ -38,31 +47,23 @@ from pulumi_railway.toolkit.instance_settings import (
     whole_numbers,
 )
 from pulumi_railway.toolkit.provider import (
-    REGIONS,
-    RESTART_POLICIES,
+    REPLACES,
     RailwayProvider,
-    check_bool,
-    check_choice,
-    check_id,
-    check_image,
-    check_int,
-    check_string,
     diff_keys,
     fail,
-    failure,
     is_gone,
+    replace_keys,
     resend_idempotent,
 )
 from pulumi_railway.toolkit.variable_values import redact
 
 INPUT_KEYS = ("service_id", "environment_id", *FIELDS)
-REPLACE_KEYS = ("service_id", "environment_id")
 
 
-@dataclass
+@dataclass(frozen=True, kw_only=True)
 class ServiceInstanceArgs:
-    service_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
+    service_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
     image: pulumi.Input[str] | None = None
     """Pinned by digest: `ghcr.io/owner/app@sha256:…`."""
     registry_credentials: pulumi.Input[Mapping[str, pulumi.Input[str]]] | None = field(
@@ -82,6 +83,9 @@ class ServiceInstanceArgs:
     sleep_application: pulumi.Input[bool] | None = None
     overlap_seconds: pulumi.Input[int] | None = None
     draining_seconds: pulumi.Input[int] | None = None
+
+
+REPLACE_KEYS = replace_keys(ServiceInstanceArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 def _what(props: Mapping[str, Any]) -> str:

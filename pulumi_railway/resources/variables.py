@@ -29,25 +29,29 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.checks import check_id, check_variables
 from pulumi_railway.toolkit.provider import (
+    REPLACES,
     RailwayProvider,
-    check_id,
     create_or_adopt,
     diff_keys,
     is_gone,
+    replace_keys,
 )
-from pulumi_railway.toolkit.variable_values import check_variables, redact, values_sha256
+from pulumi_railway.toolkit.variable_values import redact, values_sha256
 
 KEYS = ("project_id", "environment_id", "service_id", "variables")
-REPLACE_KEYS = ("project_id", "environment_id", "service_id")
 
 
 @dataclass(frozen=True, kw_only=True)
 class VariablesArgs:
-    project_id: pulumi.Input[str]
-    environment_id: pulumi.Input[str]
-    service_id: pulumi.Input[str] | None = None  # None: the environment's shared variables
+    project_id: pulumi.Input[str] = field(metadata=REPLACES)
+    environment_id: pulumi.Input[str] = field(metadata=REPLACES)
+    service_id: pulumi.Input[str] | None = field(default=None, metadata=REPLACES)  # None: shared variables
     variables: pulumi.Input[Mapping[str, pulumi.Input[str]]] = field(repr=False)  # secret values
+
+
+REPLACE_KEYS = replace_keys(VariablesArgs)  # the inputs whose change replaces (metadata=REPLACES)
 
 
 @dataclass(frozen=True)
@@ -154,11 +158,11 @@ class VariablesProvider(RailwayProvider):
 
 def _probe(client: RailwayClient, props: _Props) -> object:
     """A read that proves the token still works, so "Not Authorized" on the variables means gone."""
-    return client.execute(ops.PROJECT, {"id": props.project_id}, operation_name="Project")
+    return client.execute(ops.PROJECT, {"id": props.project_id})
 
 
 def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
-    data = client.execute(ops.VARIABLES, {**props.scope, "unrendered": True}, operation_name="Variables")
+    data = client.execute(ops.VARIABLES, {**props.scope, "unrendered": True})
     return {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
 
 
@@ -188,7 +192,7 @@ def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str]) ->
         variables = {
             "input": {**props.scope, "variables": dict(upserts), "replace": False, "skipDeploys": True}
         }
-        client.execute(ops.VARIABLE_COLLECTION_UPSERT, variables, operation_name="VariableCollectionUpsert")
+        client.execute(ops.VARIABLE_COLLECTION_UPSERT, variables)
         return "written"
 
     def applied() -> str | None:
@@ -201,9 +205,7 @@ def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str]) ->
 def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
     def send() -> str:
         try:
-            client.execute(
-                ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}}, operation_name="VariableDelete"
-            )
+            client.execute(ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}})
         except RailwayError as exc:
             # Railway may answer "Not Authorized" once the service or environment is deleted (API.md §4).
             if not is_gone(exc, probe=lambda: _probe(client, props)):

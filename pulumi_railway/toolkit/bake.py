@@ -94,7 +94,6 @@ def _read_logs(client: RailwayClient, deployment_id: str, seen: _Seen) -> None:
             data = client.execute(
                 obs.HTTP_LOGS,
                 {"deploymentId": deployment_id, "afterDate": seen.after, "limit": LOG_PAGE},
-                operation_name="HttpLogs",
             )
         except RailwayError as exc:
             seen.unreadable = type(exc).__name__
@@ -142,7 +141,6 @@ def _memory(client: RailwayClient, where: Where, s: BakeSettings) -> Outcome:
                 "startDate": where.since,
                 "sampleRateSeconds": max(1, int(s.interval_seconds)),
             },
-            operation_name="Metrics",
         )
     except RailwayError as exc:
         why = f"metrics unreadable ({type(exc).__name__})"

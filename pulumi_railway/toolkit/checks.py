@@ -1,10 +1,5 @@
-"""Validators for the Railway providers' `check`: each returns the CheckFailures for one property.
-
-Owns: the rules for names, ids, whole numbers, choices, booleans, strings, image references, health paths,
-registry credentials and replicas per region, and the messages that name the property and the fix. Unknown
-values (preview) always pass, and no validator makes an API call or echoes a value that may be secret.
-Deliberately not here: which resource checks what (each provider's `check`).
-"""
+"""The one place the Railway providers' `check` rules live: each validator returns the CheckFailures for
+one property, names it and the fix, passes unknown values (preview), and never echoes a secret."""
 
 from __future__ import annotations
 
@@ -165,3 +160,101 @@ def check_replicas_per_region(props: Mapping[str, Any], key: str) -> list[CheckF
         return []
     shown = bad or config
     return [failure(key, f"{key} maps regions ({', '.join(REGIONS)}) to replicas ≥ 1; got {shown!r}")]
+
+
+# --- domains and ports ---------------------------------------------------------------------------------
+_LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
+_TLD = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]$|^xn--[a-z0-9-]+$")
+
+
+def domain_problem(value: object) -> str | None:
+    """Why `value` is not a usable DNS name (None when it is): lower case, dot-separated labels."""
+    if not isinstance(value, str) or not value:
+        return "must be a DNS name such as app.cartly.io"
+    if value != value.strip() or "://" in value or "/" in value:
+        return "must be a bare host name, without scheme, path or spaces (e.g. app.cartly.io)"
+    if value != value.lower():
+        return f"must be lower case (use {value.lower()!r})"
+    name = value.removeprefix("*.")
+    labels = name.split(".")
+    if len(name) > 253 or len(labels) < 2:
+        return "must have at least two labels (e.g. app.cartly.io) and at most 253 characters"
+    if not all(_LABEL.match(label) for label in labels):
+        return "must be labels of 1-63 letters, digits or '-' (not at either end), separated by single dots"
+    if not _TLD.match(labels[-1]):
+        return "must end in a real top-level domain such as .io or .com"
+    return None
+
+
+def check_domain(props: Mapping[str, Any], key: str, *, required: bool = True) -> list[CheckFailure]:
+    value = props.get(key)
+    if is_unknown(value) or (value is None and not required):
+        return []
+    problem = domain_problem(value)
+    return [failure(key, f"{key} {problem}; got {value!r}")] if problem else []
+
+
+def as_whole_number(value: object) -> int | None:
+    """`value` as an int, or None. Numbers cross the engine's gRPC boundary as floats (3000 → 3000.0)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def check_port(props: Mapping[str, Any], key: str) -> list[CheckFailure]:
+    """A required TCP port, 1-65535 (Railway reads 0 as "unset", which clobbers the routing)."""
+    value = props.get(key)
+    if is_unknown(value):
+        return []
+    port = as_whole_number(value)
+    if port is None or not 1 <= port <= 65535:
+        return [failure(key, f"{key} must be a whole number from 1 to 65535 (3000 for web); got {value!r}")]
+    return []
+
+
+# --- variables and seconds ------------------------------------------------------------------------------
+VARIABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def check_variables(props: Mapping[str, Any]) -> list[CheckFailure]:
+    """Names `[A-Za-z_][A-Za-z0-9_]*`, values strings; a failure never shows a value (they are secret)."""
+    variables = props.get("variables")
+    if isinstance(variables, pulumi.output.Unknown):
+        return []
+    if not isinstance(variables, Mapping):
+        return [
+            failure("variables", "variables must be a mapping of NAME to string value, e.g. {'PORT': '3000'}")
+        ]
+    failures = []
+    for name, value in variables.items():
+        if not isinstance(name, str) or not VARIABLE_NAME.match(name):
+            failures.append(
+                failure(
+                    "variables",
+                    f"variable name {name!r} must start with a letter or '_' and contain only letters, "
+                    "digits and '_' (e.g. DATABASE_URL)",
+                )
+            )
+        elif not is_unknown(value) and not isinstance(value, str):
+            failures.append(
+                failure(
+                    "variables", f"variable {name} must be a string; got a {type(value).__name__} (quote it)"
+                )
+            )
+    return failures
+
+
+def check_seconds(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
+    """A number of seconds (0 allowed unless `positive`), or absent."""
+    value = props.get(key)
+    if value is None or is_unknown(value):
+        return []
+    ok = isinstance(value, int | float) and not isinstance(value, bool) and (value > 0 or not positive)
+    if ok and value >= 0:
+        return []
+    bound = "greater than 0" if positive else "0 or more"
+    return [failure(key, f"{key} must be a number of seconds {bound}; got {value!r}")]

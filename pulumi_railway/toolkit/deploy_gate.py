@@ -131,7 +131,6 @@ def _trigger(client: RailwayClient, target: Target, known: set[str], gate: Gate,
         data = client.execute(
             ops.SERVICE_INSTANCE_DEPLOY_V2,
             {"serviceId": target.service_id, "environmentId": target.environment_id},
-            operation_name="ServiceInstanceDeployV2",
         )
         return str(data["serviceInstanceDeployV2"])
 
@@ -284,10 +283,8 @@ def _cancel(client: RailwayClient, deployment_id: str) -> None:
     """Best effort: a hung deployment that finished later would replace the rollback."""
     # The rollback and the error still follow; a cancel that failed changes neither.
     with contextlib.suppress(RailwayError):
-        client.execute(ops.DEPLOYMENT_CANCEL, {"id": deployment_id}, operation_name="DeploymentCancel")
+        client.execute(ops.DEPLOYMENT_CANCEL, {"id": deployment_id})
 
 
 def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
-    return dict(
-        client.execute(ops.DEPLOYMENT, {"id": deployment_id}, operation_name="Deployment")["deployment"]
-    )
+    return dict(client.execute(ops.DEPLOYMENT, {"id": deployment_id})["deployment"])

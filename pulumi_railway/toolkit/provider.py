@@ -6,6 +6,7 @@ in the pickled provider; neither do the waits (real time unless a caller passes 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -22,16 +23,6 @@ from pulumi_railway.api.errors import (
 )
 from pulumi_railway.api.retry import REAL_TIME, Waits
 from pulumi_railway.toolkit.checks import (
-    REGIONS,
-    RESTART_POLICIES,
-    check_bool,
-    check_choice,
-    check_id,
-    check_image,
-    check_int,
-    check_name,
-    check_string,
-    failure,
     is_unknown,
 )
 
@@ -40,31 +31,7 @@ TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
 HEALTH_URL_ENV = "RAILWAY_HEALTH_URL_TEMPLATE"  # e.g. the sandbox: http://127.0.0.1:4000/apps/{domain}{path}
 PROVIDER_KEY = "__provider"
 T = TypeVar("T")
-
-__all__ = [  # the validators are re-exported so every provider imports its toolkit from one place
-    "PROVIDER_KEY",
-    "REGIONS",
-    "RESTART_POLICIES",
-    "RailwayProvider",
-    "check_bool",
-    "check_choice",
-    "check_id",
-    "check_image",
-    "check_int",
-    "check_name",
-    "check_string",
-    "create_or_adopt",
-    "diff_keys",
-    "drop_none",
-    "fail",
-    "failure",
-    "health_url",
-    "is_gone",
-    "is_unknown",
-    "paginate",
-    "railway_token",
-    "resend_idempotent",
-]
+REPLACES = {"replaces": True}  # Args field metadata: a change of this input replaces the resource
 
 
 def railway_token(config: ConfigureRequest | None) -> str:
@@ -204,3 +171,8 @@ def paginate(client: RailwayClient, document: str, variables: Mapping[str, Any],
         if not page["pageInfo"]["hasNextPage"]:
             return nodes
         after = page["pageInfo"]["endCursor"]
+
+
+def replace_keys(args: type) -> tuple[str, ...]:
+    """The inputs of an Args dataclass whose change replaces the resource (fields marked `REPLACES`)."""
+    return tuple(f.name for f in dataclasses.fields(args) if f.metadata.get("replaces"))

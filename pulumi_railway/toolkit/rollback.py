@@ -25,7 +25,7 @@ PROVIDED_PREFIX = "RAILWAY_"  # variables Railway provides to every service: nev
 
 def listed_ids(client: RailwayClient, where: dict[str, str]) -> list[str]:
     """The ids of the service's newest deployments, newest first."""
-    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": 10}, operation_name="Deployments")
+    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": 10})
     return [str(edge["node"]["id"]) for edge in data["deployments"]["edges"]]
 
 
@@ -44,7 +44,7 @@ def appeared(
 
 def live_variables(client: RailwayClient, where: dict[str, str]) -> dict[str, str]:
     """The service's own variables as set now (unrendered: references stay references)."""
-    data = client.execute(ops.VARIABLES, {**where, "unrendered": True}, operation_name="Variables")
+    data = client.execute(ops.VARIABLES, {**where, "unrendered": True})
     values: dict[str, Any] = data["variables"] or {}
     return {name: str(value) for name, value in values.items() if not name.startswith(PROVIDED_PREFIX)}
 
@@ -63,7 +63,7 @@ def roll_back_to(
         return appeared(lambda: listed_ids(client, where), known, waits, poll_seconds)
 
     def send() -> str:
-        client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
+        client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen})
         new_id = found()
         if new_id is None:
             raise RailwayError(
@@ -78,8 +78,4 @@ def roll_back_to(
 def restore_variables(client: RailwayClient, where: dict[str, str], values: dict[str, str]) -> None:
     """Set the service's variables back to `values` exactly (replace), without deploying."""
     variables = {"input": {**where, "variables": values, "replace": True, "skipDeploys": True}}
-    resend_idempotent(
-        lambda: client.execute(
-            ops.VARIABLE_COLLECTION_UPSERT, variables, operation_name="VariableCollectionUpsert"
-        )
-    )
+    resend_idempotent(lambda: client.execute(ops.VARIABLE_COLLECTION_UPSERT, variables))

@@ -254,9 +254,21 @@ def register_all_four() -> list[Any]:
     def program() -> None:
         Project("project", ProjectArgs(name="cartly-staging"))
         Environment("environment", EnvironmentArgs(project_id="p", name="staging"))
-        Service("service", ServiceArgs("p", "e", "web", image, variables={"DATABASE_URL": "postgres://x"}))
+        Service(
+            "service",
+            ServiceArgs(
+                project_id="p",
+                environment_id="e",
+                name="web",
+                image=image,
+                variables={"DATABASE_URL": "postgres://x"},
+            ),
+        )
         creds = {"username": "bot", "password": "registry-password"}
-        ServiceInstance("instance", ServiceInstanceArgs("s", "e", image=image, registry_credentials=creds))
+        ServiceInstance(
+            "instance",
+            ServiceInstanceArgs(service_id="s", environment_id="e", image=image, registry_credentials=creds),
+        )
 
     return list(run_program("staging", program=program, secrets={"railwayToken": TOKEN}))
 

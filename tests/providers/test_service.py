@@ -243,6 +243,8 @@ def test_a_create_retried_after_a_fault_and_refused_with_a_value_reaches_the_eng
 
 
 def test_the_args_repr_never_shows_a_variable_value() -> None:
-    args = ServiceArgs("p", "e", "web", IMAGE, variables={"DATABASE_URL": SECRET})
+    args = ServiceArgs(
+        project_id="p", environment_id="e", name="web", image=IMAGE, variables={"DATABASE_URL": SECRET}
+    )
     assert "name='web'" in repr(args)
     assert SECRET not in repr(args)

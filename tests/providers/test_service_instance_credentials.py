@@ -83,7 +83,10 @@ def test_a_refusal_that_echoes_the_password_reaches_the_engine_without_it(
 
 def test_the_args_repr_never_shows_the_registry_password() -> None:
     args = ServiceInstanceArgs(
-        "s", "e", image=IMAGE, registry_credentials={"username": "u", "password": PASSWORD}
+        service_id="s",
+        environment_id="e",
+        image=IMAGE,
+        registry_credentials={"username": "u", "password": PASSWORD},
     )
     assert "service_id='s'" in repr(args)
     assert PASSWORD not in repr(args)

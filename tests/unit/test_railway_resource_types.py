@@ -106,3 +106,20 @@ def test_variable_values_enter_as_a_secret(registered: list[Any]) -> None:
     values = registered[0][2]["variables"]
     assert isinstance(values, pulumi.Output)
     assert asyncio.get_event_loop().run_until_complete(values.is_secret()) is True
+
+
+def test_each_resources_replace_rules_are_the_fields_marked_beside_them() -> None:
+    from pulumi_railway.resources.replacing import railway_replace_keys
+
+    rules = railway_replace_keys()
+    assert len(rules) == 8
+    assert rules == {
+        "Project": ("workspace_id", "project_id"),
+        "Environment": ("project_id", "name", "source_environment_id", "ephemeral"),
+        "Service": ("project_id",),
+        "ServiceInstance": ("service_id", "environment_id"),
+        "Variables": ("project_id", "environment_id", "service_id"),
+        "CustomDomain": ("project_id", "environment_id", "service_id", "domain"),
+        "ServiceDomain": ("environment_id", "service_id"),
+        "ProjectToken": ("project_id", "environment_id", "name"),
+    }
