@@ -101,8 +101,8 @@ def test_a_new_service_domain_may_answer_404_before_it_serves(sandbox: Sandbox) 
     def get() -> int:
         try:
             return requests.get(url, timeout=10).status_code
-        except requests.ConnectionError:
-            return 0  # not resolvable yet: the same "not serving yet" as a 404
+        except requests.RequestException:
+            return 0  # not resolvable, or no certificate yet: the same "not serving yet" as a 404
 
     statuses = [get()]
     statuses.append(wait_until(sandbox.target, get, lambda status: status == 200))
