@@ -68,9 +68,7 @@ class Sandbox:
             "description": "cartly-infra live-conformance test: safe to delete",
         }
         try:
-            answer = self.target.with_cooldown(
-                lambda: self.client.execute(ops.PROJECT_CREATE, {"input": payload})
-            )
+            answer = self.client.execute(ops.PROJECT_CREATE, {"input": payload})  # cool-downs: retried
         except RailwayError as exc:
             try:  # a create whose answer was lost may have applied: leave no orphan behind
                 for orphan in self._projects_named():
@@ -134,9 +132,7 @@ class Sandbox:
 
     def create_environment(self, name: str, **extra: Any) -> dict[str, Any]:
         payload = {"projectId": self.project_id, "name": name, **extra}
-        created = self.target.with_cooldown(
-            lambda: self.client.execute(ops.ENVIRONMENT_CREATE, {"input": payload})
-        )
+        created = self.client.execute(ops.ENVIRONMENT_CREATE, {"input": payload})  # cool-downs: retried
         env: dict[str, Any] = created["environmentCreate"]
         return env
 

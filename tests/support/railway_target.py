@@ -19,7 +19,8 @@ from typing import TypeVar
 import pytest
 
 from pulumi_railway.api.client import RailwayClient, TokenKind
-from pulumi_railway.api.errors import RailwayGraphQLError
+from pulumi_railway.api.retry import RetryPolicy
+from testkit.fake_railway.backend import FakeRailwayBackend
 
 TOKEN_ENV = "CARTLY_INTEGRATION_RAILWAY_TOKEN"
 WORKSPACE_ENV = "CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID"
@@ -28,8 +29,6 @@ BASE_ENVIRONMENT = (
     "it-base"  # the default environment's name, as the program names it (defaultEnvironmentName)
 )
 TERMINAL = frozenset({"SUCCESS", "FAILED", "CRASHED", "REMOVED", "REMOVING", "SKIPPED", "SLEEPING"})
-# Creation cool-downs users report (API.md §3, unverified): worth one more try after a pause.
-_COOLDOWN_MARKERS = ("per 30 seconds", "every 30s", "try again", "whoa there")
 T = TypeVar("T")
 # Real Railway gets more than the suite's 120 s per test: a deploy may take 10 minutes, a rollback test two.
 TARGETS = [
@@ -53,29 +52,40 @@ class RailwayTarget:
     max_reads: int  # bound on deployment reads (the emulator advances one step per read)
     cooldown_seconds: float  # pause before retrying a create refused by a creation cool-down
     sleep: Callable[[float], None] = field(repr=False, compare=False)
+    backend: FakeRailwayBackend | None = field(default=None, repr=False, compare=False)
+    health_url_template: str = "https://{domain}{path}"  # where a service domain answers HTTP
 
     def client(
         self,
         token: str | None = None,
         token_kind: TokenKind = "workspace",  # noqa: S107 (a kind of token, not a token)
+        *,
+        retry_cooldowns: bool = True,
     ) -> RailwayClient:
+        """A client whose own cool-down retry waits the target's pause; without it, one request per call."""
+        pause = self.cooldown_seconds
+        retry = RetryPolicy(
+            cooldown_delay=pause, max_delay=max(20.0, pause), max_total_seconds=4 * pause + 60
+        )
+        if not retry_cooldowns:
+            retry = RetryPolicy(max_attempts=1)
         return RailwayClient(
-            token or self.token, token_kind=token_kind, endpoint=self.endpoint, sleep=self.sleep
+            token or self.token, token_kind=token_kind, endpoint=self.endpoint, retry=retry, sleep=self.sleep
         )
 
-    def with_cooldown(self, create: Callable[[], T]) -> T:
-        """create(), tried again (up to 3 more times) while Railway refuses it with a creation cool-down."""
-        for _ in range(3):
-            try:
-                return create()
-            except RailwayGraphQLError as exc:
-                if not any(m in str(exc).lower() for m in _COOLDOWN_MARKERS):
-                    raise
-                self.sleep(self.cooldown_seconds)
-        return create()
+    def emulate(self, arrange: Callable[[FakeRailwayBackend], object]) -> None:
+        """Turn an opt-in emulator behaviour on (arrange(backend)); a no-op on real Railway."""
+        if self.backend is not None:
+            arrange(self.backend)
 
 
-def emulator_target(url: str, token: str, workspace_id: str) -> RailwayTarget:
+def emulator_target(
+    url: str,
+    token: str,
+    workspace_id: str,
+    backend: FakeRailwayBackend | None = None,
+    health_url_template: str = "https://{domain}{path}",
+) -> RailwayTarget:
     return RailwayTarget(
         name="emulator",
         token=token,
@@ -88,6 +98,8 @@ def emulator_target(url: str, token: str, workspace_id: str) -> RailwayTarget:
         max_reads=20,
         cooldown_seconds=0.0,
         sleep=lambda _seconds: None,
+        backend=backend,
+        health_url_template=health_url_template,
     )
 
 
@@ -142,5 +154,7 @@ def target_fixture(request: pytest.FixtureRequest) -> RailwayTarget:
     """Import it (as `target_fixture`) into a test module to run its tests once per target."""
     if request.param == "emulator":
         fake = request.getfixturevalue("fake_railway")
-        return emulator_target(fake.url, fake.token, fake.workspace_id)
+        return emulator_target(
+            fake.url, fake.token, fake.workspace_id, fake.backend, fake.health_url_template
+        )
     return railway_target_from_env()
