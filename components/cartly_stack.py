@@ -39,7 +39,9 @@ class CartlyStack(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)
-        image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
+        image = GhcrImage(
+            f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken"), remember=not s.is_preview), child
+        )
         place, _env = railway_env.declare_place(name, s, self, staging)
         wiring = Wiring(name, s, place, image.ref, secret, self)
         service_ids = (
@@ -57,12 +59,8 @@ class CartlyStack(pulumi.ComponentResource):
                 GithubActionsArgs(
                     settings=s.github,
                     production=s.kind == "production",
-                    railway_token=token.token,
+                    release_token=secret("releaseDispatchToken"),
                     app_url=s.app_url,
-                    environment_id=place.environment_id,
-                    web_service_id=service_ids["web"],
-                    database_url=secret("databaseUrl") if s.kind == "production" else None,
-                    slack_bot_token=secret("slackBotToken") if s.kind == "production" else None,
                     test_database_url=secret("testDatabaseUrl") if s.kind == "production" else None,
                 ),
                 child,

@@ -28,15 +28,18 @@ class Key:
     default: str | int | bool | list[str]
     description: str
     secret: bool = False
-    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none).
-    required_in: Literal["long-lived", "production", "never"] = "never"
+    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none). "github":
+    # both long-lived stacks, for their GitHub environment only (previews never receive it from staging).
+    required_in: Literal["long-lived", "production", "github", "never"] = "never"
 
     @property
     def qualified(self) -> str:
         return f"{NAMESPACE}:{self.name}"
 
 
-def _secret(name: str, description: str, required_in: Literal["long-lived", "production", "never"]) -> Key:
+def _secret(
+    name: str, description: str, required_in: Literal["long-lived", "production", "github", "never"]
+) -> Key:
     return Key(name, "string", "", description, secret=True, required_in=required_in)
 
 
@@ -86,11 +89,18 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("imageDockerfile", "string", "Dockerfile", "Dockerfile, relative to imageBuildContext."),
     Key("ghcrUsername", "string", "cartly-bot", "GHCR user for pushing and for Railway's image pulls."),
+    Key(
+        "releaseDigest",
+        "string",
+        "",
+        "Digest a release deploys (sha256:...): set for one run by tools/release.py, never in a stack file.",
+    ),
     # GitHub.
     Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
     Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
     Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
     Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
+    Key("slackChannel", "string", "#deploys", "Slack channel that hears every release of this stack."),
     # Previews.
     Key("stagingStackRef", "string", "organization/cartly-infra/staging", "Staging stack previews read."),
     # Secrets.
@@ -105,8 +115,15 @@ KEYS: tuple[Key, ...] = (
     _secret("sentryDsn", "Sentry DSN (SENTRY_DSN).", "long-lived"),
     _secret("b2AccessKey", "Backblaze B2 key id (B2_ACCESS_KEY).", "long-lived"),
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
-    _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
+    _secret(
+        "slackBotToken", "Slack bot token tools/release.py announces releases with (optional on staging).", "production"
+    ),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
+    _secret(
+        "releaseDispatchToken",
+        "Token that can only start cartly-infra's release workflow (app environment secret).",
+        "github",
+    ),
 )
 
 KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}

@@ -23,22 +23,28 @@ RAILWAY_COMMON = {
     "railway:ServiceInstance": 2,
     "railway:Variables": 2,
 }
-LONG_LIVED = {**RAILWAY_COMMON, "railway:Project": 1, "railway:Service": 2, "cartly:github:GithubActions": 1}
+LONG_LIVED = {
+    **RAILWAY_COMMON,
+    "railway:Project": 1,
+    "railway:Service": 2,
+    "cartly:github:GithubActions": 1,
+    "pulumi-python:dynamic/cartly:ImagePin": 1,
+}
 GITHUB_ENVIRONMENT = {"github:RepositoryEnvironment": 1, "github:RepositoryEnvironmentDeploymentPolicy": 1}
 EXPECTED_COUNTS = {
     "production": {
         **LONG_LIVED,
         **GITHUB_ENVIRONMENT,
-        "github:ActionsEnvironmentSecret": 2,
+        "github:ActionsEnvironmentSecret": 1,
         "github:ActionsEnvironmentVariable": 1,
-        "github:ActionsSecret": 2,
+        "github:ActionsSecret": 1,
         "github:BranchProtection": 1,
     },
     "staging": {
         **LONG_LIVED,
         **GITHUB_ENVIRONMENT,
         "github:ActionsEnvironmentSecret": 1,
-        "github:ActionsEnvironmentVariable": 3,
+        "github:ActionsEnvironmentVariable": 1,
     },
     "pr-42": {**RAILWAY_COMMON, "pulumi:pulumi:StackReference": 1},
 }

@@ -34,7 +34,7 @@ def load_through_pulumi(stack: str, overrides: dict[str, str] | None = None) -> 
 
 def test_pulumi_yaml_declares_every_key_with_type_default_and_description() -> None:
     declared = project_config()
-    assert len(declared) == len(KEYS) == 36
+    assert len(declared) == len(KEYS) == 39
     for key in KEYS:
         spec = declared[key.name]
         assert spec["type"] == key.type, key.name
@@ -58,7 +58,7 @@ def test_each_stack_file_uses_the_passphrase_layout_with_marked_placeholders(sta
     config = data["config"]
     assert isinstance(config, dict)
     secure = {k: v["secure"] for k, v in config.items() if isinstance(v, dict)}
-    expected = {k.qualified for k in KEYS if k.secret and k.required_in == "long-lived"}
+    expected = {k.qualified for k in KEYS if k.secret and k.required_in in ("long-lived", "github")}
     if stack == "production":
         expected |= {KEYS_BY_NAME["slackBotToken"].qualified, KEYS_BY_NAME["testDatabaseUrl"].qualified}
     assert set(secure) == expected
