@@ -116,7 +116,9 @@ KEYS: tuple[Key, ...] = (
     _secret("b2AccessKey", "Backblaze B2 key id (B2_ACCESS_KEY).", "long-lived"),
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
     _secret(
-        "slackBotToken", "Slack bot token tools/release.py announces releases with (optional on staging).", "production"
+        "slackBotToken",
+        "Slack bot token tools/release.py announces releases with (optional on staging).",
+        "production",
     ),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
     _secret(

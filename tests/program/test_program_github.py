@@ -21,7 +21,8 @@ def names(stack: str, short_type: str, field: str) -> set[str]:
 
 
 def test_production_defines_exactly_its_environment_and_repository_secrets_and_variables() -> None:
-    assert names("production", "github:ActionsEnvironmentSecret", "secretName") == {"CARTLY_INFRA_RELEASE_TOKEN"}
+    release_token = {"CARTLY_INFRA_RELEASE_TOKEN"}
+    assert names("production", "github:ActionsEnvironmentSecret", "secretName") == release_token
     assert names("production", "github:ActionsEnvironmentVariable", "variableName") == {"APP_URL"}
     assert names("production", "github:ActionsSecret", "secretName") == {"TEST_DATABASE_URL"}
 
