@@ -90,6 +90,7 @@ class ImagePin(pulumi.dynamic.Resource, module="cartly", name="ImagePin"):
             "tag": tag,
             "requested": requested or "",
             "resolved": resolved,
-            "digest": None,
+            # What runs without state (mocks, plans); `check` replaces it with the remembered digest.
+            "digest": requested or resolved,
         }
         super().__init__(ImagePinProvider(), resource_name, props, opts)

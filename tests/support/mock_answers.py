@@ -108,8 +108,6 @@ def _fake_outputs(typ: str, name: str, stack: str, inputs: Mapping[str, Any]) ->
         "ServiceDomain": {"service_domain_id": ident, "domain": f"{name}-{ident[:6]}.up.railway.app"},
         "ProjectToken": {"token": "mock-project-token", "token_id": ident},
         "Deployment": {"deployment_id": ident, "status": "SUCCESS", "url": None, "rolled_back_to": None},
-        # Plain mocks skip `check`: the pin runs the release's digest, else the tag's (no state to keep).
-        "ImagePin": {"digest": _plain(inputs.get("requested")) or _plain(inputs.get("resolved"))},
         "Image": {"repo_digest": f"{_plain(inputs.get('imageName'))}@sha256:{'ab' * 32}"},
     }
     return fakes.get(kind, {})
