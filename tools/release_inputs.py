@@ -3,7 +3,8 @@
 A release names a stack (exactly `production` or `staging`), an image (exactly the stack's configured GHCR
 repository `@sha256:<64 hex>`: no tag, no other repository), the app commit it was built from (40 hex)
 and the app ref it came from (production only from `refs/heads/main`, staging only from
-`refs/heads/staging`), plus the app run that asked for it. Every problem is reported at once, each saying
+`refs/heads/staging`), plus the app run that asked for it. When the ref of this repository's workflow is given
+(`infra_ref`), it must be the stack's branch too: a release runs the program that stack is deployed from. Every problem is reported at once, each saying
 what was expected. It reads the project's files for the configured repository; it calls nothing.
 """
 
@@ -22,7 +23,7 @@ COMMIT = re.compile(r"[0-9a-f]{40}")
 RUN_URL = re.compile(
     r"https://github\.com/[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+/actions/runs/[0-9]+(/attempts/[0-9]+)?"
 )
-FIELDS = ("stack", "image", "commit", "app_ref", "app_run_url")
+FIELDS = ("stack", "image", "commit", "app_ref", "app_run_url", "infra_ref")
 
 
 class InputError(ValueError):
@@ -81,6 +82,12 @@ def validate(raw: Mapping[str, str], project_dir: Path) -> Release:
     expected_ref = STACK_BRANCHES.get(stack)
     if expected_ref is not None and app_ref != expected_ref:
         problems.append(f"app ref {_show(app_ref)}: a {stack} release comes only from {expected_ref}")
+    infra_ref = raw.get("infra_ref", "")
+    if expected_ref is not None and infra_ref and infra_ref != expected_ref:
+        problems.append(
+            f"this repository's ref {_show(infra_ref)}: a {stack} release runs the program of "
+            f"{expected_ref} (dispatch the workflow with --ref {expected_ref.rsplit('/', 1)[-1]})"
+        )
     if run_url and not RUN_URL.fullmatch(run_url):
         problems.append(
             f"app run URL {_show(run_url)}: expected https://github.com/<owner>/<repo>/actions/runs/<id>"

@@ -37,6 +37,10 @@ HOSTILE = {
         "expected the app commit's full 40-hex SHA",
     ),
     "a staging release from a feature branch": ({"app_ref": "refs/heads/feature"}, "comes only from"),
+    "a release run from another branch of this repository": (
+        {"infra_ref": "refs/heads/attacker"},
+        "a staging release runs the program of refs/heads/staging",
+    ),
     "an app run URL elsewhere": ({"app_run_url": "https://evil.example/x"}, "expected https://github.com/"),
 }
 

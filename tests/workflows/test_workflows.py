@@ -13,8 +13,6 @@ from typing import Any
 import pytest
 import yaml
 
-from components.github_actions import DEFINED_SECRETS, DEFINED_VARIABLES
-
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # The contract's bootstrap list, used when the README has no bootstrap section (yet).
@@ -141,7 +139,7 @@ RULES = [
 def test_there_are_workflows_to_check() -> None:
     names = {p.name for p in WORKFLOWS}
     expected = {"plan.yml", "plan-comment.yml", "pr-stacks.yml", "reap-previews.yml", "deploy.yml"}
-    expected.add("test.yml")
+    expected |= {"test.yml", "release.yml"}
     assert expected <= names
 
 
@@ -168,10 +166,12 @@ def test_every_pinned_action_names_its_version(path: Path) -> None:
     assert [line for line in lines if "./" not in line and not PINNED_LINE.search(line)] == []
 
 
-def test_every_secret_and_variable_read_is_defined_by_the_program_or_bootstrapped() -> None:
+def test_every_secret_and_variable_read_is_bootstrapped() -> None:
+    # The program writes secrets into the app repository (DEFINED_SECRETS: app-pipeline/ reads them, a test
+    # there proves it); this repository's own workflows read only what is set by hand.
     reads = {(kind, name) for p in WORKFLOWS for kind, name in READS.findall(p.read_text())}
     assert len(reads) >= 5
-    allowed = DEFINED_SECRETS | DEFINED_VARIABLES | bootstrap_names() | {"GITHUB_TOKEN"}
+    allowed = bootstrap_names() | {"GITHUB_TOKEN"}
     assert sorted(f"{kind}.{name}" for kind, name in reads if name not in allowed) == []
 
 
