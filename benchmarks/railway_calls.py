@@ -3,7 +3,9 @@
 Run: `venv/bin/python -m benchmarks.railway_calls`. It starts the emulator in-process, then runs a
 two-service environment (web + worker) through five scenarios the way `pulumi up` would (the providers
 called directly by benchmarks/engine.py, no refresh): create from nothing; the same inputs again; change
-one variable; change five variables and the replica count; change the image. For each it prints what
+one variable; change five variables and the replica count; change the image; then, through the whole
+program and the release tool's stack driver (benchmarks/release_digest.py), release a new digest and
+release one whose health gate fails. For each it prints what
 cartly-infra sent, and beside it what the community Terraform provider's approach would cost for the same
 change, computed from this scenario's own counts with a stated model (see `terraform_model`).
 Deliberately not here: timing (the emulator's speed says nothing about Railway's), faults.
@@ -170,10 +172,10 @@ def terraform_resources(engine: Engine) -> int:
 
 
 @contextmanager
-def measuring(backend: Any, scenario: str, engine: Engine) -> Iterator[Measured]:
-    """Count what the backend saw while the block ran."""
+def measuring(backend: Any, scenario: str, terraform: int) -> Iterator[Measured]:
+    """Count what the backend saw while the block ran (`terraform`: Terraform's resources at the start)."""
     mark, before = len(backend.requests), set(backend.deployments)
-    measured = Measured(scenario, terraform_resources=terraform_resources(engine))
+    measured = Measured(scenario, terraform_resources=terraform)
     yield measured
     for entry in list(backend.requests)[mark:]:
         measured.by_operation[str(entry.operation_name)] += 1
@@ -245,7 +247,7 @@ def run_scenarios(backend: Any, token: str) -> list[Measured]:
     results = []
     for scenario, change in SCENARIOS:
         release = change(release)
-        with measuring(backend, scenario, engine) as measured:
+        with measuring(backend, scenario, terraform_resources(engine)) as measured:
             run_program(engine, release)
         results.append(measured)
     return results
@@ -281,7 +283,12 @@ def main() -> None:
             CARTLY_DEPLOY_POLL_SECONDS="0",
             CARTLY_GATE_INTERVAL_SECONDS="0",
         )
-        print(report(run_scenarios(server.backend, WORKSPACE_TOKEN)))
+        from benchmarks.release_digest import run_release_scenarios
+
+        results = run_scenarios(server.backend, WORKSPACE_TOKEN)
+        server.backend.reset()  # the release scenarios run the whole program on an empty Railway
+        results += run_release_scenarios(server.backend, WORKSPACE_TOKEN)
+        print(report(results))
     finally:
         server.stop()
 

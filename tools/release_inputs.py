@@ -3,9 +3,10 @@
 A release names a stack (exactly `production` or `staging`), an image (exactly the stack's configured GHCR
 repository `@sha256:<64 hex>`: no tag, no other repository), the app commit it was built from (40 hex)
 and the app ref it came from (production only from `refs/heads/main`, staging only from
-`refs/heads/staging`), plus the app run that asked for it. When the ref of this repository's workflow is given
-(`infra_ref`), it must be the stack's branch too: a release runs the program that stack is deployed from. Every problem is reported at once, each saying
-what was expected. It reads the project's files for the configured repository; it calls nothing.
+`refs/heads/staging`), plus the app run that asked for it. When the ref of this repository's workflow is
+given (`infra_ref`), it must be the stack's branch too: a release runs the program that stack is deployed
+from. Every problem is reported at once, each saying what was expected. It reads the project's files for
+the configured repository; it calls nothing.
 """
 
 from __future__ import annotations
