@@ -92,7 +92,7 @@ def test_releasing_a_digest_is_one_settings_write_and_one_deploy_per_service_and
 def test_a_failing_release_rolls_back_web_and_restores_the_worker_without_redeploying_web(
     fake_railway: Any, releases: dict[str, Measured]
 ) -> None:
-    m = [v for k, v in releases.items() if k.startswith("release a digest whose health gate fails")][0]
+    m = next(v for k, v in releases.items() if k.startswith("release a digest whose health gate fails"))
     assert m.by_operation["DeploymentRollback"] == 1
     assert m.settings_writes == 4  # the release's image, then the previous one again, per service
     # web: the failed deploy (then its rollback); worker: the release, then the previous digest again.
