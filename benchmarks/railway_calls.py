@@ -1,14 +1,8 @@
 """Benchmark: Railway API requests, mutations and deploys per scenario, against the emulator.
 
-Run: `venv/bin/python -m benchmarks.railway_calls`. It starts the emulator in-process, then runs a
-two-service environment (web + worker) through five scenarios the way `pulumi up` would (the providers
-called directly by benchmarks/engine.py, no refresh): create from nothing; the same inputs again; change
-one variable; change five variables and the replica count; change the image; then, through the whole
-program and the release tool's stack driver (benchmarks/release_digest.py), release a new digest and
-release one whose health gate fails. For each it prints what
-cartly-infra sent, and beside it what the community Terraform provider's approach would cost for the same
-change, computed from this scenario's own counts with a stated model (see `terraform_model`).
-Deliberately not here: timing (the emulator's speed says nothing about Railway's), faults.
+Run `venv/bin/python -m benchmarks.railway_calls`. Providers are stepped by testkit/resource_engine.py (the
+end-to-end tests' engine) through five scenarios; then the whole program releases a digest, and one whose
+health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost.
 """
 
 from __future__ import annotations
@@ -22,7 +16,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from benchmarks.engine import Engine
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
 from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.resources.environment import EnvironmentProvider
@@ -31,6 +24,7 @@ from pulumi_railway.resources.project_token import ProjectTokenProvider
 from pulumi_railway.resources.service import ServiceProvider
 from pulumi_railway.resources.service_instance import ServiceInstanceProvider
 from pulumi_railway.resources.variables import VariablesProvider
+from testkit.resource_engine import PROVIDER_KEY, ResourceEngine, pickled
 
 SERVICES = ("web", "worker")
 DOMAIN = "staging.cartly.io"
@@ -74,6 +68,20 @@ def first_release() -> Release:
             "worker": {**shared, "PORT": "3001", "QUEUE_CONCURRENCY": "4"},
         },
     )
+
+
+class Engine(ResourceEngine):
+    """The shared resource engine, fed resources by name instead of by a program run."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__({"cartly-infra:railwayToken": token}, "cartly-infra")
+
+    def apply(self, name: str, provider: Any, inputs: Mapping[str, Any]) -> dict[str, Any]:
+        """Bring resource `name` to `inputs` as `pulumi up` would (None inputs dropped); its outputs."""
+        news = {k: v for k, v in inputs.items() if v is not None}
+        news[PROVIDER_KEY] = pickled(provider)
+        _operation, _id, outputs = self.step(type(provider).__name__, name, news)
+        return outputs
 
 
 def run_program(engine: Engine, release: Release) -> None:
@@ -163,9 +171,9 @@ def terraform_resources(engine: Engine) -> int:
     """Terraform's resources for the same state: ours without instances, deployments and the token (it has
     none of those), with one resource per variable instead of one per service."""
     count = 0
-    for name, (_, outs) in engine.state.items():
+    for (_type, name), stored in engine.state.items():
         if name.endswith("-variables"):
-            count += len(outs.get("managed_keys") or [])
+            count += len(stored.outputs.get("managed_keys") or [])
         elif not name.endswith(("-instance", "-deployment", "-token")):
             count += 1
     return count
@@ -279,9 +287,7 @@ def main() -> None:
     try:
         os.environ.update(
             RAILWAY_API_URL=server.url,
-            CARTLY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-            CARTLY_DEPLOY_POLL_SECONDS="0",
-            CARTLY_GATE_INTERVAL_SECONDS="0",
+            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
         )
         from benchmarks.release_digest import run_release_scenarios
 

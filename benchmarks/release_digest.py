@@ -7,7 +7,6 @@ rollback, and pinning the previous digest again). Counted like benchmarks/railwa
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from benchmarks.railway_calls import Measured, measuring
@@ -33,7 +32,6 @@ def terraform_resources(stacks: EngineStacks) -> int:
 
 def run_release_scenarios(backend: Any, token: str) -> list[Measured]:
     """Both release scenarios on one staging stack (the failing one starts from the first's result)."""
-    os.environ.setdefault("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
     stacks = EngineStacks(token)
     first = stacks.infra_up("staging")
     if not first.ok:

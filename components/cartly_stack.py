@@ -1,10 +1,7 @@
 """`CartlyStack`: one stack of Cartly (production, staging or a pr-<N> preview), end to end.
 
-Owns the order and the wiring between the pieces: settings → image digest → Railway project/environment →
-services → settings, variables, domains → health-gated deployments → project token → GitHub environment →
-outputs. For a preview it reads the staging stack through a StackReference (project, environment and service
-ids, and the secret values staging exports) and declares nothing at repository level in GitHub.
-The pieces themselves live in components.image, components.railway_environment and components.github_actions.
+Settings → image digest → the Railway environment → GitHub wiring → outputs. A preview reads the staging
+stack through a StackReference and declares nothing in GitHub.
 """
 
 from __future__ import annotations
@@ -14,11 +11,15 @@ from typing import Any
 
 import pulumi
 
-from components import railway_environment as railway_env
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
-from components.railway_environment import SecretSource, StagingView, Wiring
+from components.railway_environment import (
+    RailwayEnvironment,
+    RailwayEnvironmentArgs,
+    SecretSource,
+    StagingView,
+)
 from components.settings.values import Settings
 from pulumi_railway.resources.custom_domain import CustomDomain
 
@@ -34,7 +35,10 @@ class CartlyStack(pulumi.ComponentResource):
     outputs: dict[str, Any]
 
     def __init__(self, name: str, args: CartlyStackArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("cartly:stack:CartlyStack", name, None, opts)
+        # Its type token before the token followed the module name: existing stacks update in place.
+        renamed = [pulumi.Alias(type_="cartly:stack:CartlyStack")]
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=renamed))
+        super().__init__("cartly:cartly_stack:CartlyStack", name, None, opts)
         s = args.settings
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
@@ -42,42 +46,14 @@ class CartlyStack(pulumi.ComponentResource):
         image = GhcrImage(
             f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken"), remember=not s.is_preview), child
         )
-        place, _env = railway_env.declare_place(name, s, self, staging)
-        wiring = Wiring(name, s, place, image.ref, secret, self)
-        service_ids = (
-            dict(staging.service_ids) if staging is not None else railway_env.declare_services(wiring)
+        railway = RailwayEnvironment(
+            f"{name}-railway",
+            RailwayEnvironmentArgs(name, s, image.ref, secret, staging, moved_from=self),
+            child,
         )
-        custom_domain, railway_domain = railway_env.declare_domains(wiring, service_ids["web"])
-        deployments = {
-            "web": railway_env.declare_service(wiring, s.web, service_ids["web"], railway_domain.domain),
-            "worker": railway_env.declare_service(wiring, s.worker, service_ids["worker"], None),
-        }
-        token = railway_env.declare_token(wiring)
         if s.github is not None:
-            GithubActions(
-                f"{name}-github",
-                GithubActionsArgs(
-                    settings=s.github,
-                    production=s.kind == "production",
-                    release_token=secret("releaseDispatchToken"),
-                    app_url=s.app_url,
-                    test_database_url=secret("testDatabaseUrl") if s.kind == "production" else None,
-                ),
-                child,
-            )
-        self.outputs = {
-            out.APP_URL: s.app_url,
-            out.DOMAIN: s.domain,
-            out.DNS_RECORDS: dns_records(custom_domain),
-            out.IMAGE: image.ref,
-            out.IMAGE_DIGEST: image.digest,
-            out.PROJECT_ID: place.project_id,
-            out.ENVIRONMENT_ID: place.environment_id,
-            out.SERVICE_IDS: service_ids,
-            out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in deployments.items()},
-            out.HEALTH_DOMAIN: railway_domain.domain,
-            out.PROJECT_TOKEN: pulumi.Output.secret(token.token),
-        }
+            GithubActions(f"{name}-github", _github_args(s, secret), child)
+        self.outputs = _outputs(s, image, railway)
         if s.kind == "staging":
             self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(
                 {key: secret(key) for key in out.PREVIEW_SECRET_KEYS}
@@ -103,6 +79,35 @@ class CartlyStack(pulumi.ComponentResource):
             service_ids={role: _pick(services, role) for role in ("web", "worker")},
             secret=secret,
         )
+
+
+def _github_args(s: Settings, secret: SecretSource) -> GithubActionsArgs:
+    """What the stack's GitHub wiring needs: only what the adopted app pipeline reads (app-pipeline/)."""
+    assert s.github is not None
+    production = s.kind == "production"
+    return GithubActionsArgs(
+        settings=s.github,
+        production=production,
+        release_token=secret("releaseDispatchToken"),
+        app_url=s.app_url,
+        test_database_url=secret("testDatabaseUrl") if production else None,
+    )
+
+
+def _outputs(s: Settings, image: GhcrImage, railway: RailwayEnvironment) -> dict[str, Any]:
+    return {
+        out.APP_URL: s.app_url,
+        out.DOMAIN: s.domain,
+        out.DNS_RECORDS: dns_records(railway.custom_domain),
+        out.IMAGE: image.ref,
+        out.IMAGE_DIGEST: image.digest,
+        out.PROJECT_ID: railway.place.project_id,
+        out.ENVIRONMENT_ID: railway.place.environment_id,
+        out.SERVICE_IDS: railway.service_ids,
+        out.DEPLOYMENT_IDS: {role: d.deployment_id for role, d in railway.deployments.items()},
+        out.HEALTH_DOMAIN: railway.railway_domain.domain,
+        out.PROJECT_TOKEN: pulumi.Output.secret(railway.token.token),
+    }
 
 
 def _pick(ids: pulumi.Output[Any], role: str) -> pulumi.Output[str]:

@@ -1,6 +1,6 @@
 """GitHub Actions wiring of a long-lived stack in the app repository: its environment, secrets and variables.
 
-Owns `GithubActions` (`cartly:github:GithubActions`): the repository environment named after the stack
+Owns `GithubActions` (`cartly:github_actions:GithubActions`): the repository environment named after the stack
 (production: required reviewers resolved from logins and team slugs to ids, deployments from `main` only;
 staging: from `staging` only), its environment secret and variable, and, for production alone, the
 repository-level secret and `main`'s branch protection. The app repository gets only what the adopted
@@ -44,7 +44,10 @@ class GithubActions(pulumi.ComponentResource):
     def __init__(
         self, name: str, args: GithubActionsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
-        super().__init__("cartly:github:GithubActions", name, None, opts)
+        # Its type token before the token followed the module name: existing stacks update in place.
+        renamed = [pulumi.Alias(type_="cartly:github:GithubActions")]
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(aliases=renamed))
+        super().__init__("cartly:github_actions:GithubActions", name, None, opts)
         self._name, self._args, s = name, args, args.settings
         env = self._environment()
         self.environment = env.environment

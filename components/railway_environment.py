@@ -1,12 +1,8 @@
-"""The Railway side of one stack: project, environment, services, their settings, variables and deployments.
+"""`RailwayEnvironment`: the Railway side of one stack, as one component.
 
-Owns the wiring of the `pulumi_railway` resources for a stack: which project and environment (long-lived
-stacks own a project and adopt its default environment; previews fork staging's environment as an ephemeral
-one and create no service), each service's per-environment settings (image by digest, /health, replicas,
-region, restart policy, the web pre-deploy migrations), its variables (secrets plus NODE_ENV, PORT, APP_URL),
-and one Deployment per service whose revision hashes the image digest, the settings and the variables'
-`values_sha256` (never the values). Domains and the project token are declared here too.
-It does not read config (components.config) nor touch GitHub (components.github_actions).
+Project and environment (long-lived stacks own a project and adopt its default environment; previews fork
+staging's environment and create no service), each service's settings, variables and health-gated
+Deployment, the domains and the environment's project token.
 """
 
 from __future__ import annotations
@@ -61,19 +57,21 @@ class Wiring:
     image_ref: pulumi.Output[str]
     secret: SecretSource
     parent: pulumi.Resource
+    aliases: list[pulumi.Alias]  # where the resources stood before RailwayEnvironment held them
 
     def opts(
         self, *, protect: bool = False, depends_on: list[pulumi.Resource] | None = None
     ) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self.parent, protect=protect, depends_on=depends_on)
+        return pulumi.ResourceOptions(
+            parent=self.parent, protect=protect, depends_on=depends_on, aliases=self.aliases
+        )
 
 
 def declare_place(
-    name: str, s: Settings, parent: pulumi.Resource, staging: StagingView | None
+    name: str, s: Settings, child: pulumi.ResourceOptions, staging: StagingView | None
 ) -> tuple[Place, Environment]:
     """The project and environment: forked from staging for a preview; otherwise the project (created, or
     adopted by id) and its default environment, adopted by the stack's environment name."""
-    child = pulumi.ResourceOptions(parent=parent, protect=s.protect)
     if staging is not None:
         env = Environment(
             f"{name}-environment",
@@ -243,3 +241,37 @@ def declare_token(w: Wiring) -> ProjectToken:
         ),
         w.opts(),
     )
+
+
+@dataclass(frozen=True)
+class RailwayEnvironmentArgs:
+    prefix: str  # resource name prefix (the stack component's name)
+    settings: Settings
+    image_ref: pulumi.Output[str]
+    secret: SecretSource
+    staging: StagingView | None  # a preview's view of staging; None for a long-lived stack
+    moved_from: pulumi.Resource  # the parent the resources had before this component held them
+
+
+class RailwayEnvironment(pulumi.ComponentResource):
+    """One stack's Railway project, environment, services, domains, deployments and project token."""
+
+    def __init__(
+        self, name: str, args: RailwayEnvironmentArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("cartly:railway_environment:RailwayEnvironment", name, None, opts)
+        s, prefix, aliases = args.settings, args.prefix, [pulumi.Alias(parent=args.moved_from)]
+        child = pulumi.ResourceOptions(parent=self, protect=s.protect, aliases=aliases)
+        self.place, self.environment = declare_place(prefix, s, child, args.staging)
+        w = Wiring(prefix, s, self.place, args.image_ref, args.secret, self, aliases)
+        staging = args.staging
+        self.service_ids = dict(staging.service_ids) if staging is not None else declare_services(w)
+        self.custom_domain, self.railway_domain = declare_domains(w, self.service_ids["web"])
+        self.deployments = {
+            "web": declare_service(w, s.web, self.service_ids["web"], self.railway_domain.domain),
+            "worker": declare_service(w, s.worker, self.service_ids["worker"], None),
+        }
+        self.token = declare_token(w)
+        self.register_outputs(
+            {"project_id": self.place.project_id, "environment_id": self.place.environment_id}
+        )

@@ -6,38 +6,19 @@ It keeps one stack's state across runs; everything that is not a dynamic resourc
 
 from __future__ import annotations
 
-import base64
-import itertools
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import dill
-from pulumi.dynamic import Config, ConfigureRequest, ResourceProvider
 from pulumi.runtime import mocks as pulumi_mocks
 
 from components.stack_outputs import SECRET_OUTPUTS
+from testkit.resource_engine import EngineError, ResourceEngine
 from tests.support.mock_answers import CartlyMocks
 from tests.support.pulumi_mocks import PROJECT, ProgramRun, run_program, unwrap
 
 DYNAMIC = "pulumi-python:dynamic/"
-PROVIDER_KEY = "__provider"
-
-
-class EngineError(Exception):
-    """A step failed the way `pulumi up` would report it: which resource, which step, why."""
-
-
-@dataclass
-class Stored:
-    type: str
-    name: str
-    id: str
-    inputs: dict[str, Any]  # checked inputs, with __provider
-    outputs: dict[str, Any]  # with __provider
-    order: int
-    protect: bool = False
 
 
 @dataclass
@@ -53,19 +34,16 @@ class UpResult:
         return sorted(name for op, name in self.operations if op == kind)
 
 
-class Engine:
-    """One stack's state across `up()` runs; `destroy()` deletes all of it."""
+class Engine(ResourceEngine):
+    """One stack's state across `up()` runs of the program; `destroy()` deletes all of it."""
 
     def __init__(self, stack: str, *, railway_token: str, staging: Engine | None = None) -> None:
+        super().__init__({f"{PROJECT}:railwayToken": railway_token}, PROJECT)
         self.stack = stack
         self.railway_token = railway_token
         self.staging = staging
-        self.state: dict[tuple[str, str], Stored] = {}
         self.outputs: dict[str, Any] = {}
-        self.lock = threading.Lock()
-        self._order = itertools.count()
 
-    # ---- the CLI's verbs --------------------------------------------------------------------------------
     def up(
         self, *, config: Mapping[str, str] | None = None, secrets: Mapping[str, str] | None = None
     ) -> UpResult:
@@ -81,7 +59,7 @@ class Engine:
             if stored is not None:
                 stored.protect = bool(resource.options.get("protect"))
         vanished = [key for key in self.state if key not in mocks.seen]
-        operations = mocks.operations + self._delete([self.state[key] for key in vanished])
+        operations = mocks.operations + self.delete_all([self.state[key] for key in vanished])
         self.outputs = dict(run.outputs)
         return UpResult(True, [], operations, run.outputs, run.secret_outputs, run)
 
@@ -92,70 +70,9 @@ class Engine:
                 f"Unable to destroy stack '{self.stack}': resources {', '.join(protected)} are protected "
                 "(pulumi state unprotect <urn> first)"
             )
-        done = self._delete(list(self.state.values()))
+        done = self.delete_all(list(self.state.values()))
         self.outputs = {}
         return done
-
-    # ---- one resource, as the engine steps it -----------------------------------------------------------
-    def configure(self, provider_b64: str) -> ResourceProvider:
-        # The pickle is our own program's provider, exactly what the dynamic provider server would load.
-        provider: ResourceProvider = dill.loads(base64.b64decode(provider_b64))  # noqa: S301
-        config = Config(raw_config={f"{PROJECT}:railwayToken": self.railway_token}, project_name=PROJECT)
-        provider.configure(ConfigureRequest(config))
-        return provider
-
-    def step(self, typ: str, name: str, inputs: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-        """(operation, id, outputs) after bringing (typ, name) to `inputs`."""
-        provider = self.configure(inputs[PROVIDER_KEY])
-        old = self.state.get((typ, name))
-        checked = provider.check(dict(old.inputs) if old else {}, inputs)
-        if checked.failures:
-            reasons = "; ".join(f"{f.property}: {f.reason}" for f in checked.failures)
-            raise EngineError(f"check failed: {reasons}")
-        news = {**checked.inputs, PROVIDER_KEY: inputs[PROVIDER_KEY]}
-        if old is None:
-            return "create", *self._create(provider, typ, name, news)
-        diff = provider.diff(old.id, dict(old.outputs), news)
-        changed = diff.changes if diff.changes is not None else _strip(old.inputs) != _strip(news)
-        if not changed:
-            old.inputs = news
-            return "same", old.id, old.outputs
-        if diff.replaces:
-            return "replace", *self._replace(provider, old, news, bool(diff.delete_before_replace))
-        result = provider.update(old.id, dict(old.outputs), news)
-        outputs = {**(result.outs or {}), PROVIDER_KEY: news[PROVIDER_KEY]}
-        old.inputs, old.outputs = news, outputs
-        return "update", old.id, outputs
-
-    def _create(
-        self, provider: ResourceProvider, typ: str, name: str, news: dict[str, Any]
-    ) -> tuple[str, dict]:
-        result = provider.create(news)
-        outputs = {**(result.outs or {}), PROVIDER_KEY: news[PROVIDER_KEY]}
-        with self.lock:
-            self.state[(typ, name)] = Stored(typ, name, str(result.id), news, outputs, next(self._order))
-        return str(result.id), outputs
-
-    def _replace(self, provider: ResourceProvider, old: Stored, news: dict[str, Any], first: bool) -> tuple:
-        if first:
-            provider.delete(old.id, dict(old.outputs))
-            return self._create(provider, old.type, old.name, news)
-        created = self._create(provider, old.type, old.name, news)
-        self.configure(old.outputs[PROVIDER_KEY]).delete(old.id, dict(old.outputs))
-        return created
-
-    def _delete(self, doomed: list[Stored]) -> list[tuple[str, str]]:
-        done = []
-        for stored in sorted(doomed, key=lambda s: s.order, reverse=True):
-            self.configure(stored.outputs[PROVIDER_KEY]).delete(stored.id, dict(stored.outputs))
-            with self.lock:
-                del self.state[(stored.type, stored.name)]
-            done.append(("delete", stored.name))
-        return done
-
-
-def _strip(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if k != PROVIDER_KEY}
 
 
 class EngineMocks(CartlyMocks):

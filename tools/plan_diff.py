@@ -90,8 +90,9 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
     if base.get("error"):
         result.note = f"the program fails on the base revision ({base['error']}): all of it counts as added"
         base = {"resources": [], "outputs": {}, "config": head.get("config", {})}
-    before = {r["key"]: r for r in base["resources"]}
     after = {r["key"]: r for r in head["resources"]}
+    moved = moved_keys(head["resources"])  # old key -> new key, from the program's aliases
+    before = {moved.get(r["key"], r["key"]): r for r in base["resources"]}
     result.added = sorted((after[k]["type"], after[k]["name"]) for k in after.keys() - before.keys())
     result.removed = sorted((before[k]["type"], before[k]["name"]) for k in before.keys() - after.keys())
     for key in sorted(before.keys() & after.keys(), key=lambda k: (after[k]["type"], after[k]["name"])):
@@ -128,3 +129,39 @@ def _secure(value: Any) -> bool:
 def _changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
     keys = sorted(old.keys() | new.keys())
     return tuple(Change(k, old.get(k), new.get(k)) for k in keys if old.get(k) != new.get(k))
+
+
+def moved_keys(resources: list[dict[str, Any]]) -> dict[str, str]:
+    """{old key: new key} for every resource whose aliases (its own, or its parents') name an old place.
+
+    A key is a URN without its `urn:pulumi:<stack>::<project>::` prefix, `<parent type>$<type>::<name>`, as
+    Pulumi's mock monitor builds it (the parent's own type only, not its whole chain).
+    """
+    by_key = {r["key"]: r for r in resources}
+    memo: dict[str, list[str]] = {}
+
+    def old_keys(key: str) -> list[str]:
+        if key not in memo:
+            memo[key] = []
+            r = by_key.get(key)
+            if r is not None:
+                memo[key] = _old_keys(r, old_keys)
+        return memo[key]
+
+    return {old: r["key"] for r in resources for old in old_keys(r["key"]) if old not in by_key}
+
+
+def _old_keys(r: dict[str, Any], parent_aliases: Any) -> list[str]:
+    places = [(r.get("parent") or "", r["type"], r["name"])]
+    for spec in r.get("aliases", []):
+        parent = "" if spec.get("noParent") else spec.get("parentUrn") or r.get("parent") or ""
+        places.append((parent, spec.get("type", r["type"]), spec.get("name", r["name"])))
+    keys = {_key(p, typ, name) for parent, typ, name in places for p in (parent, *parent_aliases(parent))}
+    keys.discard(r["key"])
+    return sorted(keys)
+
+
+def _key(parent: str, typ: str, name: str) -> str:
+    if not parent:
+        return f"{typ}::{name}"
+    return f"{parent.split('::')[0].split('$')[-1]}${typ}::{name}"

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pulumi
+from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
@@ -151,6 +152,7 @@ class RecordingMonitor(pulumi_mocks.MockMonitor):
                 "additional_secret_outputs": list(request.additionalSecretOutputs),
                 "delete_before_replace": bool(request.deleteBeforeReplace),
                 "deleted_with": request.deletedWith,
+                "aliases": [json_format.MessageToDict(alias.spec) for alias in request.aliases],
             }
             self._record(request, response, request.object, options)
         return response
@@ -219,6 +221,14 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
                 "type": r.type,
                 "name": r.name,
                 "inputs": masked(r.inputs),
+                # Where the resource may have stood before (tools/plan_diff.py matches on them).
+                "parent": str(r.options.get("parent") or "").removeprefix(prefix),
+                "aliases": [
+                    {**spec, "parentUrn": spec["parentUrn"].removeprefix(prefix)}
+                    if "parentUrn" in spec
+                    else spec
+                    for spec in r.options.get("aliases", [])
+                ],
             }
             for r in monitor.registrations
         ),

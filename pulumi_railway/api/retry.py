@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from typing import Protocol
 
 _EPOCH_CUTOFF = 1e9  # X-RateLimit-Reset above this is a Unix time; below, a number of seconds to wait
 
@@ -121,3 +122,22 @@ def _until(moment: datetime | None, now: float) -> float | None:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)  # HTTP-dates are GMT; an ISO date without offset is taken as UTC
     return max(0.0, moment.timestamp() - now)
+
+
+class Waits(Protocol):
+    """How a caller waits: `REAL_TIME` by default; tests pass a clock whose `sleep` only advances it."""
+
+    def sleep(self, seconds: float) -> None: ...
+
+    def clock(self) -> float: ...
+
+
+class _RealTime:
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def clock(self) -> float:
+        return time.monotonic()
+
+
+REAL_TIME: Waits = _RealTime()

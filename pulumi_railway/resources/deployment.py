@@ -1,20 +1,11 @@
 """Deployment: one per service per environment; deploys when its `revision` changes, health-gated.
 
-Owns: deciding *when* to deploy (on create, and on update when the revision or the service it points at
-changed; never for interval, timeout or gate changes, which update nothing but the outputs), the gate's
-settings (inputs, overridden by env `CARTLY_DEPLOY_POLL_SECONDS` / `CARTLY_GATE_INTERVAL_SECONDS` so tests
-and the e2e harness run fast), the health URL (`https://{domain}{path}`, or env `CARTLY_HEALTH_URL_TEMPLATE`
-formatted with `domain` and `path`), and reading the deployment's status on refresh.
-`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values).
-Delete removes nothing: deployments are Railway's history.
-A failed deploy raises (after its rollback), so Pulumi records no new outputs: `rolled_back_to` is always
-None in state, and the error names the deployment and what it rolled back to.
-Deliberately not here: how to deploy, poll, gate and roll back (deploy_gate.py).
+`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
+settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -34,13 +25,11 @@ from pulumi_railway.toolkit.provider import (
     diff_keys,
     fail,
     failure,
+    health_url,
     is_gone,
     is_unknown,
 )
 
-POLL_ENV = "CARTLY_DEPLOY_POLL_SECONDS"
-GATE_ENV = "CARTLY_GATE_INTERVAL_SECONDS"
-HEALTH_URL_ENV = "CARTLY_HEALTH_URL_TEMPLATE"
 DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
 GATE_KEYS = (
     "health_domain",
@@ -82,9 +71,9 @@ class _Props:
         path = str(props.get("health_path") or "/health")
         gate = deploy_gate.Gate(
             timeout_seconds=_number(props.get("timeout_seconds"), 600),
-            poll_interval_seconds=_seconds(POLL_ENV, _number(props.get("poll_interval_seconds"), 5)),
+            poll_interval_seconds=_number(props.get("poll_interval_seconds"), 5),
             gate_attempts=int(_number(props.get("gate_attempts"), 5)),
-            gate_interval_seconds=_seconds(GATE_ENV, _number(props.get("gate_interval_seconds"), 5)),
+            gate_interval_seconds=_number(props.get("gate_interval_seconds"), 5),
             health_url=health_url(domain, path) if domain else None,
         )
         target = deploy_gate.Target(
@@ -106,19 +95,9 @@ class _Props:
         }
 
 
-def health_url(domain: str, path: str) -> str:
-    template = os.environ.get(HEALTH_URL_ENV)
-    return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
-
-
 def _number(value: Any, default: float) -> float:
     """An input number, or its default when left out (None is dropped from inputs, not sent)."""
     return default if value is None else float(value)
-
-
-def _seconds(env: str, value: float) -> float:
-    override = os.environ.get(env)
-    return float(override) if override else value
 
 
 def _check_number(props: Mapping[str, Any], key: str, *, positive: bool) -> list[CheckFailure]:
@@ -207,7 +186,9 @@ class DeploymentProvider(RailwayProvider):
     def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
         try:
             with self.client() as client:
-                return deploy_gate.deploy(client, new.target, new.gate, previous_id=previous_id)
+                return deploy_gate.deploy(
+                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits
+                )
         except deploy_gate.DeploymentFailed:
             raise
         except RailwayError as exc:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -26,7 +25,7 @@ import requests
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayTransientError
-from pulumi_railway.toolkit import provider as provider_base
+from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.provider import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
@@ -36,8 +35,6 @@ ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
 CLOCK_SLACK_SECONDS = 10.0  # how far Railway's clock may be behind ours when adopting a trigger
 HTTP_TIMEOUT_SECONDS = 10.0
-
-clock: Callable[[], float] = time.monotonic  # module globals: tests may patch them
 
 
 class DeploymentFailed(RailwayError):
@@ -77,14 +74,16 @@ class _Problem(Exception):
         self.timed_out = timed_out
 
 
-def deploy(client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None) -> dict[str, Any]:
+def deploy(
+    client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None, waits: Waits
+) -> dict[str, Any]:
     """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed."""
     deployment_id = _trigger(client, target, previous_id)
     node: dict[str, Any] = {"id": deployment_id}
     try:
-        node = _wait(client, deployment_id, gate)
+        node = _wait(client, deployment_id, gate, waits)
         if gate.health_url is not None:
-            _health_gate(gate)
+            _health_gate(gate, waits)
     except _Problem as problem:
         if problem.timed_out:
             _cancel(client, deployment_id)
@@ -120,13 +119,13 @@ def _trigger(client: RailwayClient, target: Target, previous_id: str | None) -> 
     return create_or_adopt(lookup, send, f"a deployment of {target.what}")
 
 
-def _wait(client: RailwayClient, deployment_id: str, gate: Gate) -> dict[str, Any]:
+def _wait(client: RailwayClient, deployment_id: str, gate: Gate, waits: Waits) -> dict[str, Any]:
     """Poll until a terminal status; transient errors back off (doubling) without ending the wait."""
-    deadline = clock() + gate.timeout_seconds
+    deadline = waits.clock() + gate.timeout_seconds
     delay = gate.poll_interval_seconds
     status = "not read yet"
     while True:
-        provider_base.sleep(max(0.0, min(delay, deadline - clock())))
+        waits.sleep(max(0.0, min(delay, deadline - waits.clock())))
         try:
             node = _deployment(client, deployment_id)
         except (RailwayTransientError, RailwayHTTPError) as exc:
@@ -144,7 +143,7 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate) -> dict[str, An
                     f"Railway reports it {status}: another deployment replaced it or Railway skipped it",
                     roll_back=False,
                 )
-        if clock() >= deadline:
+        if waits.clock() >= deadline:
             raise _Problem(
                 f"it did not finish within {gate.timeout_seconds:g}s (last status {status}), "
                 "so it was cancelled",
@@ -152,12 +151,12 @@ def _wait(client: RailwayClient, deployment_id: str, gate: Gate) -> dict[str, An
             )
 
 
-def _health_gate(gate: Gate) -> None:
+def _health_gate(gate: Gate, waits: Waits) -> None:
     url = str(gate.health_url)
     last = "not tried"
     for attempt in range(gate.gate_attempts):
         if attempt:
-            provider_base.sleep(gate.gate_interval_seconds)
+            waits.sleep(gate.gate_interval_seconds)
         try:
             response = requests.get(url, timeout=HTTP_TIMEOUT_SECONDS)
         except requests.RequestException as exc:

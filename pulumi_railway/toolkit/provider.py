@@ -1,24 +1,18 @@
-"""What every Railway dynamic provider shares: credentials, the client, check/diff helpers, safe creates.
+"""What every Railway dynamic provider shares: the token, the client, check/diff helpers, safe creates.
 
-Owns: where the token comes from (stack config `cartly-infra:railwayToken`, else env `RAILWAY_API_TOKEN`),
-keeping it out of the pickled provider, building a `RailwayClient` per call (with a retry policy tests can
-shrink through env `CARTLY_RAILWAY_RETRY_BASE_DELAY` or by patching `sleep`), the validators of checks.py
-(re-exported, so a provider imports its toolkit from one place), a local `diff` over a list of keys,
-"is this object gone?" for `read`/`delete`, and create-or-adopt after a transport failure.
-Deliberately not here: GraphQL documents (operations.py), HTTP and retries (client.py), anything about
-one particular resource.
+The token comes from stack config `<project>:railwayToken`, else env `RAILWAY_API_TOKEN`, and never travels
+in the pickled provider; neither do the waits (real time unless a caller passes others in).
 """
 
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
 
-from pulumi_railway.api.client import RailwayClient, RetryPolicy
+from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import (
     RailwayAuthError,
     RailwayError,
@@ -26,6 +20,7 @@ from pulumi_railway.api.errors import (
     RailwayNotFound,
     RailwayTransientError,
 )
+from pulumi_railway.api.retry import REAL_TIME, Waits
 from pulumi_railway.toolkit.checks import (
     REGIONS,
     RESTART_POLICIES,
@@ -40,9 +35,9 @@ from pulumi_railway.toolkit.checks import (
     is_unknown,
 )
 
-TOKEN_CONFIG_KEY = "cartly-infra:railwayToken"  # noqa: S105 (a config key, not a secret)
+TOKEN_CONFIG_KEY = "railwayToken"  # noqa: S105 (a config key, project-relative; not a secret)
 TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
-RETRY_BASE_DELAY_ENV = "CARTLY_RAILWAY_RETRY_BASE_DELAY"
+HEALTH_URL_ENV = "RAILWAY_HEALTH_URL_TEMPLATE"  # e.g. the sandbox: http://127.0.0.1:4000/apps/{domain}{path}
 PROVIDER_KEY = "__provider"
 T = TypeVar("T")
 
@@ -63,55 +58,53 @@ __all__ = [  # the validators are re-exported so every provider imports its tool
     "drop_none",
     "fail",
     "failure",
+    "health_url",
     "is_gone",
     "is_unknown",
     "paginate",
     "railway_token",
     "resend_idempotent",
-    "retry_policy",
-    "sleep",
 ]
-
-# Looked up at call time so tests can patch it; never pickled (providers pickle by reference).
-sleep: Callable[[float], None] = time.sleep
 
 
 def railway_token(config: ConfigureRequest | None) -> str:
-    """The Railway token: stack config `cartly-infra:railwayToken`, else env `RAILWAY_API_TOKEN`."""
+    """The Railway token: stack config `<project>:railwayToken`, else env `RAILWAY_API_TOKEN`."""
     token = config.config.get(TOKEN_CONFIG_KEY) if config is not None else None
     token = token or os.environ.get(TOKEN_ENV)
     if not token:
         raise RailwayError(
-            "No Railway token: set it with `pulumi config set --secret cartly-infra:railwayToken <token>` "
+            "No Railway token: set it with `pulumi config set --secret railwayToken <token>` "
             f"or export {TOKEN_ENV} (a workspace token)"
         )
     return str(token)
 
 
-def retry_policy() -> RetryPolicy | None:
-    """The client's retry policy: the default, or delays of env `CARTLY_RAILWAY_RETRY_BASE_DELAY` (tests)."""
-    raw = os.environ.get(RETRY_BASE_DELAY_ENV)
-    if raw is None:
-        return None
-    delay = float(raw)
-    return RetryPolicy(base_delay=delay, max_delay=delay * 8)
+def health_url(domain: str, path: str) -> str:
+    """The health URL: `https://{domain}{path}`, or env RAILWAY_HEALTH_URL_TEMPLATE formatted with both."""
+    template = os.environ.get(HEALTH_URL_ENV)
+    return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
 
 
 class RailwayProvider(ResourceProvider):
-    """Base of every Railway provider: holds nothing but the token, and that only after `configure`."""
+    """Base of every Railway provider: holds the token only after `configure`, and how to wait."""
 
     _token: str | None = None
+    waits: Waits = REAL_TIME
+
+    def __init__(self, *, waits: Waits | None = None) -> None:
+        if waits is not None:
+            self.waits = waits
 
     def configure(self, req: ConfigureRequest) -> None:
         self._token = railway_token(req)
 
     def client(self) -> RailwayClient:
         token = self._token or railway_token(None)
-        return RailwayClient(token, retry=retry_policy(), sleep=lambda seconds: sleep(seconds))
+        return RailwayClient(token, sleep=self.waits.sleep)
 
     def __getstate__(self) -> dict[str, Any]:
-        # configure() runs after unpickling, so the token never needs to travel in `__provider`.
-        return {k: v for k, v in self.__dict__.items() if k != "_token"}
+        # configure() runs after unpickling, so the token never travels in `__provider`; nor do the waits.
+        return {k: v for k, v in self.__dict__.items() if k not in ("_token", "waits")}
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"

@@ -2,7 +2,7 @@
 
 - `fake_railway_server` (session): one emulator on 127.0.0.1:<free port> for the whole session.
 - `fake_railway` (function): that server, reset to empty before the test, with RAILWAY_API_URL,
-  RAILWAY_API_TOKEN and CARTLY_HEALTH_URL_TEMPLATE pointing at it for the test's duration.
+  RAILWAY_API_TOKEN and RAILWAY_HEALTH_URL_TEMPLATE pointing at it for the test's duration.
 - `gql` (function): a bare `requests` caller on that server with the workspace token, for the emulator's
   own tests (which must not depend on the project's client).
 """
@@ -62,7 +62,7 @@ def fake_railway(fake_railway_server: FakeRailwayServer, monkeypatch: pytest.Mon
     )
     monkeypatch.setenv("RAILWAY_API_URL", fake.url)
     monkeypatch.setenv("RAILWAY_API_TOKEN", fake.token)
-    monkeypatch.setenv("CARTLY_HEALTH_URL_TEMPLATE", fake.health_url_template)
+    monkeypatch.setenv("RAILWAY_HEALTH_URL_TEMPLATE", fake.health_url_template)
     return fake
 
 

@@ -22,14 +22,7 @@ UPSERT = "variableCollectionUpsert"
 
 
 @pytest.fixture
-def fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
-
-
-@pytest.fixture
-def staging(fake_railway: FakeRailway, fast: None) -> Iterator[Engine]:
+def staging(fake_railway: FakeRailway) -> Iterator[Engine]:
     engine = Engine("staging", railway_token=fake_railway.token)
     first = engine.up()
     assert first.ok, first.errors
@@ -55,7 +48,7 @@ def targets(entries: list[Any]) -> dict[str, list[str]]:
 
 
 class TestStagingFromNothing:
-    def test_the_first_up_creates_every_railway_resource(self, fake_railway: FakeRailway, fast: None) -> None:
+    def test_the_first_up_creates_every_railway_resource(self, fake_railway: FakeRailway) -> None:
         result = Engine("staging", railway_token=fake_railway.token).up()
         assert result.ok, result.errors
         per_service = [
@@ -251,9 +244,7 @@ class TestFailingHealthGate:
 
 
 class TestProtection:
-    def test_destroying_production_is_refused_because_of_protect(
-        self, fake_railway: FakeRailway, fast: None
-    ) -> None:
+    def test_destroying_production_is_refused_because_of_protect(self, fake_railway: FakeRailway) -> None:
         production = Engine("production", railway_token=fake_railway.token)
         assert production.up().ok
         start = len(fake_railway.backend.requests)

@@ -19,13 +19,6 @@ RUNNING_IMAGE = "ghcr.io/cartly-app/cartly:hand-deployed"
 
 
 @pytest.fixture
-def fast(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
-
-
-@pytest.fixture
 def existing(fake_railway: FakeRailway) -> dict[str, Any]:
     return fake_railway.backend.seed_project(
         name="cartly-production",
@@ -35,7 +28,7 @@ def existing(fake_railway: FakeRailway) -> dict[str, Any]:
 
 
 @pytest.fixture
-def adopted(fake_railway: FakeRailway, fast: None, existing: dict[str, Any]) -> tuple[Engine, UpResult]:
+def adopted(fake_railway: FakeRailway, existing: dict[str, Any]) -> tuple[Engine, UpResult]:
     engine = Engine("production", railway_token=fake_railway.token)
     return engine, engine.up(config={"railwayProjectId": existing["project_id"]})
 

@@ -92,7 +92,7 @@ def test_the_fixture_points_the_environment_at_the_emulator(fake_railway: FakeRa
 
     assert os.environ["RAILWAY_API_URL"] == fake_railway.url
     assert os.environ["RAILWAY_API_TOKEN"] == fake_railway.token
-    assert os.environ["CARTLY_HEALTH_URL_TEMPLATE"].format(domain="a.b", path="/health") == (
+    assert os.environ["RAILWAY_HEALTH_URL_TEMPLATE"].format(domain="a.b", path="/health") == (
         f"{fake_railway.base_url}/apps/a.b/health"
     )
 

@@ -36,7 +36,7 @@ DIFF_SOME = provider_pb2.DiffResponse.DIFF_SOME
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+    return seed_world(fake_railway)
 
 
 @pytest.fixture
@@ -45,10 +45,7 @@ def stub(world: World) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
     env = {k: v for k, v in os.environ.items() if k != "RAILWAY_API_TOKEN"}
     env.update(
         RAILWAY_API_URL=world.fake.url,
-        CARTLY_HEALTH_URL_TEMPLATE=world.fake.health_url_template,
-        CARTLY_DEPLOY_POLL_SECONDS="0",
-        CARTLY_GATE_INTERVAL_SECONDS="0",
-        CARTLY_RAILWAY_RETRY_BASE_DELAY="0",
+        RAILWAY_HEALTH_URL_TEMPLATE=world.fake.health_url_template,
         PULUMI_PROJECT="cartly-infra",
     )
     python = str(PYTHON) if PYTHON.exists() else sys.executable
@@ -159,9 +156,9 @@ def test_a_deployment_goes_through_the_whole_lifecycle_over_grpc(world: World, s
         "health_domain": DOMAIN,
         "health_path": "/health",
         "timeout_seconds": 60,
-        "poll_interval_seconds": 5,
+        "poll_interval_seconds": 0,
         "gate_attempts": 3,
-        "gate_interval_seconds": 5,
+        "gate_interval_seconds": 0,
     }
     seen = lifecycle(stub, "Deployment", DeploymentProvider(), inputs, {"revision": "rev-2"})
     assert seen["failures"] == []

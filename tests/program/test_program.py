@@ -13,7 +13,8 @@ from tests.support.pulumi_mocks import is_secret, run_program, stub_secret
 
 RAILWAY_COMMON = {
     "cartly:image:GhcrImage": 1,
-    "cartly:stack:CartlyStack": 1,
+    "cartly:cartly_stack:CartlyStack": 1,
+    "cartly:railway_environment:RailwayEnvironment": 1,
     "pulumi:providers:docker": 1,
     "railway:CustomDomain": 1,
     "railway:Deployment": 2,
@@ -27,7 +28,7 @@ LONG_LIVED = {
     **RAILWAY_COMMON,
     "railway:Project": 1,
     "railway:Service": 2,
-    "cartly:github:GithubActions": 1,
+    "cartly:github_actions:GithubActions": 1,
     "pulumi-python:dynamic/cartly:ImagePin": 1,
 }
 GITHUB_ENVIRONMENT = {"github:RepositoryEnvironment": 1, "github:RepositoryEnvironmentDeploymentPolicy": 1}
@@ -180,8 +181,34 @@ def test_every_resource_hangs_under_the_stack_component_with_a_prefixed_name(sta
     assert len(run) > 10
     for resource in run:
         assert resource.name.startswith("cartly"), resource.name
-        if resource.type != "cartly:stack:CartlyStack":
-            assert "cartly:stack:CartlyStack" in resource.options["parent"], resource.name
+        if resource.type != "cartly:cartly_stack:CartlyStack":
+            assert "cartly:cartly_stack:CartlyStack" in resource.options["parent"], resource.name
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_every_railway_resource_hangs_under_the_railway_environment_aliased_to_its_old_place(
+    stack: str,
+) -> None:
+    run = program_run(stack)
+    stack_urn = run.named("cartly").options["urn"]
+    railway = [r for r in run if r.type.startswith("pulumi-python:dynamic/railway:")]
+    assert len(railway) >= 10
+    for resource in railway:
+        assert resource.options["parent"].endswith(
+            "cartly:railway_environment:RailwayEnvironment::cartly-railway"
+        )
+        # Where it stood before the component existed: an existing stack updates it in place.
+        assert {"parentUrn": stack_urn} in resource.options["aliases"], resource.name
+
+
+@pytest.mark.parametrize(
+    ("name", "old_type"),
+    [("cartly", "cartly:stack:CartlyStack"), ("cartly-github", "cartly:github:GithubActions")],
+)
+def test_renamed_components_keep_their_old_type_as_an_alias(name: str, old_type: str) -> None:
+    aliases = program_run("production").named(name).options["aliases"]
+    assert len(aliases) == 1
+    assert aliases[0]["type"] == old_type
 
 
 @pytest.mark.parametrize("stack", STACKS)

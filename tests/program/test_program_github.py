@@ -115,7 +115,7 @@ def test_only_production_owns_repository_level_github_resources(stack: str, expe
 
 def test_a_preview_declares_nothing_in_github() -> None:
     run = program_run("pr-42")
-    assert len(run) == 14
+    assert len(run) == 15
     assert [r.name for r in run if r.type.startswith("github:")] == []
 
 

@@ -14,12 +14,12 @@ DOMAIN = "staging.cartly.io"
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+    return seed_world(fake_railway)
 
 
 @pytest.fixture
 def provider(world: World) -> CustomDomainProvider:
-    return configured(CustomDomainProvider(), world.fake.token)
+    return configured(CustomDomainProvider(), world.fake.token, world.time)
 
 
 def props(world: World, domain: str = DOMAIN, port: int = 3000) -> dict[str, Any]:

@@ -16,7 +16,7 @@ DOMAIN = "staging.cartly.io"
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    w = seed_world(fake_railway, monkeypatch)
+    w = seed_world(fake_railway)
     w.backend.create_custom_domain(
         {
             "projectId": w.project_id,
@@ -31,7 +31,7 @@ def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
 
 @pytest.fixture
 def provider(world: World) -> DeploymentProvider:
-    return configured(DeploymentProvider(), world.fake.token)
+    return configured(DeploymentProvider(), world.fake.token, world.time)
 
 
 def props(world: World, revision: Any = "rev-1", **changes: Any) -> dict[str, Any]:

@@ -11,12 +11,7 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.environment import EnvironmentProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, instant_retries, live
-
-
-@pytest.fixture(autouse=True)
-def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
-    instant_retries(monkeypatch)
+from tests.support.provider_harness import configured, failures, live
 
 
 @pytest.fixture

@@ -15,12 +15,12 @@ from tests.support.railway_world import FAULTS, World, configured, failures, see
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+    return seed_world(fake_railway)
 
 
 @pytest.fixture
 def provider(world: World) -> ProjectTokenProvider:
-    return configured(ProjectTokenProvider(), world.fake.token)
+    return configured(ProjectTokenProvider(), world.fake.token, world.time)
 
 
 def props(world: World, name: str = "ci-staging") -> dict[str, Any]:

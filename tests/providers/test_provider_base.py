@@ -26,6 +26,7 @@ from pulumi_railway.resources.project import Project, ProjectArgs
 from pulumi_railway.resources.service import Service, ServiceArgs
 from pulumi_railway.resources.service_instance import ServiceInstance, ServiceInstanceArgs
 from pulumi_railway.toolkit import provider as base
+from testkit.fake_time import FakeTime
 from tests.support.provider_harness import DIGEST
 from tests.support.pulumi_mocks import run_program
 
@@ -59,7 +60,7 @@ def test_missing_token_says_how_to_set_it(monkeypatch: pytest.MonkeyPatch) -> No
     with pytest.raises(RailwayError) as caught:
         base.railway_token(request({}))
     message = str(caught.value)
-    assert "pulumi config set --secret cartly-infra:railwayToken" in message
+    assert "pulumi config set --secret railwayToken" in message
     assert "RAILWAY_API_TOKEN" in message
 
 
@@ -91,19 +92,21 @@ def test_repr_of_a_provider_never_shows_the_token() -> None:
     assert TOKEN not in repr(provider)
 
 
-# --- the client's retry policy ----------------------------------------------------------------------------
+# --- how a provider waits --------------------------------------------------------------------------------
 
 
-def test_retry_delays_come_from_the_environment_when_set(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv(base.RETRY_BASE_DELAY_ENV, "0.01")
-    policy = base.retry_policy()
-    assert policy is not None
-    assert (policy.base_delay, policy.max_delay) == (0.01, 0.08)
+def test_a_providers_client_sleeps_with_the_waits_it_was_given() -> None:
+    time = FakeTime()
+    provider = base.RailwayProvider(waits=time)
+    provider.configure(request({"cartly-infra:railwayToken": TOKEN}))
+    with provider.client() as client:
+        client._sleep(3)
+    assert time.slept == [3]
 
 
-def test_retry_policy_is_the_clients_default_without_the_variable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(base.RETRY_BASE_DELAY_ENV, raising=False)
-    assert base.retry_policy() is None
+def test_the_waits_never_travel_in_the_pickled_provider() -> None:
+    restored = dill.loads(dill.dumps(base.RailwayProvider(waits=FakeTime())))  # noqa: S301
+    assert restored.waits is base.REAL_TIME
 
 
 # --- the local diff ------------------------------------------------------------------------

@@ -19,7 +19,8 @@ from pulumi_railway.resources.service import ServiceProvider
 from pulumi_railway.resources.service_instance import ServiceInstanceProvider
 from testkit.fake_railway.faults import FaultPlan
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, instant_retries, live
+from testkit.fake_time import FakeTime
+from tests.support.provider_harness import IMAGE, configured, live
 
 Inject = Callable[[FaultPlan, str], Any]
 
@@ -32,11 +33,6 @@ FAULTS: dict[str, Inject] = {
     "problem-processing": lambda plan, op: plan.problem_processing(operation=op),
 }
 each_fault = pytest.mark.parametrize("fault", list(FAULTS))
-
-
-@pytest.fixture
-def slept(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    return instant_retries(monkeypatch)
 
 
 @pytest.fixture
@@ -58,7 +54,7 @@ def all_faults_used(fake_railway: FakeRailway) -> bool:
 
 
 @each_fault
-def test_project_create_survives(fake_railway: FakeRailway, slept: list[float], fault: str) -> None:
+def test_project_create_survives(fake_railway: FakeRailway, fault: str) -> None:
     provider = configured(ProjectProvider(), fake_railway.token)
     inject(fake_railway, fault, "ProjectCreate")
     created = provider.create({"name": "cartly-staging"})
@@ -68,9 +64,7 @@ def test_project_create_survives(fake_railway: FakeRailway, slept: list[float], 
     assert all_faults_used(fake_railway)
 
 
-def test_project_create_does_not_adopt_an_older_project_of_the_same_name(
-    fake_railway: FakeRailway, slept: list[float]
-) -> None:
+def test_project_create_does_not_adopt_an_older_project_of_the_same_name(fake_railway: FakeRailway) -> None:
     older = fake_railway.backend.seed_project(name="cartly-staging")["project_id"]
     provider = configured(ProjectProvider(), fake_railway.token)
     inject(fake_railway, "reset-after-apply", "ProjectCreate")
@@ -80,7 +74,7 @@ def test_project_create_does_not_adopt_an_older_project_of_the_same_name(
 
 
 @each_fault
-def test_project_update_survives(fake_railway: FakeRailway, slept: list[float], fault: str) -> None:
+def test_project_update_survives(fake_railway: FakeRailway, fault: str) -> None:
     provider = configured(ProjectProvider(), fake_railway.token)
     created = provider.create({"name": "cartly-staging"})
     assert created.outs is not None
@@ -92,7 +86,7 @@ def test_project_update_survives(fake_railway: FakeRailway, slept: list[float], 
 
 
 @each_fault
-def test_project_delete_survives(fake_railway: FakeRailway, slept: list[float], fault: str) -> None:
+def test_project_delete_survives(fake_railway: FakeRailway, fault: str) -> None:
     provider = configured(ProjectProvider(), fake_railway.token)
     created = provider.create({"name": "cartly-staging"})
     assert created.outs is not None
@@ -106,7 +100,7 @@ def test_project_delete_survives(fake_railway: FakeRailway, slept: list[float], 
     ("fault", "sends"), [("reset-after-apply", 1), ("500", 2), ("problem-processing", 2)]
 )
 def test_a_lost_create_is_sent_again_only_when_the_lookup_finds_nothing(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str, sends: int
+    fake_railway: FakeRailway, seeded: dict[str, Any], fault: str, sends: int
 ) -> None:
     provider = configured(ServiceProvider(), fake_railway.token)
     inject(fake_railway, fault, "ServiceCreate")
@@ -115,21 +109,20 @@ def test_a_lost_create_is_sent_again_only_when_the_lookup_finds_nothing(
     assert fake_railway.backend.count("ProjectServices") == 1
 
 
-def test_a_429_waits_as_long_as_retry_after_says(fake_railway: FakeRailway, slept: list[float]) -> None:
-    provider = configured(ProjectProvider(), fake_railway.token)
+def test_a_429_waits_as_long_as_retry_after_says(fake_railway: FakeRailway) -> None:
+    time = FakeTime()
+    provider = configured(ProjectProvider(), fake_railway.token, time)
     inject(fake_railway, "429-retry-after", "ProjectCreate")
     provider.create({"name": "cartly-staging"})
-    assert len(slept) == 1
-    assert slept[0] >= 1
+    assert len(time.slept) == 1
+    assert time.slept[0] >= 1
 
 
 # --- Environment -----------------------------------------------------------------------------------------
 
 
 @each_fault
-def test_environment_create_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
-) -> None:
+def test_environment_create_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
     provider = configured(EnvironmentProvider(), fake_railway.token)
     inject(fake_railway, fault, "EnvironmentCreate")
     created = provider.create({"project_id": seeded["project_id"], "name": "pr-42", "ephemeral": True})
@@ -140,9 +133,7 @@ def test_environment_create_survives(
 
 
 @each_fault
-def test_environment_delete_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
-) -> None:
+def test_environment_delete_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
     provider = configured(EnvironmentProvider(), fake_railway.token)
     created = provider.create({"project_id": seeded["project_id"], "name": "pr-42"})
     assert created.outs is not None
@@ -167,9 +158,7 @@ def service_inputs(seeded: dict[str, Any], **overrides: Any) -> dict[str, Any]:
 
 
 @each_fault
-def test_service_create_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
-) -> None:
+def test_service_create_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
     provider = configured(ServiceProvider(), fake_railway.token)
     inject(fake_railway, fault, "ServiceCreate")
     created = provider.create(service_inputs(seeded, variables={"A": "1"}))
@@ -182,9 +171,7 @@ def test_service_create_survives(
 
 
 @each_fault
-def test_service_update_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
-) -> None:
+def test_service_update_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
     provider = configured(ServiceProvider(), fake_railway.token)
     created = provider.create(service_inputs(seeded))
     assert created.outs is not None
@@ -195,9 +182,7 @@ def test_service_update_survives(
 
 
 @each_fault
-def test_service_delete_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
-) -> None:
+def test_service_delete_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
     provider = configured(ServiceProvider(), fake_railway.token)
     created = provider.create(service_inputs(seeded))
     assert created.outs is not None
@@ -217,7 +202,7 @@ def instance_inputs(seeded: dict[str, Any], **settings: Any) -> dict[str, Any]:
 
 @each_fault
 def test_service_instance_create_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
+    fake_railway: FakeRailway, seeded: dict[str, Any], fault: str
 ) -> None:
     provider = configured(ServiceInstanceProvider(), fake_railway.token)
     inject(fake_railway, fault, "ServiceInstanceUpdate")
@@ -231,7 +216,7 @@ def test_service_instance_create_survives(
 
 @each_fault
 def test_service_instance_update_survives(
-    fake_railway: FakeRailway, slept: list[float], seeded: dict[str, Any], fault: str
+    fake_railway: FakeRailway, seeded: dict[str, Any], fault: str
 ) -> None:
     provider = configured(ServiceInstanceProvider(), fake_railway.token)
     created = provider.create(instance_inputs(seeded, num_replicas=2, start_command="node worker.js"))

@@ -16,14 +16,9 @@ from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, graphql_error
 from pulumi_railway.resources.service import ServiceArgs, ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, instant_retries, live
+from tests.support.provider_harness import IMAGE, configured, failures, live
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
-
-
-@pytest.fixture(autouse=True)
-def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
-    instant_retries(monkeypatch)
 
 
 @pytest.fixture

@@ -12,16 +12,11 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.service import ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, instant_retries, live
+from tests.support.provider_harness import IMAGE, configured, failures, live
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 RUNNING_IMAGE = "ghcr.io/cartly/web:running"
 RUNNING_VARIABLES = {"DATABASE_URL": "postgres://running@db/cartly"}
-
-
-@pytest.fixture(autouse=True)
-def _instant(monkeypatch: pytest.MonkeyPatch) -> None:
-    instant_retries(monkeypatch)
 
 
 @pytest.fixture

@@ -13,12 +13,12 @@ from tests.support.railway_world import FAULTS, World, configured, failures, see
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+    return seed_world(fake_railway)
 
 
 @pytest.fixture
 def provider(world: World) -> ServiceDomainProvider:
-    return configured(ServiceDomainProvider(), world.fake.token)
+    return configured(ServiceDomainProvider(), world.fake.token, world.time)
 
 
 def props(world: World, port: int = 3000, service_id: str | None = None) -> dict[str, Any]:

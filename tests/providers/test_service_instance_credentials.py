@@ -17,9 +17,6 @@ from tests.support.provider_harness import IMAGE
 from tests.support.service_instance_harness import PASSWORD, inputs, stored
 from tests.support.service_instance_harness import ids_fixture as ids_fixture  # a fixture, used by name
 from tests.support.service_instance_harness import (
-    instant_fixture as instant_fixture,  # a fixture, used by name
-)
-from tests.support.service_instance_harness import (
     provider_fixture as provider_fixture,  # a fixture, used by name
 )
 

@@ -22,12 +22,12 @@ APPLIED_FAULTS = (None, "reset_after_apply", "slow")  # the request reached Rail
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    return seed_world(fake_railway, monkeypatch)
+    return seed_world(fake_railway)
 
 
 @pytest.fixture
 def provider(world: World) -> VariablesProvider:
-    return configured(VariablesProvider(), world.fake.token)
+    return configured(VariablesProvider(), world.fake.token, world.time)
 
 
 def props(world: World, variables: dict[str, str], service_id: str | None = "web") -> dict[str, Any]:

@@ -9,15 +9,14 @@ Deliberately not here: the emulator's fixtures (testkit/fake_railway/pytest_plug
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import pytest
-from pulumi.dynamic import ConfigureRequest, ResourceProvider
-from pulumi.dynamic.config import Config
+from pulumi.dynamic import ResourceProvider
 
-from pulumi_railway.toolkit import deploy_gate
-from pulumi_railway.toolkit import provider as provider_base
+from pulumi_railway.api.retry import Waits
+from testkit.fake_time import FakeTime
+from tests.support.provider_harness import configured as harness_configured
 
 P = TypeVar("P", bound=ResourceProvider)
 WEB_IMAGE = "ghcr.io/cartly/web@sha256:" + "ab" * 32
@@ -33,21 +32,6 @@ FAULTS: dict[str, Callable[[Any, str], object]] = {
     "connection reset after apply": lambda plan, op: plan.reset_after_apply(operation=op),
     "Problem processing request": lambda plan, op: plan.problem_processing(operation=op),
 }
-
-
-@dataclass
-class FakeTime:
-    """Stands in for time.sleep and time.monotonic: sleeping advances the clock, nothing waits."""
-
-    now: float = 1000.0
-    slept: list[float] = field(default_factory=list)
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-        self.now += seconds
-
-    def monotonic(self) -> float:
-        return self.now
 
 
 @dataclass
@@ -88,14 +72,9 @@ class World:
         return None if active is None else str(active.id)
 
 
-def seed_world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
+def seed_world(fake_railway: Any) -> World:
     """The project, environment and services; instant waits; person-set variable PERSON_SET on web."""
     clock = FakeTime()
-    monkeypatch.setenv(provider_base.RETRY_BASE_DELAY_ENV, "0")
-    monkeypatch.setattr(provider_base, "sleep", clock.sleep)
-    monkeypatch.setattr(deploy_gate, "clock", clock.monotonic)
-    for env in ("CARTLY_DEPLOY_POLL_SECONDS", "CARTLY_GATE_INTERVAL_SECONDS"):
-        monkeypatch.delenv(env, raising=False)
     ids = fake_railway.backend.seed_project(
         name="cartly",
         environments=("staging",),
@@ -112,10 +91,9 @@ def seed_world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
     )
 
 
-def configured(provider: P, token: str) -> P:
+def configured(provider: P, token: str, waits: Waits | None = None) -> P:
     """The provider after the engine's configure() with `cartly-infra:railwayToken` set to token."""
-    provider.configure(ConfigureRequest(Config({provider_base.TOKEN_CONFIG_KEY: token}, "cartly-infra")))
-    return provider
+    return harness_configured(provider, token, waits)
 
 
 def failures(provider: ResourceProvider, news: Mapping[str, Any]) -> dict[str, str]:

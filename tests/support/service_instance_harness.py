@@ -1,9 +1,6 @@
-"""Fixtures and short-hands shared by the ServiceInstance provider's tests (tests/test_service_instance*.py).
+"""Fixtures shared by the ServiceInstance provider's tests: the provider, a seeded service (`ids`), inputs.
 
-Owns: the provider configured against the emulator, a seeded service and environment (`ids`), instant
-client retries, the inputs a test starts from, and what reached the emulator (`sent`, `stored`). Import a
-fixture into a test module under its function name (`provider_fixture as provider_fixture`); pytest
-knows it by its `name=`. Deliberately not here: any assertion.
+Import a fixture under its function name (`provider_fixture as provider_fixture`); pytest knows it by `name=`.
 """
 
 from __future__ import annotations
@@ -14,14 +11,9 @@ import pytest
 
 from pulumi_railway.resources.service_instance import ServiceInstanceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, instant_retries
+from tests.support.provider_harness import IMAGE, configured
 
 PASSWORD = "ghp_registry-password-value"
-
-
-@pytest.fixture(autouse=True, name="_instant")
-def instant_fixture(monkeypatch: pytest.MonkeyPatch) -> None:
-    instant_retries(monkeypatch)
 
 
 @pytest.fixture(name="provider")

@@ -12,8 +12,6 @@ from benchmarks.railway_calls import Measured, report, run_scenarios
 
 @pytest.fixture
 def results(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Measured]:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
     measured = run_scenarios(fake_railway.backend, fake_railway.token)
     return {m.scenario: m for m in measured}
 
@@ -70,10 +68,7 @@ def test_a_new_image_is_one_settings_write_and_one_deploy_per_service(
 
 
 @pytest.fixture
-def releases(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> dict[str, Measured]:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
+def releases(fake_railway: Any) -> dict[str, Measured]:
     from benchmarks.release_digest import run_release_scenarios
 
     return {m.scenario: m for m in run_release_scenarios(fake_railway.backend, fake_railway.token)}

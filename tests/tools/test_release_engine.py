@@ -21,10 +21,7 @@ D2 = "sha256:" + "2" * 64
 
 
 @pytest.fixture
-def stacks(fake_railway: FakeRailway, monkeypatch: pytest.MonkeyPatch) -> EngineStacks:
-    monkeypatch.setenv("CARTLY_DEPLOY_POLL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_GATE_INTERVAL_SECONDS", "0")
-    monkeypatch.setenv("CARTLY_RAILWAY_RETRY_BASE_DELAY", "0")
+def stacks(fake_railway: FakeRailway) -> EngineStacks:
     found = EngineStacks(fake_railway.token)
     first = found.infra_up("staging")
     assert first.ok, first.errors
