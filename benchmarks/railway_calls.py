@@ -84,9 +84,15 @@ class Engine(ResourceEngine):
         return outputs
 
 
+OWNER = "cartly-infra/bench"
+
+
 def run_program(engine: Engine, release: Release) -> None:
     """The environment as the program declares it, in dependency order."""
-    project = engine.apply("project", ProjectProvider(), {"name": "cartly-bench"})
+    # `owner` as the resources set it from the stack: the lookups it makes a create do are counted.
+    project = engine.apply(
+        "project", ProjectProvider(), {"name": "cartly-bench", "owner": f"{OWNER}/project"}
+    )
     env = engine.apply(
         "environment",
         EnvironmentProvider(),
@@ -98,7 +104,13 @@ def run_program(engine: Engine, release: Release) -> None:
         service = engine.apply(
             f"{name}-service",
             ServiceProvider(),
-            {**ids, "name": name, "image": release.images[name], "variables": dict(release.variables[name])},
+            {
+                **ids,
+                "name": name,
+                "image": release.images[name],
+                "variables": dict(release.variables[name]),
+                "owner": f"{OWNER}/{name}-service",
+            },
         )
         settings = {
             "image": release.images[name],
@@ -123,7 +135,9 @@ def run_program(engine: Engine, release: Release) -> None:
     web_id = hashes["web"][0]
     domain = {**ids, "service_id": web_id, "domain": DOMAIN, "target_port": 3000}
     engine.apply("web-domain", CustomDomainProvider(), domain)
-    engine.apply("ci-token", ProjectTokenProvider(), {**ids, "name": "ci-production"})
+    engine.apply(
+        "ci-token", ProjectTokenProvider(), {**ids, "name": "ci-production", "owner": f"{OWNER}/ci-token"}
+    )
     for name, (service_id, digest) in hashes.items():
         engine.apply(
             f"{name}-deployment",

@@ -1,4 +1,4 @@
-"""`CartlyStack`: one stack of Cartly (production, staging or a pr-<N> preview), end to end.
+"""`CartlyStack`: one stack of Cartly (production, staging or a preview, pr-<N> or infra-pr-<N>), end to end.
 
 Settings → image digest → the Railway environment → GitHub wiring → outputs. A preview reads the staging
 stack through a StackReference and declares nothing in GitHub.
@@ -14,6 +14,7 @@ import pulumi
 from components import stack_outputs as out
 from components.github_actions import GithubActions, GithubActionsArgs
 from components.image import GhcrImage, GhcrImageArgs
+from components.infra_environments import InfraEnvironments, InfraEnvironmentsArgs
 from components.railway_environment import (
     RailwayEnvironment,
     RailwayEnvironmentArgs,
@@ -53,6 +54,10 @@ class CartlyStack(pulumi.ComponentResource):
         )
         if s.github is not None:
             GithubActions(f"{name}-github", _github_args(s, secret), child)
+        if s.github is not None and s.kind == "production":
+            # Production owns repository-level things: this repository's environments among them.
+            infra = InfraEnvironmentsArgs(settings=s.github, slack_bot_token=secret("slackBotToken"))
+            InfraEnvironments(f"{name}-infra-environments", infra, child)
         self.outputs = _outputs(s, image, railway)
         if s.kind == "staging":
             self.outputs[out.PREVIEW_SECRETS] = pulumi.Output.secret(

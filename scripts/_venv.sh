@@ -1,17 +1,22 @@
 # Sourced by the scripts beside it: makes ./venv (the virtualenv Pulumi.yaml names) hold the given
-# requirements file, reinstalling only when that file (or what it includes) changed.
+# requirements file, reinstalling only when that file (or what it includes) changed. What is installed is
+# the file's hash-pinned lock (requirements*.hashes.txt, made by scripts/lock): pip itself first, then every
+# package by version and sha256 with --require-hashes --no-deps, so a tampered or substituted download,
+# or a dependency nobody reviewed, fails the install instead of running with the deploy's credentials.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ensure_venv() {
   local req="$1" stamp="venv/.installed-$(basename "$1")"
+  local locked="${req%.txt}.hashes.txt"
   local want
   want=$(cat requirements*.txt | sha256sum | cut -d' ' -f1)
   if [[ ! -x venv/bin/python ]]; then
     python3 -m venv venv
   fi
   if [[ ! -f "$stamp" || "$(cat "$stamp")" != "$want" ]]; then
-    venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
+    venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps \
+      -r requirements-pip.hashes.txt
+    venv/bin/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r "$locked"
     echo "$want" > "$stamp"
   fi
 }

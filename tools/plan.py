@@ -17,6 +17,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -49,6 +50,10 @@ RUN_TIMEOUT = 300
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
 # desired state is the same, so it affects every long-lived stack.
 PROGRAM_PATHS = ("components/*", "pulumi_railway/*", "__main__.py", "Pulumi.yaml", "requirements*.txt")
+# A revision as a pull request gives it: a commit id or a branch/tag name, never an option (`--output=…`)
+# nor revision syntax beyond `~N`/`^N` (`@{…}` reads the reflog, `:path` a file). It is also passed after
+# `--end-of-options`, and only the commit it resolves to is handed on.
+REVISION = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_./-]{0,199}([~^][0-9]{0,3})*")
 
 
 class PlanError(Exception):
@@ -114,10 +119,30 @@ def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> di
     return {s: plans[s] for s in stacks}
 
 
+def resolve(revision: str, repo: Path) -> str:
+    """The full commit id `revision` names in `repo`; a revision that is not a plain ref or id is refused
+    before git sees it."""
+    if not REVISION.fullmatch(revision) or ".." in revision or revision.endswith((".", "/", ".lock")):
+        raise PlanError(
+            f"Not a git revision: {revision!r}. Give a commit id or a branch or tag name "
+            "(like origin/main or 3f2a9c1), not an option or a range"
+        )
+    try:
+        done = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    except FileNotFoundError as exc:
+        raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
+    except subprocess.CalledProcessError as exc:
+        raise PlanError(
+            f"Unknown git revision '{revision}' in {repo}: give a commit, branch or tag "
+            "(in CI, fetch it first: actions/checkout with fetch-depth: 0)"
+        ) from exc
+    return done.decode().strip()
+
+
 def checkout(revision: str, repo: Path, into: Path) -> str:
     """Extracts `revision` of `repo` into `into` (git archive); returns its short commit id."""
+    sha = resolve(revision, repo)
     try:
-        sha = _git(repo, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").decode().strip()
         archive = _git(repo, "archive", "--format=tar", sha)
     except FileNotFoundError as exc:
         raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
@@ -146,7 +171,8 @@ def diff(project_dir: Path, base: str, stacks: Sequence[str]) -> tuple[list[Stac
 
 def program_changes(project_dir: Path, base: str) -> list[str]:
     """The files under PROGRAM_PATHS that differ between `base` and the working tree (untracked included)."""
-    changed = _git(project_dir, "diff", "--name-only", "--relative", base, "--").decode().splitlines()
+    sha = resolve(base, project_dir)
+    changed = _git(project_dir, "diff", "--name-only", "--relative", sha, "--").decode().splitlines()
     changed += _git(project_dir, "ls-files", "--others", "--exclude-standard").decode().splitlines()
     return sorted({f for f in changed if any(fnmatch.fnmatchcase(f, p) for p in PROGRAM_PATHS)})
 
@@ -222,7 +248,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         stack = args.stack or args.stack_arg or "staging"
-        return compare(args) if args.diff else show(args.project_dir.resolve(), stack, args.json)
+        return compare(args) if args.diff is not None else show(args.project_dir.resolve(), stack, args.json)
     except PlanError as exc:
         print(f"plan.py: {exc}", file=sys.stderr)
         return 2

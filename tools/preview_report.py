@@ -1,8 +1,10 @@
 """What the preview driver says: the PR-comment summary, the list table, reap lines, and redaction.
 
 Owns the text `tools/previews.py` prints and writes, and one safety net under all of it: `redact()`
-replaces the value of every credential environment variable the driver runs with, so even a CLI error
-that echoed one would not reach a log or a PR comment. It deliberately does not talk to Pulumi.
+replaces every secret value the driver knows: each credential environment variable and any variable whose
+name looks like one (the runner's tokens too), and each value `remember()`ed (a stack's secret outputs,
+the credentials withheld from Pulumi), so even a CLI error that echoed one would not reach a log or a PR
+comment. It deliberately does not talk to Pulumi.
 """
 
 from __future__ import annotations
@@ -13,19 +15,30 @@ from datetime import datetime, timedelta
 
 from pulumi import automation as auto
 
-from tools.credentials import CREDENTIAL_ENV
+from tools.credentials import looks_secret
 from tools.preview_stacks import PreviewInfo, Reaped, UpReport
 
 # The hidden marker the workflows look for to update the preview comment in place.
 MARKER = "<!-- cartly-preview -->"
+# Very short values would blank out ordinary words; such a value is no real credential anyway.
+SHORTEST_SECRET = 6
+_remembered: set[str] = set()
+
+
+def remember(*values: str) -> None:
+    """Secret values to redact from now on, beyond the environment's (a stack's secret outputs)."""
+    _remembered.update(v for v in values if len(v) >= SHORTEST_SECRET)
 
 
 def redact(text: str) -> str:
-    for name in CREDENTIAL_ENV:
-        value = os.environ.get(name, "")
-        # Very short values would blank out ordinary words; such a value is no real credential anyway.
-        if len(value) >= 6:
-            text = text.replace(value, f"[{name} redacted]")
+    named = {
+        value: f"[{name} redacted]"
+        for name, value in os.environ.items()
+        if looks_secret(name, value) and len(value) >= SHORTEST_SECRET
+    }
+    secrets = {**{value: "[secret redacted]" for value in _remembered}, **named}
+    for value in sorted(secrets, key=len, reverse=True):  # longest first: one may contain another
+        text = text.replace(value, secrets[value])
     return text
 
 
@@ -78,7 +91,7 @@ def _stamp(moment: datetime | None) -> str:
 def list_table(previews: list[PreviewInfo], now: datetime) -> str:
     if not previews:
         return "No preview stacks.\n"
-    rows = [("STACK", "AGE", "LAST UPDATE", "RESOURCES", "STATE")]
+    rows = [("STACK", "IDLE", "LAST UPDATE", "RESOURCES", "STATE")]
     for p in previews:
         state = "updating" if p.update_in_progress else "idle"
         count = "-" if p.resource_count is None else str(p.resource_count)

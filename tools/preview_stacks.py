@@ -1,8 +1,10 @@
-"""Preview stacks (`pr-<N>`) through the Pulumi Automation API: create/update, destroy, list, reap.
+"""Preview stacks of this repository's pull requests (`infra-pr-<N>`) through the Pulumi Automation API.
 
 Owns the lifecycle of one pull request's stack on whatever backend `PULUMI_BACKEND_URL` names: which
-stack a PR maps to, the one config value the driver sets (`cartly-infra:imageTag`, never a secret), and
-what counts as stale. Credentials reach the `pulumi` CLI only through the inherited environment: nothing
+stack a PR maps to (`infra-pr-<N>`: app pull requests own `pr-<N>`, and this driver never touches those),
+the one config value the driver sets (`cartly-infra:imageTag`, never a secret), and what counts as stale
+(its PR is not open, or it has not been updated for too long; never while an update holds it).
+Credentials reach the `pulumi` CLI only through the inherited environment: nothing
 here puts a secret on a command line, in workspace options or in a returned value (secret stack outputs
 come back masked).
 
@@ -22,20 +24,25 @@ from pathlib import Path
 from pulumi import automation as auto
 
 IMAGE_TAG_KEY = "cartly-infra:imageTag"
-STACK_PATTERN = re.compile(r"^pr-([1-9][0-9]*)$")
+PREFIX = "infra-pr-"
+STACK_PATTERN = re.compile(r"infra-pr-([1-9][0-9]{0,8})")
+# This repository's PR numbers are not the app's, so an app tag `pr-<N>` would be another PR's build.
+DEFAULT_IMAGE_TAG = "staging"
 SECRET_MASK = "[secret]"  # noqa: S105 (the CLI's mask, not a password)
 URL_OUTPUTS = ("appUrl", "url", "previewUrl", "webUrl")  # appUrl: components/stack_outputs.py
 
 OnOutput = Callable[[str], object]
+OnSecret = Callable[[str], object]
 
 
 def stack_name(pr: int) -> str:
-    return f"pr-{pr}"
+    return f"{PREFIX}{pr}"
 
 
 def pr_of(name: str) -> int | None:
-    """The PR number of a preview stack name (`pr-12`, or fully qualified `org/project/pr-12`)."""
-    match = STACK_PATTERN.match(name.split("/")[-1])
+    """The PR number of a preview stack name (`infra-pr-12`, or `org/project/infra-pr-12`); None for any
+    other stack, an app preview `pr-12` included."""
+    match = STACK_PATTERN.fullmatch(name.split("/")[-1])
     return int(match.group(1)) if match else None
 
 
@@ -53,13 +60,13 @@ class UpReport:
 class PreviewInfo:
     pr: int
     stack: str
-    created: datetime | None
     last_update: datetime | None
     resource_count: int | None
     update_in_progress: bool
 
     def age(self, now: datetime) -> timedelta | None:
-        return now - self.created if self.created else None
+        """Time since the last update: a preview pushed to yesterday is fresh, however old its PR."""
+        return now - self.last_update if self.last_update else None
 
 
 @dataclass(frozen=True)
@@ -75,6 +82,7 @@ class PreviewStacks:
 
     work_dir: Path
     on_output: OnOutput | None = None
+    on_secret: OnSecret | None = None  # told every secret value the driver comes to hold
     command: auto.PulumiCommand | None = None
     now: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
 
@@ -89,11 +97,14 @@ class PreviewStacks:
 
     def up(self, pr: int, image_tag: str | None = None, url_output: str | None = None) -> UpReport:
         name = stack_name(pr)
-        tag = image_tag or name
+        tag = image_tag or DEFAULT_IMAGE_TAG
         options = auto.LocalWorkspaceOptions(pulumi_command=self._pulumi())
         stack = auto.create_or_select_stack(name, work_dir=str(self.work_dir), opts=options)
         stack.set_all_config({IMAGE_TAG_KEY: auto.ConfigValue(value=tag, secret=False)})
         result = stack.up(on_output=self.on_output, show_secrets=False)
+        for value in result.outputs.values():
+            if value.secret and self.on_secret is not None:
+                self.on_secret(str(value.value))
         outputs = {k: SECRET_MASK if v.secret else str(v.value) for k, v in sorted(result.outputs.items())}
         return UpReport(
             stack=name,
@@ -114,18 +125,17 @@ class PreviewStacks:
         stack.destroy(on_output=self.on_output, show_secrets=False, remove=True)
         return True
 
-    def previews(self) -> list[PreviewInfo]:
-        workspace = self._workspace()
+    def previews(self, only: int | None = None) -> list[PreviewInfo]:
+        """This repository's previews (`infra-pr-<N>`; just PR `only`'s if given), by PR number."""
         previews = []
-        for summary in workspace.list_stacks():
+        for summary in self._workspace().list_stacks():
             pr = pr_of(summary.name)
-            if pr is None:
+            if pr is None or (only is not None and pr != only):
                 continue
             previews.append(
                 PreviewInfo(
                     pr=pr,
                     stack=stack_name(pr),
-                    created=self._created(workspace, stack_name(pr)),
                     last_update=_utc(summary.last_update),
                     resource_count=summary.resource_count,
                     update_in_progress=bool(summary.update_in_progress),
@@ -133,27 +143,37 @@ class PreviewStacks:
             )
         return sorted(previews, key=lambda p: p.pr)
 
-    def _created(self, workspace: auto.LocalWorkspace, name: str) -> datetime | None:
-        # The backend records no creation time; the first entry of the stack's history stands in for it.
-        history = auto.Stack.select(name, workspace).history(show_secrets=False)
-        starts = [_utc(entry.start_time) for entry in history]
-        return min((s for s in starts if s), default=None)
+    def why_stale(self, preview: PreviewInfo, open_prs: set[int], max_age: timedelta) -> str | None:
+        """Why `preview` should go (its PR is not open, or no update for `max_age`), else None. Never while
+        an update holds the stack: that run is alive, and destroying under it would fight it."""
+        if preview.update_in_progress:
+            return None
+        if preview.pr not in open_prs:
+            return f"PR #{preview.pr} is not open"
+        age = preview.age(self.now())
+        if age is not None and age > max_age:
+            return f"not updated for {_days(age)} (more than {_days(max_age)})"
+        return None
 
-    def stale(self, open_prs: Iterable[int], max_age: timedelta) -> list[tuple[PreviewInfo, str]]:
-        """The previews to reap, each with why: its PR is not open, or it is older than `max_age`."""
-        open_set, now, found = set(open_prs), self.now(), []
-        for preview in self.previews():
-            age = preview.age(now)
-            if preview.pr not in open_set:
-                found.append((preview, f"PR #{preview.pr} is not open"))
-            elif age is not None and age > max_age:
-                found.append((preview, f"older than {_days(max_age)} (created {_days(age)} ago)"))
+    def stale(
+        self, open_prs: Iterable[int], max_age: timedelta, only: int | None = None
+    ) -> list[tuple[PreviewInfo, str]]:
+        """The previews to reap, each with why."""
+        open_set, found = set(open_prs), []
+        for preview in self.previews(only):
+            reason = self.why_stale(preview, open_set, max_age)
+            if reason is not None:
+                found.append((preview, reason))
         return found
 
-    def reap(self, open_prs: Iterable[int], max_age: timedelta) -> list[Reaped]:
-        """Destroys every stale preview; one failure does not stop the others (it is reported)."""
-        reaped = []
-        for preview, reason in self.stale(open_prs, max_age):
+    def reap(self, open_prs: Iterable[int], max_age: timedelta, only: int | None = None) -> list[Reaped]:
+        """Destroys every stale preview; one failure does not stop the others (it is reported). Each stack
+        is read again right before its destroy: one updated since the list was made is left alone."""
+        open_set, reaped = set(open_prs), []
+        for preview, reason in self.stale(open_set, max_age, only):
+            again = self.previews(preview.pr)
+            if len(again) != 1 or self.why_stale(again[0], open_set, max_age) is None:
+                continue
             try:
                 self.destroy(preview.pr)
             except Exception as exc:  # reported per stack by the caller; the rest still get reaped

@@ -1,21 +1,27 @@
-"""Command line for pull-request preview stacks: `up`, `destroy`, `list`, `reap` (see --help).
+"""Command line for the preview stacks of this repository's pull requests (`infra-pr-<N>`): `up`,
+`destroy`, `list`, `reap` (see --help).
 
 Owns the arguments, the environment checks made before anything changes, and turning every failure into
 one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
 Pulumi CLI, 4 stack locked) instead of a traceback, also written to the summary file so the PR comment
 never keeps showing the last success. The stack work itself is `tools/preview_stacks.py`;
 the wording is `tools/preview_report.py`. Credentials come only from the environment
-(`PULUMI_BACKEND_URL`, `PULUMI_CONFIG_PASSPHRASE`, `RAILWAY_API_TOKEN`, `GITHUB_TOKEN`, cloud keys);
-this tool accepts none as an argument and prints none.
+(`PULUMI_BACKEND_URL`, `PULUMI_CONFIG_PASSPHRASE`, `RAILWAY_API_TOKEN`, the state backend's keys);
+this tool accepts none as an argument and prints none. The Pulumi CLI, and through it the program and the
+dynamic provider that unpickles a preview's state (written by pull-request code), runs with the previews'
+credentials alone (`tools/credentials.confined`): any other token in this process's environment is
+withheld from it.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,12 +29,15 @@ if __package__ in (None, ""):  # run as `python tools/previews.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools import preview_report as report
-from tools.preview_stacks import PreviewStacks, stack_name
+from tools.credentials import confined
+from tools.preview_stacks import PREFIX, PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 EXIT_USAGE = 2
 DIY_SCHEMES = ("file://", "s3://", "gs://", "azblob://")
-DURATION = re.compile(r"^([1-9][0-9]*)([mhdw])$")
+# ASCII digits only (str.isdigit() also takes "٤٢"), at most 9: GitHub's numbers, and a stack name's.
+PR_NUMBER = re.compile(r"[1-9][0-9]{0,8}")
+DURATION = re.compile(r"([1-9][0-9]{0,4})([mhdw])")
 UNIT = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 ACTION = {"up": "update", "destroy": "destroy", "list": "list the previews of", "reap": "reap"}
 
@@ -38,8 +47,10 @@ class UsageError(Exception):
 
 
 def pr_number(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"PR number must be a positive integer, got {text!r}")
+    if not PR_NUMBER.fullmatch(text):
+        raise argparse.ArgumentTypeError(
+            f"PR number must be a positive integer of at most 9 ASCII digits (like 42), got {text!r}"
+        )
     return int(text)
 
 
@@ -49,7 +60,7 @@ def pr_list(text: str) -> list[int]:
 
 
 def duration(text: str) -> timedelta:
-    match = DURATION.match(text.strip())
+    match = DURATION.fullmatch(text.strip())
     if not match:
         raise argparse.ArgumentTypeError(f"age must look like 30m, 12h, 7d or 2w, got {text!r}")
     return timedelta(**{UNIT[match.group(2)]: int(match.group(1))})
@@ -58,25 +69,30 @@ def duration(text: str) -> timedelta:
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="previews.py",
-        description="Create, update, list and destroy the pr-<N> preview stacks of cartly-infra.",
+        description=f"Create, update, list and destroy the {PREFIX}<N> preview stacks of cartly-infra's own "
+        "pull requests (app previews pr-<N> are not this tool's).",
         epilog="Environment: PULUMI_BACKEND_URL (required), PULUMI_CONFIG_PASSPHRASE (file/object-storage "
-        "backends), RAILWAY_API_TOKEN and GITHUB_TOKEN for the program. Exit codes: 1 update failed, "
-        "2 bad usage or environment, 3 no usable Pulumi CLI, 4 stack locked.",
+        "backends), RAILWAY_API_TOKEN for the program; no other credential reaches Pulumi. Exit codes: "
+        "1 update failed, 2 bad usage or environment, 3 no usable Pulumi CLI, 4 stack locked.",
     )
     top.add_argument("--project-dir", type=Path, default=PROJECT_DIR, help="Pulumi project (default: repo)")
     sub = top.add_subparsers(dest="command", required=True)
-    up = sub.add_parser("up", help="create or update stack pr-N and print its URL and a summary")
+    up = sub.add_parser("up", help=f"create or update stack {PREFIX}N and print its URL and a summary")
     up.add_argument("--pr", type=pr_number, required=True, help="pull request number")
-    up.add_argument("--image-tag", help="image tag to deploy (default: pr-N)")
+    up.add_argument("--image-tag", help="image tag to deploy (default: staging)")
     up.add_argument("--url-output", default=None, help="stack output holding the URL (default: appUrl)")
     up.add_argument("--summary-file", type=Path, default=Path("preview-summary.md"), help="Markdown summary")
-    destroy = sub.add_parser("destroy", help="destroy and remove stack pr-N (absent: success)")
+    destroy = sub.add_parser("destroy", help=f"destroy and remove stack {PREFIX}N (absent: success)")
     destroy.add_argument("--pr", type=pr_number, required=True, help="pull request number")
     destroy.add_argument("--summary-file", type=Path, default=None, help="also write a Markdown line here")
-    sub.add_parser("list", help="list preview stacks with their age and last update")
-    reap = sub.add_parser("reap", help="destroy previews whose PR is closed or that are too old")
+    listing = sub.add_parser("list", help="list preview stacks with their last update and state")
+    listing.add_argument("--json", action="store_true", help="print only their PR numbers, as a JSON list")
+    reap = sub.add_parser("reap", help="destroy previews whose PR is closed or not updated for too long")
     reap.add_argument("--open-prs", type=pr_list, required=True, help="comma-separated open PRs ('' = none)")
-    reap.add_argument("--max-age", type=duration, default=timedelta(days=7), help="e.g. 7d (default), 12h")
+    reap.add_argument(
+        "--max-age", type=duration, default=timedelta(days=7), help="since the last update: 7d (default), 12h"
+    )
+    reap.add_argument("--pr", type=pr_number, default=None, help="look at this PR's preview only")
     return top
 
 
@@ -94,7 +110,8 @@ def check_environment(command: str) -> None:
     if needs_passphrase and not has_passphrase:
         raise UsageError(
             "PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE) is not set: the stacks' secrets "
-            "are encrypted with it. Export it from your password manager (CI: the repository secret)."
+            "are encrypted with it. Export it from your password manager (CI: the `previews` environment's "
+            "secret)."
         )
 
 
@@ -117,9 +134,13 @@ def run(args: argparse.Namespace, stacks: PreviewStacks) -> int:
         print(text.split("\n", 1)[1], end="")
         return 0
     if args.command == "list":
-        print(report.list_table(stacks.previews(), stacks.now()), end="")
+        previews = stacks.previews()
+        if args.json:
+            print(json.dumps([p.pr for p in previews]))
+        else:
+            print(report.list_table(previews, stacks.now()), end="")
         return 0
-    reaped = stacks.reap(args.open_prs, args.max_age)
+    reaped = stacks.reap(args.open_prs, args.max_age, args.pr)
     print(report.reap_lines(reaped), end="")
     return report.EXIT_FAILED if any(r.error for r in reaped) else 0
 
@@ -131,10 +152,11 @@ def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None)
     except UsageError as exc:
         print(f"previews.py {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    stacks = stacks or PreviewStacks(work_dir=args.project_dir, on_output=say)
-    target = stack_name(args.pr) if hasattr(args, "pr") else "pr-*"
+    stacks = stacks or PreviewStacks(work_dir=args.project_dir, on_output=say, on_secret=report.remember)
+    target = stack_name(args.pr) if getattr(args, "pr", None) else f"{PREFIX}*"
     try:
-        return run(args, stacks)
+        with confined_environ():
+            return run(args, stacks)
     except Exception as exc:  # every failure ends as one message, never a traceback
         code, message = report.describe_failure(exc, ACTION[args.command], target)
         print(f"previews.py {args.command}: {message}", file=sys.stderr)
@@ -142,6 +164,21 @@ def main(argv: Sequence[str] | None = None, stacks: PreviewStacks | None = None)
         if summary_file is not None:  # the PR comment says it failed, instead of keeping the last success
             summary_file.write_text(report.failure_summary(target, message))
         return code
+
+
+@contextmanager
+def confined_environ() -> Iterator[None]:
+    """Runs the block (every Pulumi CLI call: the Automation API hands the CLI this process's environment)
+    with the previews' credentials alone; the rest are still known to `report.redact`."""
+    saved = dict(os.environ)
+    report.remember(*(saved[name] for name in saved if name not in confined(saved)))
+    os.environ.clear()
+    os.environ.update(confined(saved))
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ RELEASE_IMAGE, RELEASE_COMMIT, RELEASE_APP_REF, RELEASE_APP_RUN_URL) or the matc
 into a shell. Exit codes: 0 released, 1 the deploy failed (rolled back or not), 2 refused inputs or
 environment, 3 the release stopped outside the deploy. Credentials only from the environment:
 PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, RAILWAY_API_TOKEN, GITHUB_TOKEN (also the app repository's
-Deployments); the Slack token is the stack's secret `cartly-infra:slackBotToken`.
+Deployments), SLACK_BOT_TOKEN (else the stack's secret `cartly-infra:slackBotToken`).
 """
 
 from __future__ import annotations
@@ -77,7 +77,8 @@ def do_run(args: argparse.Namespace, release: Release, stacks: Stacks, env: Mapp
     deployments = (
         Deployments(app_repository(project, release.stack), token, args.github_api_url) if token else None
     )
-    slack_token = stacks.secret(release.stack, "cartly-infra:slackBotToken")
+    # The environment's secret (the program writes it there), else the stack's own config.
+    slack_token = env.get("SLACK_BOT_TOKEN") or stacks.secret(release.stack, "cartly-infra:slackBotToken")
     channel = stack_setting(project, release.stack, "slackChannel")
 
     def notify(text: str) -> None:

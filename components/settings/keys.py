@@ -6,12 +6,19 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Literal
 
 NAMESPACE = "cartly-infra"
 
 KeyType = Literal["string", "integer", "boolean", "array"]
+# Preview stacks: pr-<N> for an app pull request, infra-pr-<N> for one of this repository (never the same).
+PREVIEW_STACK = re.compile(r"(?:infra-)?pr-([1-9][0-9]{0,8})")
+
+
+def is_preview_stack(stack: str) -> bool:
+    return PREVIEW_STACK.fullmatch(stack) is not None
 
 
 @dataclass(frozen=True)
@@ -78,9 +85,9 @@ KEYS: tuple[Key, ...] = (
         "domain",
         "string",
         "",
-        "Custom domain of the web service (empty on previews: pr-<N>.<previewDomain>).",
+        "Custom domain of the web service (empty on previews: <stack>.<previewDomain>).",
     ),
-    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' pr-<N> domains."),
+    Key("previewDomain", "string", "cartly.io", "Parent domain of preview stacks' [infra-]pr-<N> domains."),
     # Image.
     Key("image", "string", "ghcr.io/cartly-app/cartly", "GHCR repository of the app image, without tag."),
     Key("imageTag", "string", "", "Tag to deploy (empty: main, staging, or pr-<N> after the stack)."),
@@ -97,6 +104,12 @@ KEYS: tuple[Key, ...] = (
     ),
     # GitHub.
     Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
+    Key(
+        "githubInfraRepository",
+        "string",
+        "cartly-infra",
+        "This repository (under github:owner): production declares its environments and their rules.",
+    ),
     Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
     Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
     Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
@@ -117,7 +130,7 @@ KEYS: tuple[Key, ...] = (
     _secret("b2SecretKey", "Backblaze B2 application key (B2_SECRET_KEY).", "long-lived"),
     _secret(
         "slackBotToken",
-        "Slack bot token tools/release.py announces releases with (optional on staging).",
+        "Slack bot token: this repository's production and staging environments get it as SLACK_BOT_TOKEN.",
         "production",
     ),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
@@ -144,7 +157,7 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
     """The exact command that sets `key` on `stack` (an array's item `index`). Secrets are prompted for, never
     put on a command line. Preview stacks have no stack file (the driver sets only imageTag, afresh on every
     run), so for them the fix is the project default in Pulumi.yaml."""
-    if stack.startswith("pr-") and key.name != "imageTag":
+    if is_preview_stack(stack) and key.name != "imageTag":
         return (
             f"change the default of {key.name} in Pulumi.yaml (preview stacks have no stack file: "
             "they run on the project's defaults)"

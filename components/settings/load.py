@@ -36,32 +36,33 @@ from pulumi_railway.toolkit.checks import (  # Railway's facts, one list for bot
 
 _Text = Callable[[str], str]  # reads one key as text, its default when unset
 
-_STACK = re.compile(r"^(production|staging|pr-([1-9][0-9]{0,8}))$")
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
-_REPOSITORY = re.compile(r"^ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*$")
-_DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_TAG = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$")
-_GITHUB_REPO = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
-_LOGIN = re.compile(r"^[A-Za-z0-9](-?[A-Za-z0-9]){0,38}$")
-_TEAM = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-_STACK_REF = re.compile(r"^[^/\s]+/[^/\s]+/[^/\s]+$")
+# Every pattern is used with fullmatch: `$` would let a trailing newline through ("staging\n").
+_STACK = re.compile(r"production|staging|(?:infra-)?pr-([1-9][0-9]{0,8})")
+_DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
+_REPOSITORY = re.compile(r"ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
+_TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
+_GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
+_LOGIN = re.compile(r"[A-Za-z0-9](-?[A-Za-z0-9]){0,38}")
+_TEAM = re.compile(r"[a-z0-9][a-z0-9_-]{0,99}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+_STACK_REF = re.compile(r"[^/\s]+/[^/\s]+/[^/\s]+")
 
 
 def stack_kind(stack: str) -> tuple[StackKind, int | None]:
     """The kind of `stack`, and its PR number for previews. Raises ConfigError for any other name."""
-    match = _STACK.match(stack)
+    match = _STACK.fullmatch(stack)
     if match is None:
         raise ConfigError(
             stack,
             (
-                f"Unknown stack '{stack}': cartly-infra deploys only 'production', 'staging' and 'pr-<N>' "
-                "(N a pull request number). Fix: pulumi stack select staging "
-                "(or pulumi stack init pr-<N> for a preview)",
+                f"Unknown stack {stack!r}: cartly-infra deploys only 'production', 'staging', 'pr-<N>' "
+                "(an app pull request's preview) and 'infra-pr-<N>' (a preview of this repository's), N a "
+                "pull request number. Fix: pulumi stack select staging (or tools/previews.py up --pr <N>)",
             ),
         )
-    if match.group(2):
-        return "preview", int(match.group(2))
+    if match.group(1):
+        return "preview", int(match.group(1))
     return ("production" if stack == "production" else "staging"), None
 
 
@@ -130,11 +131,11 @@ def _fail(p: Problems, name: str, what: str, example: str) -> None:
 def _domain(p: Problems, kind: StackKind, stack: str, text: _Text) -> str:
     if kind == "preview":
         domain = f"{stack}.{text('previewDomain')}"
-        if not _DOMAIN.match(domain):
+        if not _DOMAIN.fullmatch(domain):
             _fail(p, "previewDomain", f"'{text('previewDomain')}' is not a lowercase DNS name", "cartly.io")
         return domain
     domain = text("domain")
-    if not _DOMAIN.match(domain):
+    if not _DOMAIN.fullmatch(domain):
         what = "is not set" if not domain else f"'{domain}' is not a lowercase DNS name like app.cartly.io"
         _fail(p, "domain", what, "app.cartly.io" if kind == "production" else "staging.cartly.io")
     return domain
@@ -151,10 +152,10 @@ def _choices(p: Problems, stack: str, text: _Text) -> tuple[str, str]:
 
 def _references(p: Problems, stack: str, text: _Text) -> tuple[str | None, str]:
     project_id = text("railwayProjectId") or None
-    if project_id is not None and not _UUID.match(project_id):
+    if project_id is not None and not _UUID.fullmatch(project_id):
         _fail(p, "railwayProjectId", f"'{project_id}' is not a Railway project id (a UUID)", "<project-uuid>")
     ref = text("stagingStackRef")
-    if not _STACK_REF.match(ref):
+    if not _STACK_REF.fullmatch(ref):
         example = "organization/cartly-infra/staging"
         _fail(p, "stagingStackRef", f"'{ref}' is not <organization>/<project>/<stack>", example)
     return project_id, ref
@@ -162,7 +163,7 @@ def _references(p: Problems, stack: str, text: _Text) -> tuple[str | None, str]:
 
 def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettings:
     repository = text("image")
-    if not _REPOSITORY.match(repository):
+    if not _REPOSITORY.fullmatch(repository):
         p.add(
             f"{NAMESPACE}:image: '{repository}' is not a GHCR repository like ghcr.io/<owner>/<repo> "
             "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
@@ -170,13 +171,13 @@ def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettin
         )
     default_tag = {"production": "main", "staging": "staging", "preview": stack}[kind]
     tag = text("imageTag") or default_tag
-    if not _TAG.match(tag):
+    if not _TAG.fullmatch(tag):
         p.add(
             f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
             set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
         )
     release = text("releaseDigest") or None
-    if release is not None and not _DIGEST.match(release):
+    if release is not None and not _DIGEST.fullmatch(release):
         p.add(
             f"{NAMESPACE}:releaseDigest: '{release}' is not a digest (sha256:<64 lowercase hex>); "
             "tools/release.py sets it for one run",
@@ -194,7 +195,7 @@ def _image(p: Problems, kind: StackKind, stack: str, text: _Text) -> ImageSettin
 
 def _github(p: Problems, kind: StackKind, stack: str, text: _Text) -> GithubSettings:
     repository = text("githubRepository")
-    if not _GITHUB_REPO.match(repository):
+    if not _GITHUB_REPO.fullmatch(repository):
         p.add(
             f"{NAMESPACE}:githubRepository: '{repository}' is not a repository name "
             "(just the name: the owner is github:owner)",
@@ -216,7 +217,16 @@ def _github(p: Problems, kind: StackKind, stack: str, text: _Text) -> GithubSett
             set_command(KEYS_BY_NAME["githubReviewers"], stack, "<login>"),
         )
     branch = "main" if kind == "production" else "staging"
-    return GithubSettings(repository, stack, branch, reviewers, teams, checks)
+    infra = text("githubInfraRepository")
+    if not _GITHUB_REPO.fullmatch(infra) or infra == repository:
+        p.add(
+            f"{NAMESPACE}:githubInfraRepository: '{infra}' is not this repository's name (just the name, "
+            "and not the app's githubRepository)",
+            set_command(KEYS_BY_NAME["githubInfraRepository"], stack, "cartly-infra"),
+        )
+    return GithubSettings(
+        repository, stack, branch, reviewers, teams, checks, infra if kind == "production" else None
+    )
 
 
 def _secrets(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from components.settings.keys import Key, set_command
+from components.settings.keys import Key, is_preview_stack, set_command
 
 
 class ConfigError(ValueError):
@@ -58,11 +58,11 @@ def parse_array(
     if not isinstance(items, list) or not all(isinstance(item, str) for item in items):
         # `config set --path 'k[0]'` fails on a key holding a plain string: remove the value first.
         fix = set_command(key, p.stack, "<value>")
-        if not p.stack.startswith("pr-"):
+        if not is_preview_stack(p.stack):
             fix = f"pulumi config rm {key.qualified} --stack {p.stack} && {fix}"
         p.add(f"{key.qualified}: '{text}' is not a list of strings", fix)
         return ()
     for index, item in enumerate(items):
-        if not item or (pattern is not None and not pattern.match(item)):
+        if not item or (pattern is not None and not pattern.fullmatch(item)):
             p.add(f"{key.qualified}: '{item}' is not {what}", set_command(key, p.stack, "<value>", index))
     return tuple(items)

@@ -91,6 +91,8 @@ class GithubSettings:
     reviewers: tuple[str, ...]
     reviewer_teams: tuple[str, ...]
     required_checks: tuple[str, ...]
+    # This repository, whose environments (production, staging, previews) production declares; else None.
+    infra_repository: str | None = None
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ query Project($id: String!) {
 PROJECTS = """
 query Projects($workspaceId: String, $first: Int, $after: String) {
   projects(workspaceId: $workspaceId, first: $first, after: $after) {
-    edges { node { id name deletedAt } }
+    edges { node { id name description deletedAt } }
     pageInfo { hasNextPage endCursor }
   }
 }

@@ -1,6 +1,8 @@
 """CustomDomain: a domain of ours (app.cartly.io) routed to one service's port in one environment.
 
-Owns: creating it (looked up by name on the service before a create is sent again), the DNS records and
+Owns: creating it (looked up on the service first, so a create a crash left unrecorded is adopted, not
+refused as "already in use"; in use anywhere else, it is someone else's and the error says so), the DNS
+records and
 TXT verification record Railway asks for (outputs, for whoever manages DNS), changing the port in place
 (`customDomainUpdate`), and deleting it. A different domain, service, environment or project replaces it.
 Deliberately not here: DNS itself, certificates, and service (generated) domains (service_domain.py).
@@ -184,12 +186,17 @@ def _create(client: RailwayClient, new: _Props) -> CreateResult:
         return str(made["id"])
 
     try:
-        domain_id = create_or_adopt(lambda: _find(client, new), send, new.what)
+        domain_id = _find(client, new) or create_or_adopt(lambda: _find(client, new), send, new.what)
         node = made if made.get("id") == domain_id else _get(client, new.project_id, domain_id)
         if node.get("targetPort") != new.target_port:  # adopted with another port
             _set_port(client, new, domain_id)
             node = {**node, "targetPort": new.target_port}
     except RailwayError as exc:
+        if "already in use" in str(exc).lower():
+            raise RailwayError(
+                f"Unable to create {new.what}: Railway has '{new.domain}' on another service or project, "
+                "so it is not this stack's; remove it there first, or use another domain"
+            ) from exc
         raise fail("create", new.what, exc) from exc
     return CreateResult(domain_id, new.outputs(node))
 

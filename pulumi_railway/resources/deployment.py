@@ -2,11 +2,13 @@
 
 `revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
 settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
+`gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
+rollback may return to.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +41,8 @@ GATE_KEYS = (
     "gate_attempts",
     "gate_interval_seconds",
 )
-OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to")
+OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated")
+GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class _Props:
         inputs = {key: props.get(key) for key in (*DEPLOY_KEYS, *GATE_KEYS)}
         return cls(target, str(props["revision"]), domain, path, gate, inputs)
 
-    def outputs(self, node: Mapping[str, Any]) -> dict[str, Any]:
+    def outputs(self, node: Mapping[str, Any], gated: Sequence[str] = ()) -> dict[str, Any]:
         url = f"https://{self.health_domain}" if self.health_domain else node.get("url")
         if not url and node.get("staticUrl"):
             url = f"https://{node['staticUrl']}"
@@ -92,6 +95,7 @@ class _Props:
             "status": node.get("status"),
             "url": url,
             "rolled_back_to": None,
+            "gated": list(gated)[:GATED_KEPT],
         }
 
 
@@ -154,8 +158,8 @@ class DeploymentProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
-        node = self._deploy(new, previous_id=None, verb="deploy")
-        return CreateResult(str(node["id"]), new.outputs(node))
+        node = self._deploy(new, previous_id=None, trusted=[], verb="deploy")
+        return CreateResult(str(node["id"]), new.outputs(node, [str(node["id"])]))
 
     def update(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
         new = _Props.parse(news)
@@ -165,8 +169,9 @@ class DeploymentProvider(RailwayProvider):
             if new.health_domain:
                 kept["url"] = f"https://{new.health_domain}"
             return UpdateResult({**new.inputs, **kept})
-        node = self._deploy(new, previous_id=olds.get("deployment_id"), verb="redeploy")
-        return UpdateResult(new.outputs(node))
+        trusted = _trusted(olds)
+        node = self._deploy(new, previous_id=olds.get("deployment_id"), trusted=trusted, verb="redeploy")
+        return UpdateResult(new.outputs(node, [str(node["id"]), *trusted]))
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
@@ -178,21 +183,30 @@ class DeploymentProvider(RailwayProvider):
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})
                 raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
-        return ReadResult(id_, current.outputs(data["deployment"]))
+        return ReadResult(id_, current.outputs(data["deployment"], _trusted(props)))
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
         """Nothing to delete: a deployment is history on Railway; the service's delete stops it."""
 
-    def _deploy(self, new: _Props, *, previous_id: str | None, verb: str) -> dict[str, Any]:
+    def _deploy(
+        self, new: _Props, *, previous_id: str | None, trusted: list[str], verb: str
+    ) -> dict[str, Any]:
         try:
             with self.client() as client:
                 return deploy_gate.deploy(
-                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits
+                    client, new.target, new.gate, previous_id=previous_id, waits=self.waits, trusted=trusted
                 )
         except deploy_gate.DeploymentFailed:
             raise
         except RailwayError as exc:
             raise fail(verb, new.target.what, exc) from exc
+
+
+def _trusted(olds: Mapping[str, Any]) -> list[str]:
+    """Rollback targets, newest first: the deployment the state recorded, then the others that passed."""
+    recorded = [str(olds["deployment_id"])] if olds.get("deployment_id") else []
+    earlier = [str(i) for i in olds.get("gated") or [] if str(i) not in recorded]
+    return recorded + earlier
 
 
 def _probe(client: RailwayClient, project_id: str) -> object:
@@ -217,6 +231,7 @@ class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):
     status: pulumi.Output[str]
     url: pulumi.Output[str | None]
     rolled_back_to: pulumi.Output[str | None]
+    gated: pulumi.Output[list[str]]
 
     def __init__(
         self, resource_name: str, args: DeploymentArgs, opts: pulumi.ResourceOptions | None = None

@@ -4,6 +4,10 @@ Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` t
 existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
 deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
 a renamed environment is a different environment to every stack that references it).
+A create first looks for an environment of that name: Railway keeps no free field on an environment for an
+owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
+ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken
+over as created, any other is refused, naming it.
 Deliberately not here: what lives inside the environment (services, settings, variables).
 """
 
@@ -111,7 +115,9 @@ class EnvironmentProvider(RailwayProvider):
                 return str(created["id"])
 
             try:
-                environment_id = create_or_adopt(lambda: _find(client, p), create, p.what)
+                environment_id = _made_here(client, p) or create_or_adopt(
+                    lambda: _find(client, p), create, p.what
+                )
             except RailwayError as exc:
                 raise fail("create", p.what, exc) from exc
         return CreateResult(environment_id, _outputs(p, environment_id, adopted=False))
@@ -167,6 +173,25 @@ def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
             "fix the name, or create it with adopt=False"
         )
     return found, _outputs(p, found, adopted=True)
+
+
+def _made_here(client: RailwayClient, p: _Props) -> str | None:
+    """The environment of this name a crashed create of this resource made, else None (none of that name).
+
+    Raises when the environment of that name has another shape: someone else's, not to be taken over."""
+    found = _find(client, p)
+    if found is None:
+        return None
+    env = client.execute(ops.ENVIRONMENT, {"id": found, "projectId": p.project_id})["environment"]
+    source = (env.get("sourceEnvironment") or {}).get("id")
+    if bool(env.get("isEphemeral")) == p.ephemeral and source == p.source_environment_id:
+        return found
+    raise RailwayError(
+        f"an environment named '{p.name}' ({found}) already exists in project '{p.project_id}' and is not "
+        f"what this resource makes (ephemeral={bool(env.get('isEphemeral'))}, copied from "
+        f"{source or 'nothing'}), "
+        "so another stack or a person made it; adopt it with `adopt=True`, or rename or delete it"
+    )
 
 
 def _find(client: RailwayClient, p: _Props) -> str | None:

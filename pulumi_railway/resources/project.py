@@ -1,6 +1,9 @@
 """The Railway project resource: create one, or adopt an existing one by id and never delete it.
 
 Owns: `ProjectArgs`, `ProjectProvider` (check, diff, create/adopt, read, update, delete) and `Project`.
+A created project carries its `owner` (the stack and resource that made it) in its description, and a create
+first looks for a project of that name: one this stack made (a create whose answer a crash lost) is adopted,
+one someone else made is refused with its id and the fix (toolkit/ownership.py).
 Outputs: the inputs (`workspace_id` as the workspace the project is really in), `project_id`,
 `default_environment_id` (the oldest non-ephemeral environment, which is the one `projectCreate` makes,
 named by `default_environment_name`) and `adopted`.
@@ -21,6 +24,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.ownership import marked, owner_in, owner_of, unmarked
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
     check_id,
@@ -36,7 +40,7 @@ from pulumi_railway.toolkit.provider import (
     resend_idempotent,
 )
 
-INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name")
+INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name", "owner")
 UPDATE_KEYS = ("name", "description")
 # Outputs hold where the project really is: only an input that is given and differs is a change.
 PLACE_KEYS = ("workspace_id", "project_id")
@@ -52,6 +56,8 @@ class ProjectArgs:
     default_environment_name: pulumi.Input[str] | None = None
     """Name of the environment a created project starts with (Railway's default: production).
     Creation-time only: not diffed, and not used when adopting."""
+    owner: pulumi.Input[str] | None = None
+    """Who makes it (toolkit/ownership.py); set by `Project` itself from the stack and resource name."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,7 @@ class _Props:
     description: str | None
     project_id: str | None
     default_environment_name: str | None
+    owner: str | None
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> _Props:
@@ -99,7 +106,9 @@ class ProjectProvider(RailwayProvider):
         ]
         if moved:
             return DiffResult(changes=True, replaces=moved, stables=[])
-        return diff_keys(olds, news, UPDATE_KEYS, ())
+        # A project made before owner markers gets its marker by an update (an adopted one never does).
+        keys = (*UPDATE_KEYS, "owner") if news.get("owner") and not olds.get("adopted") else UPDATE_KEYS
+        return diff_keys(olds, news, keys, ())
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.of(props)
@@ -110,7 +119,7 @@ class ProjectProvider(RailwayProvider):
             variables = {
                 "input": drop_none(
                     name=p.name,
-                    description=p.description,
+                    description=marked(p.description, p.owner) if p.owner else p.description,
                     workspaceId=p.workspace_id,
                     defaultEnvironmentName=p.default_environment_name,
                 )
@@ -122,7 +131,13 @@ class ProjectProvider(RailwayProvider):
                 return str(created["id"])
 
             try:
-                existing = _ids_named(client, p)
+                named = _named(client, p)
+                found = _ours(client, p, named) if p.owner else None
+                if found is not None:
+                    return CreateResult(str(found["id"]), _outputs(p, found, adopted=False))
+                # Project names are not unique: remember the ones that exist before creating, so a lookup
+                # after a lost answer adopts only the project this create made.
+                existing = {str(node["id"]) for node in named}
                 project_id = create_or_adopt(lambda: _new_id_named(client, p, existing), create, p.what)
                 project = created if created.get("id") == project_id else _fetch(client, project_id)
             except RailwayError as exc:
@@ -142,14 +157,16 @@ class ProjectProvider(RailwayProvider):
             return ReadResult("", {})
         live = _Props(
             name=project["name"],
-            description=project.get("description") if p.description is not None else None,
+            description=unmarked(project.get("description")) if p.description is not None else None,
             workspace_id=p.workspace_id,
             project_id=p.project_id,
             default_environment_name=p.default_environment_name,
+            owner=p.owner,
         )
         outs = _outputs(live, project, adopted=bool(props.get("adopted")))
         given = {"workspace_id": p.workspace_id, "project_id": p.project_id}
         given["default_environment_name"] = p.default_environment_name
+        given["owner"] = p.owner
         return ReadResult(id_, outs, {**{key: outs[key] for key in UPDATE_KEYS}, **given})
 
     def update(self, id_: str, olds: dict[str, Any], news: dict[str, Any]) -> UpdateResult:
@@ -157,6 +174,8 @@ class ProjectProvider(RailwayProvider):
         payload = drop_none(name=p.name, description=p.description)
         if p.description is None and olds.get("description") is not None:
             payload["description"] = None  # no longer managed: unset what we set
+        if p.owner and not olds.get("adopted"):
+            payload["description"] = marked(p.description, p.owner)  # the marker stays what we set
         with self.client() as client:
             try:
                 resend_idempotent(lambda: client.execute(ops.PROJECT_UPDATE, {"id": id_, "input": payload}))
@@ -195,15 +214,26 @@ def _adopt(client: RailwayClient, p: _Props) -> dict[str, Any]:
     return project
 
 
+def _ours(client: RailwayClient, p: _Props, named: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The project of this name (of `named`) that this stack made (a create whose answer was lost), else None.
+
+    Raises when only projects someone else made have the name: a second one would be a duplicate."""
+    mine = [node for node in named if owner_in(node.get("description")) == p.owner]
+    if mine:
+        return _fetch(client, str(mine[0]["id"]))
+    if named:
+        ids = ", ".join(str(node["id"]) for node in named)
+        raise RailwayError(
+            f"a project of that name already exists ({ids}) and this stack "
+            f"({p.owner}) did not make it; adopt it by giving its id as `project_id`, rename this project, "
+            "or delete that one"
+        )
+    return None
+
+
 def _named(client: RailwayClient, p: _Props) -> list[dict[str, Any]]:
     nodes = paginate(client, ops.PROJECTS, {"workspaceId": p.workspace_id}, "projects")
     return [node for node in nodes if node["name"] == p.name and not node.get("deletedAt")]
-
-
-def _ids_named(client: RailwayClient, p: _Props) -> set[str]:
-    # Project names are not unique: remember the ones that exist before creating, so a lookup after a
-    # lost answer adopts only the project this create made.
-    return {str(node["id"]) for node in _named(client, p)}
 
 
 def _new_id_named(client: RailwayClient, p: _Props, existing: set[str]) -> str | None:
@@ -220,6 +250,7 @@ def _outputs(p: _Props, project: Mapping[str, Any], *, adopted: bool) -> dict[st
         "default_environment_id": _default_environment_id(project),
         "adopted": adopted,
         "default_environment_name": p.default_environment_name,
+        "owner": p.owner,
     }
 
 
@@ -238,4 +269,5 @@ class Project(pulumi.dynamic.Resource, module="railway", name="Project"):
         self, resource_name: str, args: ProjectArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         props: dict[str, Any] = {**vars(args), "default_environment_id": None, "adopted": None}
+        props["owner"] = args.owner or owner_of(resource_name)
         super().__init__(ProjectProvider(), resource_name, props, opts)

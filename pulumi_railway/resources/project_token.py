@@ -5,13 +5,16 @@ authenticated *with the new token*, as a project token), revoking it (`projectTo
 when it was revoked out of band (`projectTokens(projectId)`). The token is a secret output
 (`additional_secret_outputs=["token"]`) and appears in no error. Any input change replaces it: that is how
 it is rotated (the new token exists before the old one is revoked).
-A create that may have applied cannot be adopted (Railway never shows a token twice), so the token it may
-have minted (same name, same environment) is revoked and a fresh one minted: no orphan, no duplicate.
+A create that may have applied cannot be adopted (Railway never shows a token twice), so a token is named in
+Railway after its stack, resource and inputs (`railway_name`), and a create first revokes every token of
+that name (one a crash left unrecorded: the state knows none of this name), then mints: no orphan, no
+duplicate. A replacement has other inputs, so another name: the old token lives until its delete.
 Deliberately not here: where the token goes (GitHub secrets are another component's job).
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +25,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
+from pulumi_railway.toolkit.ownership import owner_of
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
     check_id,
@@ -40,6 +44,8 @@ class ProjectTokenArgs:
     project_id: pulumi.Input[str]
     environment_id: pulumi.Input[str]
     name: pulumi.Input[str]
+    owner: pulumi.Input[str] | None = None
+    """Who makes it (toolkit/ownership.py); set by `ProjectToken` itself from the stack and resource name."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +53,25 @@ class _Props:
     project_id: str
     environment_id: str
     name: str
+    owner: str | None = None
 
     @classmethod
     def parse(cls, props: Mapping[str, Any]) -> _Props:
-        return cls(str(props["project_id"]), str(props["environment_id"]), str(props["name"]))
+        owner = props.get("owner")
+        return cls(
+            str(props["project_id"]),
+            str(props["environment_id"]),
+            str(props["name"]),
+            str(owner) if owner else None,
+        )
+
+    @property
+    def railway_name(self) -> str:
+        """The name in Railway: unique to the stack, the resource and its inputs (so to one generation)."""
+        if not self.owner:
+            return self.name
+        inputs = "\n".join((self.project_id, self.environment_id, self.name))
+        return f"{self.name} [{self.owner} {hashlib.sha256(inputs.encode()).hexdigest()[:8]}]"
 
     @property
     def what(self) -> str:
@@ -61,6 +82,8 @@ class _Props:
             "project_id": self.project_id,
             "environment_id": self.environment_id,
             "name": self.name,
+            "owner": self.owner,
+            "railway_name": self.railway_name,
             "token": token,
             "token_id": token_id,
         }
@@ -84,6 +107,9 @@ class ProjectTokenProvider(RailwayProvider):
         new = _Props.parse(props)
         try:
             with self.client() as client:
+                if new.owner:  # a token of this name is one a crashed create minted: nobody has it
+                    for stray in _tokens_named(client, new):
+                        _revoke(client, stray, new.project_id)
                 try:
                     token = _mint(client, new)
                 except (RailwayMaybeApplied, RailwayTransientError):
@@ -94,10 +120,14 @@ class ProjectTokenProvider(RailwayProvider):
                     token_id = _identify(client, new, token)
                 except RailwayError as exc:
                     # A live token Pulumi cannot record: say so, or nobody knows to revoke it.
+                    fix = (
+                        "the next run revokes it before minting another"
+                        if new.owner
+                        else "revoke it in Railway (project settings, Tokens) before running again"
+                    )
                     raise RailwayError(
-                        f"the token was minted but its id could not be read, so it is live and not recorded: "
-                        f"revoke the token named '{new.name}' in Railway (project settings, Tokens) before "
-                        f"running again ({exc})"
+                        "the token was minted but its id could not be read, so it is live and not recorded: "
+                        f"the token named '{new.railway_name}'; {fix} ({exc})"
                     ) from exc
         except RailwayError as exc:
             raise fail("create", new.what, exc) from exc
@@ -129,7 +159,13 @@ class ProjectTokenProvider(RailwayProvider):
 def _mint(client: RailwayClient, props: _Props) -> str:
     data = client.execute(
         ops.PROJECT_TOKEN_CREATE,
-        {"input": {"projectId": props.project_id, "environmentId": props.environment_id, "name": props.name}},
+        {
+            "input": {
+                "projectId": props.project_id,
+                "environmentId": props.environment_id,
+                "name": props.railway_name,
+            }
+        },
         operation_name="ProjectTokenCreate",
     )
     return str(data["projectTokenCreate"])
@@ -160,7 +196,7 @@ def _identify(client: RailwayClient, props: _Props, token: str) -> str:
 
 
 def _same_scope(node: Mapping[str, Any], props: _Props) -> bool:
-    return node.get("name") == props.name and node.get("environmentId") == props.environment_id
+    return node.get("name") == props.railway_name and node.get("environmentId") == props.environment_id
 
 
 def _tokens(client: RailwayClient, project_id: str) -> list[dict[str, Any]]:
@@ -200,6 +236,8 @@ class ProjectToken(pulumi.dynamic.Resource, module="railway", name="ProjectToken
             "project_id": args.project_id,
             "environment_id": args.environment_id,
             "name": args.name,
+            "owner": args.owner or owner_of(resource_name),
+            "railway_name": None,
             "token": None,
             "token_id": None,
         }

@@ -5,6 +5,8 @@ variables (secret) together, so the first deploy never runs without them, and al
 (without one Railway applies it to every non-fork environment). `adopt` takes over the project's service of
 that name as it is (bar a given icon), never deleted (`adopted`); with none, it creates one. Name and icon
 change in place; a project change replaces it. A refused create's error has its variable values redacted.
+A create first looks for a service of that name: in a project this stack made (its `owner` marker) it is
+the one a crashed create made and is taken over as created; elsewhere the create is refused, naming it.
 Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
 inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
 """
@@ -21,6 +23,7 @@ from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, Up
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
+from pulumi_railway.toolkit.ownership import owner_in, owner_of, stack_of
 from pulumi_railway.toolkit.provider import (
     RailwayProvider,
     check_bool,
@@ -40,7 +43,7 @@ from pulumi_railway.toolkit.provider import (
 )
 from pulumi_railway.toolkit.variable_values import redact
 
-INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt")
+INPUT_KEYS = ("project_id", "environment_id", "name", "image", "icon", "variables", "adopt", "owner")
 DIFF_KEYS = ("project_id", "name", "icon")
 REPLACE_KEYS = ("project_id",)
 
@@ -58,6 +61,8 @@ class ServiceArgs:
     """Variables it is created with (secret values: never in a repr); afterwards Variables manages them."""
     adopt: pulumi.Input[bool] = False
     """Take over the project's existing service of this name (never deleted); create it when there is none."""
+    owner: pulumi.Input[str] | None = None
+    """Who makes it (toolkit/ownership.py); set by `Service` itself from the stack and resource name."""
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,7 @@ class _Props:
     icon: str | None
     variables: dict[str, str] = field(repr=False)  # secret values: never in a repr
     adopt: bool
+    owner: str | None = None
 
     @classmethod
     def of(cls, props: Mapping[str, Any]) -> _Props:
@@ -118,6 +124,9 @@ class ServiceProvider(RailwayProvider):
             if found is not None:
                 return CreateResult(found, _outputs(p, found, adopted=True))
             try:
+                made = _made_here(client, p) if p.owner else None
+                if made is not None:
+                    return CreateResult(made, _outputs(p, made, adopted=False))
                 service_id = create_or_adopt(lambda: _find(client, p), lambda: _create(client, p), p.what)
             except RailwayError as exc:
                 # A refusal may quote the variables sent: redacted, raised outside the handler (no chain).
@@ -145,6 +154,7 @@ class ServiceProvider(RailwayProvider):
             icon=service.get("icon") if p.icon is not None else None,
             variables=p.variables,
             adopt=p.adopt,
+            owner=p.owner,
         )
         outs = _outputs(live, id_, adopted=bool(props.get("adopted")))
         return ReadResult(id_, outs, {key: outs[key] for key in INPUT_KEYS})
@@ -198,6 +208,24 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
     return str(found["id"]) if found else None
 
 
+def _made_here(client: RailwayClient, p: _Props) -> str | None:
+    """The service of this name a crashed create of this stack made, else None (nothing of that name).
+
+    Services carry no marker, so the project does: in a project this stack made, a service of this
+    name is this stack's. Anywhere else it is someone else's, and the create is refused."""
+    found = _named(client, p)
+    if found is None:
+        return None
+    project = client.execute(ops.PROJECT, {"id": p.project_id})["project"]
+    maker = owner_in(project.get("description"))
+    if maker is not None and stack_of(maker) == stack_of(str(p.owner)):
+        return str(found["id"])
+    raise RailwayError(
+        f"a service named '{p.name}' ({found['id']}) already exists in project '{p.project_id}', which this "
+        f"stack ({stack_of(str(p.owner))}) did not make; adopt it with `adopt=True`, or rename or delete it"
+    )
+
+
 def _adopt(client: RailwayClient, p: _Props) -> str | None:
     """Take over the existing service as it is, but for a given, different icon; None when there is none."""
     try:
@@ -223,6 +251,7 @@ def _outputs(p: _Props, service_id: str, *, adopted: bool) -> dict[str, Any]:
         "icon": p.icon,
         "variables": p.variables,  # same key as the secret input, so it stays secret
         "adopt": p.adopt,
+        "owner": p.owner,
         "service_id": service_id,
         "adopted": adopted,
     }
@@ -247,4 +276,5 @@ class Service(pulumi.dynamic.Resource, module="railway", name="Service"):
         # Secret whatever the caller passed: variable values are credentials.
         variables = pulumi.Output.secret(args.variables)
         props: dict[str, Any] = {**vars(args), "variables": variables, "service_id": None, "adopted": None}
+        props["owner"] = args.owner or owner_of(resource_name)
         super().__init__(ServiceProvider(), resource_name, props, opts)

@@ -4,8 +4,9 @@ Owns: creating it with an explicit target port, changing the port in place (`ser
 must never receive `targetPort: 0`: Railway reads that as "unset" and the routing breaks), reading and
 deleting it. The service's project id (which `domains(...)` needs) is kept as an extra output,
 `project_id`, taken from Railway's answer, so reads cost one request.
-Retry after a create that may have applied: the service's generated domain with the same port is adopted
-(newest first), so a retried create never leaves a second domain behind.
+A create first looks for the service's generated domain on the same port (newest first) and adopts it:
+the service is this stack's, so that domain is the one a create whose answer was lost (a retry, or a run
+killed after Railway applied it) made, and no second one is left behind.
 Deliberately not here: custom domains (custom_domain.py), TCP proxies.
 """
 
@@ -176,7 +177,8 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
             made.update(found)
         return str(found["id"]) if found else None
 
-    create_or_adopt(lookup, send, new.what)
+    if lookup() is None:  # one a crashed run made is this stack's: adopted, not made twice
+        create_or_adopt(lookup, send, new.what)
     return made
 
 

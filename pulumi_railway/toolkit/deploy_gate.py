@@ -4,8 +4,9 @@ Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is l
 newest deployments before it is sent again), polling `deployment(id)` every poll interval (backing off on
 transient errors) until a terminal status or the timeout, the health gate (GET the health URL up to N times,
 expecting 200 and JSON `{"status": "ok"}`; a service without a public domain is gated on SUCCESS alone),
-and on failure the rollback to the most recent earlier deployment that `canRollback`, then an error that
-says what failed, the deployment id, and what it rolled back to (or why it could not).
+and on failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the
+state recorded as healthy, then earlier ones that passed this program's gate), then an error that says what
+failed, the deployment id, and what it rolled back to and why that one (or why it could not).
 Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
 gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment, so the
 error says so and nothing is rolled back (rolling back would undo whoever replaced it).
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,14 +26,13 @@ import requests
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
-from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayTransientError
+from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayNotFound, RailwayTransientError
 from pulumi_railway.api.retry import Waits
 from pulumi_railway.toolkit.provider import create_or_adopt
 
 HEALTHY = frozenset({"SUCCESS", "SLEEPING"})
 BROKEN = frozenset({"FAILED", "CRASHED"})
 REPLACED = frozenset({"REMOVED", "REMOVING", "SKIPPED"})
-ROLLBACK_CANDIDATES = ["SUCCESS", "SLEEPING", "REMOVED"]
 MAX_BACKOFF_SECONDS = 60.0
 CLOCK_SLACK_SECONDS = 10.0  # how far Railway's clock may be behind ours when adopting a trigger
 HTTP_TIMEOUT_SECONDS = 10.0
@@ -75,9 +76,17 @@ class _Problem(Exception):
 
 
 def deploy(
-    client: RailwayClient, target: Target, gate: Gate, *, previous_id: str | None, waits: Waits
+    client: RailwayClient,
+    target: Target,
+    gate: Gate,
+    *,
+    previous_id: str | None,
+    waits: Waits,
+    trusted: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed."""
+    """Deploy, wait, gate; return the healthy deployment node, or roll back and raise DeploymentFailed.
+
+    `trusted`: deployments that passed this program's gate, newest first (the state's first)."""
     deployment_id = _trigger(client, target, previous_id)
     node: dict[str, Any] = {"id": deployment_id}
     try:
@@ -89,7 +98,7 @@ def deploy(
             _cancel(client, deployment_id)
         rolled_to, outcome = (None, "nothing was rolled back")
         if problem.roll_back:
-            rolled_to, outcome = _roll_back(client, target, deployment_id, node.get("createdAt"))
+            rolled_to, outcome = _roll_back(client, target, trusted)
         raise DeploymentFailed(
             f"Deployment {deployment_id} of {target.what} failed: {problem.reason}; {outcome}",
             deployment_id=deployment_id,
@@ -177,24 +186,19 @@ def _health_gate(gate: Gate, waits: Waits) -> None:
     raise _Problem(f"the health check {url} failed {gate.gate_attempts} time(s) (last: {last})")
 
 
-def _roll_back(
-    client: RailwayClient, target: Target, deployment_id: str, created_at: Any
-) -> tuple[str | None, str]:
-    """Return to the newest earlier good deployment: (the id rolled back to, or None; what happened).
+def _roll_back(client: RailwayClient, target: Target, trusted: Sequence[str]) -> tuple[str | None, str]:
+    """Return to the deployment `_rollback_target` picks: (the id rolled back to, or None; what happened).
 
     When that deployment is still active (a FAILED/CRASHED/hung deploy never took traffic), Railway kept
     it serving and there is nothing to roll back; when it was replaced (`canRollback`), roll back to it.
     """
     try:
-        previous = _previous_good(client, target, deployment_id, created_at)
+        previous, why = _rollback_target(client, trusted)
         if previous is None:
-            return (
-                None,
-                "there is no earlier successful deployment to roll back to, so nothing was rolled back",
-            )
+            return None, why
         chosen = str(previous["id"])
         if not previous.get("canRollback"):
-            return None, f"the previous deployment {chosen} is still active (Railway kept it serving)"
+            return None, f"the previous deployment {chosen} ({why}) is still active (Railway kept it serving)"
 
         def send() -> str:
             client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen}, operation_name="DeploymentRollback")
@@ -207,25 +211,36 @@ def _roll_back(
         create_or_adopt(applied, send, f"a rollback of {target.what} to deployment {chosen}")
     except RailwayError as exc:
         return None, f"the rollback failed, so check the service by hand: {exc}"
-    return chosen, f"rolled back to deployment {chosen}"
+    return chosen, f"rolled back to deployment {chosen} ({why})"
 
 
-def _previous_good(
-    client: RailwayClient, target: Target, deployment_id: str, created_at: Any
-) -> dict[str, Any] | None:
-    """The newest deployment before ours that is active or can be rolled back to."""
-    mine = _timestamp(created_at)
-    nodes = _deployments(client, target, statuses=ROLLBACK_CANDIDATES, first=20)
-    good = [
-        node
-        for node in nodes
-        if node["id"] != deployment_id
-        and (node.get("canRollback") or node.get("status") in HEALTHY)
-        and (mine is None or (_timestamp(node.get("createdAt")) or 0.0) <= mine)
-    ]
-    # Railway lists newest first; a stable sort keeps that order for equal (millisecond) timestamps.
-    good.sort(key=lambda n: _timestamp(n.get("createdAt")) or 0.0, reverse=True)
-    return good[0] if good else None
+def _rollback_target(client: RailwayClient, trusted: Sequence[str]) -> tuple[dict[str, Any] | None, str]:
+    """The deployment to return to, and why that one: the first of `trusted` still active or rollbackable.
+
+    Only deployments this program saw pass its gate: the newest deployment Railway calls successful may
+    be the broken one a killed run left live, which its gate never got to check."""
+    for index, deployment_id in enumerate(trusted):
+        try:
+            node = _deployment(client, deployment_id)
+        except RailwayNotFound:
+            continue
+        if node.get("canRollback") or node.get("status") in HEALTHY:
+            why = (
+                "the deployment the state recorded as healthy"
+                if index == 0
+                else "the newest earlier deployment that passed this program's health gate"
+            )
+            return node, why
+    if not trusted:
+        return None, (
+            "no deployment of this service has passed this program's health gate yet, so none can be trusted "
+            "and nothing was rolled back"
+        )
+    return None, (
+        f"none of the deployments that passed this program's health gate ({', '.join(trusted)}) can be "
+        "rolled back to any more, so none can be trusted and nothing was rolled back; fix the cause and "
+        "deploy again"
+    )
 
 
 def _cancel(client: RailwayClient, deployment_id: str) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import graphql
 
 from testkit.fake_railway.backend import FakeRailwayBackend
-from testkit.fake_railway.faults import Fault
+from testkit.fake_railway.faults import DEAD_MESSAGE, Fault
 from testkit.fake_railway.mutations import Mutations
 from testkit.fake_railway.queries import Queries
 from testkit.fake_railway.ratelimit import CLOUDFLARE_429
@@ -105,6 +105,9 @@ def handle_graphql(
         caller = backend.authenticate(authorization, project_access_token)
         entry = request.log_entry(caller.kind, backend.now(), query_string)
         backend.log(entry)
+        if backend.faults.dead:
+            entry.status, entry.fault = 200, "dead"
+            return Answer(200, {"data": None, "errors": [{"message": DEAD_MESSAGE}]})
         if not query_string and not backend.edge.allow(backend.now()):
             entry.status, entry.fault = 429, "edge"
             return Answer(429, CLOUDFLARE_429.encode(), HTML)
@@ -127,8 +130,12 @@ def handle_graphql(
         entry.status = answer.status
     if fault is not None and fault.kind == "slow":
         answer.delay = fault.seconds
-    if fault is not None and fault.kind == "reset_after_apply":
+    if fault is not None and fault.kind in ("reset_after_apply", "kill"):
         entry.status, answer.reset = 0, True
+    if fault is not None and fault.kind == "kill":
+        backend.faults.dead = True
+        if backend.faults.on_kill is not None:
+            backend.faults.on_kill()
     return answer
 
 

@@ -5,15 +5,20 @@ instead of (or on top of) the normal answer. Kinds:
 - "rate_limited": 429 with Retry-After and X-RateLimit-* headers (not applied);
 - "slow": applied, answered after `seconds` (past a client's read timeout);
 - "reset_after_apply": applied, then the connection is closed without an answer;
-- "problem_processing": GraphQL error "Problem processing request" with HTTP 200 (not applied).
+- "problem_processing": GraphQL error "Problem processing request" with HTTP 200 (not applied);
+- "kill": applied, the connection closed without an answer, and from then on the caller is dead: every
+  request is refused (not applied) until `revive()`, as if the process that sent it was killed right after
+  Railway applied its mutation. `on_kill` (if set) runs once then, e.g. to SIGKILL a real CLI process.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
-KINDS = ("status", "html_429", "rate_limited", "slow", "reset_after_apply", "problem_processing")
+KINDS = ("status", "html_429", "rate_limited", "slow", "reset_after_apply", "problem_processing", "kill")
+DEAD_MESSAGE = "Emulator: the caller was killed by a kill fault; nothing it sends is applied until revive()"
 
 
 @dataclass
@@ -29,10 +34,14 @@ class FaultPlan:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.planned: list[Fault] = []
+        self.dead = False
+        self.on_kill: Callable[[], None] | None = None
 
     def clear(self) -> None:
         with self.lock:
             self.planned.clear()
+            self.dead = False
+            self.on_kill = None
 
     def add(
         self,
@@ -71,6 +80,16 @@ class FaultPlan:
 
     def problem_processing(self, count: int = 1, *, operation: str | None = None) -> Fault:
         return self.add("problem_processing", count, operation=operation)
+
+    def kill(self, operation: str, *, on_kill: Callable[[], None] | None = None) -> Fault:
+        """Apply the next `operation`, then act as if its sender died: see the "kill" kind."""
+        self.on_kill = on_kill
+        return self.add("kill", operation=operation)
+
+    def revive(self) -> None:
+        """The next run starts: requests are answered again."""
+        with self.lock:
+            self.dead = False
 
     def take(self, operation: str | None) -> Fault | None:
         """The fault that answers a request for `operation`, consuming one of its count."""

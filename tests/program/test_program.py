@@ -35,8 +35,12 @@ GITHUB_ENVIRONMENT = {"github:RepositoryEnvironment": 1, "github:RepositoryEnvir
 EXPECTED_COUNTS = {
     "production": {
         **LONG_LIVED,
-        **GITHUB_ENVIRONMENT,
-        "github:ActionsEnvironmentSecret": 1,
+        # The app repository's production environment, and this repository's production, staging and
+        # previews (two with a branch policy and the Slack token the deploys report with).
+        "cartly:infra_environments:InfraEnvironments": 1,
+        "github:RepositoryEnvironment": 1 + 3,
+        "github:RepositoryEnvironmentDeploymentPolicy": 1 + 2,
+        "github:ActionsEnvironmentSecret": 1 + 2,
         "github:ActionsEnvironmentVariable": 1,
         "github:ActionsSecret": 1,
         "github:BranchProtection": 1,

@@ -16,8 +16,20 @@ from tests.support.pulumi_mocks import is_secret, run_program, stub_secret
 REPOSITORY_LEVEL = ("github:ActionsSecret", "github:ActionsVariable", "github:BranchProtection")
 
 
+APP_REPOSITORY = "cartly"
+
+
+def in_app(stack: str, short_type: str) -> Any:
+    """The one `short_type` resource `stack` declares in the app repository."""
+    found = [r for r in of(program_run(stack), short_type) if plain(r, "repository") == APP_REPOSITORY]
+    assert len(found) == 1, [r.name for r in found]
+    return found[0]
+
+
 def names(stack: str, short_type: str, field: str) -> set[str]:
-    return {plain(r, field) for r in of(program_run(stack), short_type)}
+    """What `stack` declares in the app repository (this repository's environments: test_program_infra)."""
+    found = of(program_run(stack), short_type)
+    return {plain(r, field) for r in found if plain(r, "repository") == APP_REPOSITORY}
 
 
 def test_production_defines_exactly_its_environment_and_repository_secrets_and_variables() -> None:
@@ -39,6 +51,7 @@ def test_the_app_repository_receives_no_railway_token_and_no_database_url(stack:
         plain(r, "value")
         for t in ("github:ActionsEnvironmentSecret", "github:ActionsSecret")
         for r in of(program_run(stack), t)
+        if plain(r, "repository") == "cartly"  # the app repository (not this one's environments)
     ]
     assert len(values) == {"production": 2, "staging": 1}[stack]
     forbidden = {stub_secret(stack, "databaseUrl"), "mock-project-token", stub_secret(stack, "railwayToken")}
@@ -64,7 +77,7 @@ def test_github_secret_values_are_secret_and_use_the_non_deprecated_value_argume
         *of(program_run("production"), "github:ActionsEnvironmentSecret"),
         *of(program_run("production"), "github:ActionsSecret"),
     ]
-    assert len(found) == 2
+    assert len(found) == 4  # the app repository's two, and the Slack token of two infra environments
     for secret in found:
         assert is_secret(secret.inputs["value"]), secret.name
         assert "plaintextValue" not in secret.inputs and "encryptedValue" not in secret.inputs
@@ -79,7 +92,7 @@ def test_the_app_url_variable_is_the_stacks_url() -> None:
 
 
 def test_production_reviewers_are_resolved_from_logins_and_team_slugs_to_ids() -> None:
-    env = one(program_run("production"), "github:RepositoryEnvironment")
+    env = in_app("production", "github:RepositoryEnvironment")
     assert plain(env, "environment") == "production"
     expected_user = int(fake_call("github:index/getUser:getUser", {"username": "cartly-lead"})["id"])
     expected_team = int(fake_call("github:index/getTeam:getTeam", {"slug": "platform"})["id"])
@@ -89,15 +102,14 @@ def test_production_reviewers_are_resolved_from_logins_and_team_slugs_to_ids() -
 
 @pytest.mark.parametrize(("stack", "branch"), [("production", "main"), ("staging", "staging")])
 def test_each_environment_deploys_from_its_branch_only(stack: str, branch: str) -> None:
-    run = program_run(stack)
-    env = one(run, "github:RepositoryEnvironment")
+    env = in_app(stack, "github:RepositoryEnvironment")
     assert plain(env, "deploymentBranchPolicy") == {"protectedBranches": False, "customBranchPolicies": True}
-    policy = one(run, "github:RepositoryEnvironmentDeploymentPolicy")
+    policy = in_app(stack, "github:RepositoryEnvironmentDeploymentPolicy")
     assert (plain(policy, "environment"), plain(policy, "branchPattern")) == (stack, branch)
 
 
 def test_staging_has_no_required_reviewers() -> None:
-    assert plain(one(program_run("staging"), "github:RepositoryEnvironment"), "reviewers") is None
+    assert plain(in_app("staging", "github:RepositoryEnvironment"), "reviewers") is None
 
 
 def test_mains_branch_protection_requires_the_checks_and_a_review() -> None:

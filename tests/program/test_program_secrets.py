@@ -52,8 +52,9 @@ def test_every_secret_input_arrives_wrapped_as_a_secret(stack: str) -> None:
     found = occurrences(stack)
     # Variables web 7 + worker 6, registry credentials 2, registry login 1; long-lived stacks also create
     # the services with their variables (13) and write the release token into GitHub (1); production adds
-    # the test database's repository secret.
-    assert len(found) == {"production": 31, "staging": 30, "pr-42": 16}[stack]
+    # the test database's repository secret, and the Slack token of this repository's production and
+    # staging environments.
+    assert len(found) == {"production": 33, "staging": 30, "pr-42": 16}[stack]
     assert [(name, key) for name, key, secret in found if not secret] == []
 
 

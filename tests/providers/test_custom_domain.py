@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
-from tests.support.railway_world import FAULTS, World, configured, failures, seed_world
+from tests.support.railway_world import World, configured, failures, seed_world
 
 DOMAIN = "staging.cartly.io"
 
@@ -61,13 +61,6 @@ def test_read_returns_the_current_port_and_verification(world: World, provider: 
     assert outs["target_port"] == 3000
 
 
-def test_same_inputs_report_no_change_and_send_nothing(world: World, provider: Any) -> None:
-    id_, state = created(provider, props(world))
-    mark = world.mark()
-    assert provider.diff(id_, state, props(world)).changes is False
-    assert world.since(mark) == []
-
-
 def test_a_port_change_updates_in_place(world: World, provider: Any) -> None:
     id_, state = created(provider, props(world))
     diff = provider.diff(id_, state, props(world, port=8080))
@@ -96,25 +89,6 @@ def test_a_port_unset_out_of_band_shows_on_refresh_and_the_next_update_restores_
     assert outs["target_port"] == 3000
 
 
-def test_a_domain_change_is_a_replacement(world: World, provider: Any) -> None:
-    id_, state = created(provider, props(world))
-    assert provider.diff(id_, state, props(world, domain="app.cartly.io")).replaces == ["domain"]
-
-
-def test_read_after_an_out_of_band_delete_returns_an_empty_id(world: World, provider: Any) -> None:
-    id_, state = created(provider, props(world))
-    world.backend.delete_out_of_band("custom_domain", id_)
-    assert provider.read(id_, state).id == ""
-
-
-def test_delete_removes_it_and_succeeds_again(world: World, provider: Any) -> None:
-    id_, state = created(provider, props(world))
-    provider.delete(id_, state)
-    assert live_domains(world) == []
-    provider.delete(id_, state)
-    assert live_domains(world) == []
-
-
 def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_domain(
     world: World, provider: Any
 ) -> None:
@@ -125,33 +99,6 @@ def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_dom
     provider.delete(id_, state)
     assert [e.operation_name for e in world.since(mark)] == ["CustomDomainDelete", "Project"]
     assert live_domains(world) == []
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_a_fault_during_create_leaves_exactly_one_domain(world: World, provider: Any, fault: str) -> None:
-    world.inject(fault, "CustomDomainCreate")
-    id_, outs = created(provider, props(world))
-    assert [d.id for d in live_domains(world)] == [id_]
-    assert outs["domain"] == DOMAIN
-    assert world.backend.faults.pending() == 0  # the fault did happen
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_a_fault_during_a_port_change_still_sets_the_port(world: World, provider: Any, fault: str) -> None:
-    id_, state = created(provider, props(world))
-    world.inject(fault, "CustomDomainUpdate")
-    provider.update(id_, state, props(world, port=8080))
-    assert live_domains(world)[0].target_port == 8080
-    assert world.backend.faults.pending() == 0  # the fault did happen
-
-
-@pytest.mark.parametrize("fault", FAULTS)
-def test_a_fault_during_delete_still_deletes(world: World, provider: Any, fault: str) -> None:
-    id_, state = created(provider, props(world))
-    world.inject(fault, "CustomDomainDelete")
-    provider.delete(id_, state)
-    assert live_domains(world) == []
-    assert world.backend.faults.pending() == 0  # the fault did happen
 
 
 @pytest.mark.parametrize(

@@ -135,7 +135,10 @@ def test_a_failed_deploy_leaves_the_previous_deployment_serving_and_says_so(
     first, error = redeploy_failing(world, provider, "FAILED")
     assert "Railway reports it FAILED" in str(error)
     assert error.deployment_id in str(error)
-    assert f"previous deployment {first} is still active" in str(error)
+    assert (
+        f"previous deployment {first} (the deployment the state recorded as healthy) is still active"
+        in str(error)
+    )
     assert world.active_deployment_id(world.web_id) == first
 
 
@@ -170,7 +173,7 @@ def test_a_failing_health_gate_rolls_back_to_the_previous_deployment(world: Worl
 def test_a_first_deploy_that_fails_has_nothing_to_roll_back_to(world: World, provider: Any) -> None:
     world.backend.script_next_deploy(world.web_id, "FAILED")
     mark = world.mark()
-    with pytest.raises(DeploymentFailed, match="no earlier successful deployment to roll back to") as caught:
+    with pytest.raises(DeploymentFailed, match="none can be trusted and nothing was rolled back") as caught:
         provider.create(props(world))
     assert world.operations_since(mark).count("DeploymentRollback") == 0
     assert caught.value.rolled_back_to is None

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from pulumi_railway.resources.environment import EnvironmentProvider
 from pulumi_railway.resources.project import ProjectProvider
 from pulumi_railway.resources.service import ServiceProvider
 from pulumi_railway.resources.service_instance import ServiceInstanceProvider
@@ -53,17 +52,6 @@ def all_faults_used(fake_railway: FakeRailway) -> bool:
 # --- Project ---------------------------------------------------------------------------------------------
 
 
-@each_fault
-def test_project_create_survives(fake_railway: FakeRailway, fault: str) -> None:
-    provider = configured(ProjectProvider(), fake_railway.token)
-    inject(fake_railway, fault, "ProjectCreate")
-    created = provider.create({"name": "cartly-staging"})
-    projects = [p for p in live(fake_railway.backend.projects) if p.name == "cartly-staging"]
-    assert len(projects) == 1
-    assert created.id == projects[0].id
-    assert all_faults_used(fake_railway)
-
-
 def test_project_create_does_not_adopt_an_older_project_of_the_same_name(fake_railway: FakeRailway) -> None:
     older = fake_railway.backend.seed_project(name="cartly-staging")["project_id"]
     provider = configured(ProjectProvider(), fake_railway.token)
@@ -71,29 +59,6 @@ def test_project_create_does_not_adopt_an_older_project_of_the_same_name(fake_ra
     created = provider.create({"name": "cartly-staging"})
     assert len(live(fake_railway.backend.projects)) == 2
     assert created.id != older
-
-
-@each_fault
-def test_project_update_survives(fake_railway: FakeRailway, fault: str) -> None:
-    provider = configured(ProjectProvider(), fake_railway.token)
-    created = provider.create({"name": "cartly-staging"})
-    assert created.outs is not None
-    inject(fake_railway, fault, "ProjectUpdate")
-    provider.update(created.id, created.outs, {"name": "cartly-stage"})
-    assert fake_railway.backend.projects[created.id].name == "cartly-stage"
-    assert len(live(fake_railway.backend.projects)) == 1
-    assert all_faults_used(fake_railway)
-
-
-@each_fault
-def test_project_delete_survives(fake_railway: FakeRailway, fault: str) -> None:
-    provider = configured(ProjectProvider(), fake_railway.token)
-    created = provider.create({"name": "cartly-staging"})
-    assert created.outs is not None
-    inject(fake_railway, fault, "ProjectDelete")
-    provider.delete(created.id, created.outs)
-    assert live(fake_railway.backend.projects) == []
-    assert all_faults_used(fake_railway)
 
 
 @pytest.mark.parametrize(
@@ -121,31 +86,6 @@ def test_a_429_waits_as_long_as_retry_after_says(fake_railway: FakeRailway) -> N
 # --- Environment -----------------------------------------------------------------------------------------
 
 
-@each_fault
-def test_environment_create_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
-    provider = configured(EnvironmentProvider(), fake_railway.token)
-    inject(fake_railway, fault, "EnvironmentCreate")
-    created = provider.create({"project_id": seeded["project_id"], "name": "pr-42", "ephemeral": True})
-    envs = [e for e in live(fake_railway.backend.environments) if e.name == "pr-42"]
-    assert len(envs) == 1
-    assert created.id == envs[0].id
-    assert all_faults_used(fake_railway)
-
-
-@each_fault
-def test_environment_delete_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
-    provider = configured(EnvironmentProvider(), fake_railway.token)
-    created = provider.create({"project_id": seeded["project_id"], "name": "pr-42"})
-    assert created.outs is not None
-    inject(fake_railway, fault, "EnvironmentDelete")
-    provider.delete(created.id, created.outs)
-    assert [e for e in live(fake_railway.backend.environments) if e.name == "pr-42"] == []
-    assert all_faults_used(fake_railway)
-
-
-# --- Service ---------------------------------------------------------------------------------------------
-
-
 def service_inputs(seeded: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     env = seeded["environments"]["staging"]
     return {
@@ -155,44 +95,6 @@ def service_inputs(seeded: dict[str, Any], **overrides: Any) -> dict[str, Any]:
         "image": IMAGE,
         **overrides,
     }
-
-
-@each_fault
-def test_service_create_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
-    provider = configured(ServiceProvider(), fake_railway.token)
-    inject(fake_railway, fault, "ServiceCreate")
-    created = provider.create(service_inputs(seeded, variables={"A": "1"}))
-    services = [s for s in live(fake_railway.backend.services) if s.name == "web"]
-    assert len(services) == 1
-    assert created.id == services[0].id
-    instances = [i for i in live(fake_railway.backend.instances) if i.service_id == created.id]
-    assert len(instances) == 1
-    assert all_faults_used(fake_railway)
-
-
-@each_fault
-def test_service_update_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
-    provider = configured(ServiceProvider(), fake_railway.token)
-    created = provider.create(service_inputs(seeded))
-    assert created.outs is not None
-    inject(fake_railway, fault, "ServiceUpdate")
-    provider.update(created.id, created.outs, service_inputs(seeded, icon="https://cartly.io/i.png"))
-    assert fake_railway.backend.services[created.id].icon == "https://cartly.io/i.png"
-    assert all_faults_used(fake_railway)
-
-
-@each_fault
-def test_service_delete_survives(fake_railway: FakeRailway, seeded: dict[str, Any], fault: str) -> None:
-    provider = configured(ServiceProvider(), fake_railway.token)
-    created = provider.create(service_inputs(seeded))
-    assert created.outs is not None
-    inject(fake_railway, fault, "ServiceDelete")
-    provider.delete(created.id, created.outs)
-    assert [s for s in live(fake_railway.backend.services) if s.name == "web"] == []
-    assert all_faults_used(fake_railway)
-
-
-# --- ServiceInstance -------------------------------------------------------------------------------------
 
 
 def instance_inputs(seeded: dict[str, Any], **settings: Any) -> dict[str, Any]:

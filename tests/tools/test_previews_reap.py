@@ -15,18 +15,18 @@ __all__ = ["stub"]  # the fixture, imported for pytest
 
 
 class TestListAndReap:
-    def test_list_shows_each_preview_with_its_age_and_last_update(
+    def test_list_shows_each_preview_with_its_idle_time_and_last_update(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-3", created_days_ago=10)
-        stub.seed_stack("pr-5", created_days_ago=1)
+        stub.seed_stack("infra-pr-3", created_days_ago=10)
+        stub.seed_stack("infra-pr-5", created_days_ago=1)
         stub.seed_stack("staging", created_days_ago=100)
         assert run(tmp_path, "list") == 0
         lines = capsys.readouterr().out.splitlines()
         assert len(lines) == 3
-        assert lines[0].split()[:3] == ["STACK", "AGE", "LAST"]
-        assert lines[1].split()[:2] == ["pr-3", "10d0h"]
-        assert lines[2].split()[:2] == ["pr-5", "1d0h"]
+        assert lines[0].split()[:3] == ["STACK", "IDLE", "LAST"]
+        assert lines[1].split()[:2] == ["infra-pr-3", "10d0h"]
+        assert lines[2].split()[:2] == ["infra-pr-5", "1d0h"]
         assert " UTC " in lines[1]
 
     def test_list_without_previews_says_so(
@@ -39,25 +39,25 @@ class TestListAndReap:
     def test_reap_destroys_previews_whose_pr_is_closed(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-3", created_days_ago=1)
-        stub.seed_stack("pr-5", created_days_ago=1)
+        stub.seed_stack("infra-pr-3", created_days_ago=1)
+        stub.seed_stack("infra-pr-5", created_days_ago=1)
         assert run(tmp_path, "reap", "--open-prs", "5,8") == 0
-        assert sorted(stub.state()["stacks"]) == ["pr-5"]
-        assert capsys.readouterr().out == "removed pr-3: PR #3 is not open\n"
+        assert sorted(stub.state()["stacks"]) == ["infra-pr-5"]
+        assert capsys.readouterr().out == "removed infra-pr-3: PR #3 is not open\n"
 
-    def test_reap_destroys_previews_older_than_max_age(
+    def test_reap_destroys_previews_not_updated_for_max_age(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-5", created_days_ago=10)
-        stub.seed_stack("pr-6", created_days_ago=2)
+        stub.seed_stack("infra-pr-5", created_days_ago=10)
+        stub.seed_stack("infra-pr-6", created_days_ago=2)
         assert run(tmp_path, "reap", "--open-prs", "5,6", "--max-age", "7d") == 0
-        assert sorted(stub.state()["stacks"]) == ["pr-6"]
-        assert capsys.readouterr().out == "removed pr-5: older than 7d (created 10d ago)\n"
+        assert sorted(stub.state()["stacks"]) == ["infra-pr-6"]
+        assert capsys.readouterr().out == "removed infra-pr-5: not updated for 10d (more than 7d)\n"
 
     def test_reap_never_touches_long_lived_stacks(self, stub: StubPulumi, tmp_path: Path) -> None:
         stub.seed_stack("staging", created_days_ago=400)
         stub.seed_stack("production", created_days_ago=400)
-        stub.seed_stack("pr-1", created_days_ago=1)
+        stub.seed_stack("infra-pr-1", created_days_ago=1)
         assert run(tmp_path, "reap", "--open-prs", "") == 0
         assert sorted(stub.state()["stacks"]) == ["production", "staging"]
         assert not any(
@@ -67,25 +67,25 @@ class TestListAndReap:
     def test_reap_with_nothing_stale_removes_nothing(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-4", created_days_ago=1)
+        stub.seed_stack("infra-pr-4", created_days_ago=1)
         assert run(tmp_path, "reap", "--open-prs", "4") == 0
-        assert list(stub.state()["stacks"]) == ["pr-4"]
+        assert list(stub.state()["stacks"]) == ["infra-pr-4"]
         assert capsys.readouterr().out == "Nothing to reap.\n"
 
     def test_reap_goes_on_after_a_failure_and_exits_non_zero(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-3", created_days_ago=1)
-        stub.seed_stack("pr-4", created_days_ago=1)
-        stub.script(locked=["pr-3"])
+        stub.seed_stack("infra-pr-3", created_days_ago=1)
+        stub.seed_stack("infra-pr-4", created_days_ago=1)
+        stub.script(fail={"destroy": {"code": 255, "stderr": "error: Railway answered 503"}})
         assert run(tmp_path, "reap", "--open-prs", "") == 1
-        assert sorted(stub.state()["stacks"]) == ["pr-3"]
+        assert sorted(stub.state()["stacks"]) == ["infra-pr-3", "infra-pr-4"]
         lines = [line for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
         assert len(lines) == 2
         assert lines[0].startswith(
-            "FAILED to remove pr-3 (PR #3 is not open): Unable to destroy stack 'pr-3'"
+            "FAILED to remove infra-pr-3 (PR #3 is not open): Unable to destroy stack 'infra-pr-3'"
         )
-        assert lines[1] == "removed pr-4: PR #4 is not open"
+        assert lines[1].startswith("FAILED to remove infra-pr-4 (PR #4 is not open)")
 
     def test_reap_rejects_a_malformed_max_age(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
@@ -114,25 +114,25 @@ class TestErrors:
     def test_a_locked_stack_is_a_clear_error(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        stub.seed_stack("pr-12", created_days_ago=1)
-        stub.script(locked=["pr-12"])
+        stub.seed_stack("infra-pr-12", created_days_ago=1)
+        stub.script(locked=["infra-pr-12"])
         assert run(tmp_path, "up", "--pr", "12", "--summary-file", "/dev/null") == 4
         err = capsys.readouterr().err
         assert err.startswith(
-            "previews.py up: Unable to update stack 'pr-12': it is locked by another update."
+            "previews.py up: Unable to update stack 'infra-pr-12': it is locked by another update."
         )
-        assert "pulumi cancel --stack pr-12" in err
+        assert "pulumi cancel --stack infra-pr-12" in err
         assert "Traceback" not in err
 
     def test_a_failed_update_is_a_clear_error_with_the_cli_reason(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
-        reason = "error: Unable to create service 'web' in environment 'pr-12': Not Authorized"
-        stub.script(fail={"up": {"code": 255, "stderr": f"Updating (pr-12):\n{reason}"}})
+        reason = "error: Unable to create service 'web' in environment 'infra-pr-12': Not Authorized"
+        stub.script(fail={"up": {"code": 255, "stderr": f"Updating (infra-pr-12):\n{reason}"}})
         assert run(tmp_path, "up", "--pr", "12", "--summary-file", "/dev/null") == 1
         err = capsys.readouterr().err
         assert err.startswith(
-            "previews.py up: Unable to update stack 'pr-12': pulumi exited with code 255.\n"
+            "previews.py up: Unable to update stack 'infra-pr-12': pulumi exited with code 255.\n"
         )
         assert err.rstrip().endswith(reason)
         assert "Traceback" not in err
@@ -141,7 +141,7 @@ class TestErrors:
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         stub.script(fail={"destroy": {"code": 1, "stderr": f"error: bad token {RAILWAY_TOKEN}"}})
-        stub.seed_stack("pr-2", created_days_ago=1)
+        stub.seed_stack("infra-pr-2", created_days_ago=1)
         assert run(tmp_path, "destroy", "--pr", "2") == 1
         captured = capsys.readouterr()
         assert "bad token [RAILWAY_API_TOKEN redacted]" in captured.err
@@ -159,8 +159,8 @@ class TestScript:
         assert "{up,destroy,list,reap}" in done.stdout
 
     def test_a_failure_ends_without_a_traceback(self, stub: StubPulumi, tmp_path: Path) -> None:
-        stub.seed_stack("pr-12", created_days_ago=1)
-        stub.script(locked=["pr-12"])
+        stub.seed_stack("infra-pr-12", created_days_ago=1)
+        stub.script(locked=["infra-pr-12"])
         done = subprocess.run(
             [sys.executable, str(TOOL), "--project-dir", str(tmp_path / "project"), "destroy", "--pr", "12"],
             capture_output=True,

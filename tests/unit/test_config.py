@@ -42,17 +42,52 @@ def only_problem(stack: str = "staging", **overrides: str) -> str:
 
 
 class TestStackNames:
-    @pytest.mark.parametrize("stack", ["dev", "prod", "pr-0", "pr-", "pr-01", "PR-4", "staging2"])
+    @pytest.mark.parametrize(
+        "stack",
+        [
+            "dev",
+            "prod",
+            "pr-0",
+            "pr-",
+            "pr-01",
+            "PR-4",
+            "staging2",
+            "staging\n",
+            "production\n",
+            "pr-42\n",
+            "infra-pr-7\n",
+            "pr-1234567890",
+            "infra-pr-0",
+            "app-pr-4",
+            "pr-\u0664\u0662",
+        ],
+    )
     def test_an_unknown_stack_name_is_refused_with_the_stacks_that_exist(self, stack: str) -> None:
         with pytest.raises(ConfigError) as caught:
             stack_kind(stack)
-        assert f"Unknown stack '{stack}'" in str(caught.value)
-        assert "'production', 'staging' and 'pr-<N>'" in str(caught.value)
+        assert f"Unknown stack {stack!r}" in str(caught.value)
+        assert "'production', 'staging', 'pr-<N>' (an app pull request's preview) and 'infra-pr-<N>'" in str(
+            caught.value
+        )
         assert "pulumi stack select staging" in str(caught.value)
 
     def test_pr_stacks_are_previews_with_their_number(self) -> None:
         assert stack_kind("pr-42") == ("preview", 42)
         assert stack_kind("production") == ("production", None)
+
+    def test_infra_pr_stacks_are_previews_in_their_own_name_space(self) -> None:
+        assert stack_kind("infra-pr-42") == ("preview", 42)
+        assert stack_kind("infra-pr-999999999") == ("preview", 999999999)
+
+    @pytest.mark.parametrize("stack", ["pr-42", "infra-pr-42"])
+    def test_a_preview_fix_points_at_the_project_default(self, stack: str) -> None:
+        assert "change the default of region in Pulumi.yaml" in only_problem(stack, region="mars-1")
+
+    def test_the_infra_repository_must_not_be_the_app_repository(self) -> None:
+        message = only_problem("production", githubInfraRepository="cartly")
+        assert "cartly-infra:githubInfraRepository: 'cartly' is not this repository's name" in message
+        fix = "pulumi config set cartly-infra:githubInfraRepository cartly-infra --stack production"
+        assert fix in message
 
 
 class TestSecrets:

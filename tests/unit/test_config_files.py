@@ -34,7 +34,7 @@ def load_through_pulumi(stack: str, overrides: dict[str, str] | None = None) -> 
 
 def test_pulumi_yaml_declares_every_key_with_type_default_and_description() -> None:
     declared = project_config()
-    assert len(declared) == len(KEYS) == 39
+    assert len(declared) == len(KEYS) == 40
     for key in KEYS:
         spec = declared[key.name]
         assert spec["type"] == key.type, key.name

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from components.infra_environments import DEFINED_SECRETS as INFRA_DEFINED_SECRETS
+
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 # The contract's bootstrap list, used when the README has no bootstrap section (yet).
@@ -139,7 +141,7 @@ RULES = [
 def test_there_are_workflows_to_check() -> None:
     names = {p.name for p in WORKFLOWS}
     expected = {"plan.yml", "plan-comment.yml", "pr-stacks.yml", "reap-previews.yml", "deploy.yml"}
-    expected |= {"test.yml", "release.yml"}
+    expected |= {"test.yml", "unlock.yml", "release.yml"}
     assert expected <= names
 
 
@@ -166,12 +168,12 @@ def test_every_pinned_action_names_its_version(path: Path) -> None:
     assert [line for line in lines if "./" not in line and not PINNED_LINE.search(line)] == []
 
 
-def test_every_secret_and_variable_read_is_bootstrapped() -> None:
-    # The program writes secrets into the app repository (DEFINED_SECRETS: app-pipeline/ reads them, a test
-    # there proves it); this repository's own workflows read only what is set by hand.
+def test_every_secret_and_variable_read_is_defined_by_the_program_or_bootstrapped() -> None:
+    # What the program writes into the app repository is read by app-pipeline/ (a test there proves it);
+    # this repository's workflows read what the program writes here, and what is set by hand.
     reads = {(kind, name) for p in WORKFLOWS for kind, name in READS.findall(p.read_text())}
     assert len(reads) >= 5
-    allowed = bootstrap_names() | {"GITHUB_TOKEN"}
+    allowed = INFRA_DEFINED_SECRETS | bootstrap_names() | {"GITHUB_TOKEN"}
     assert sorted(f"{kind}.{name}" for kind, name in reads if name not in allowed) == []
 
 
@@ -191,7 +193,7 @@ def test_the_fork_facing_plan_job_holds_no_secret_and_only_reads() -> None:
 
 def test_every_pull_request_runs_the_readmes_test_command_without_secrets() -> None:
     test = workflow("test.yml")
-    assert triggers(test) == {"pull_request", "push"}
+    assert triggers(test) == {"pull_request", "push", "workflow_call"}
     assert test["on"]["push"] == {"branches": ["main", "staging"]}
     [job] = test["jobs"].values()
     assert job["permissions"] == {"contents": "read"}
@@ -236,22 +238,30 @@ def test_the_preview_stack_deploys_the_staging_image_not_an_app_prs_tag() -> Non
     ]
 
 
-def test_pulumi_preview_runs_per_affected_stack_and_comments() -> None:
-    job = workflow("pr-stacks.yml")["jobs"]["pulumi-preview"]
-    assert job["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.affected.outputs.stacks) }}"
-    action = next(s for s in job["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
-    assert action["with"]["command"] == "preview"
-    assert action["with"]["comment-on-pr"] is True
-    assert action["with"]["edit-pr-comment"] is True
+def test_no_pull_request_job_runs_pulumi_preview_of_a_long_lived_stack() -> None:
+    jobs = workflow("pr-stacks.yml")["jobs"]
+    assert sorted(jobs) == ["preview-destroy", "preview-up"]
+    text = (REPO / ".github" / "workflows" / "pr-stacks.yml").read_text()
+    assert "pulumi preview" in text  # the header says why not
+    assert [s for job in jobs.values() for s in job["steps"] if "command" in (s.get("with") or {})] == []
 
 
-def test_the_reaper_is_scheduled_and_reaps_against_open_prs() -> None:
+def test_the_reaper_is_scheduled_and_reaps_one_preview_per_job_in_its_concurrency_group() -> None:
     reaper = workflow("reap-previews.yml")
     assert "schedule" in triggers(reaper)
-    script = next(s["run"] for s in steps(reaper) if "previews.py reap" in s.get("run", ""))
-    assert "gh pr list" in script
-    assert '--open-prs "$open_prs"' in script
-    assert "set -euo pipefail" in script
+    reap = reaper["jobs"]["reap"]
+    preview_up = workflow("pr-stacks.yml")["jobs"]["preview-up"]
+    assert reap["concurrency"]["group"] == "preview-stack-${{ matrix.pr }}"
+    assert preview_up["concurrency"]["group"] == "preview-stack-${{ github.event.pull_request.number }}"
+    assert reap["strategy"]["matrix"]["pr"] == "${{ fromJSON(needs.list.outputs.prs) }}"
+    runs = [s.get("run", "") for s in reap["steps"] if "run" in s]
+    assert len(runs) == 3
+    # The PR is asked about in the step right before the destroy, for that preview alone.
+    assert 'gh api "repos/$GITHUB_REPOSITORY/pulls/$PR" --jq .state' in runs[1]
+    assert "set -euo pipefail" in runs[1]
+    assert runs[2] == 'venv/bin/python tools/previews.py reap --pr "$PR" --open-prs "$OPEN" --max-age 7d'
+    listed = next(s["run"] for s in steps(reaper) if "previews.py list" in s.get("run", ""))
+    assert "tools/previews.py list --json" in listed
 
 
 @pytest.mark.parametrize(
@@ -261,6 +271,9 @@ def test_a_push_deploys_its_branchs_stack_and_tells_slack(job_name: str, branch:
     deploy = workflow("deploy.yml")
     assert deploy["on"] == {"push": {"branches": ["main", "staging"]}}
     job = deploy["jobs"][job_name]
+    assert job["needs"] == "test"
+    assert deploy["jobs"]["test"]["uses"] == "./.github/workflows/test.yml"
+    assert job["concurrency"] == {"group": f"stack-{stack}", "cancel-in-progress": False}
     assert job["if"] == f"github.ref == 'refs/heads/{branch}'"
     assert job["environment"] == stack
     up = next(s for s in job["steps"] if s.get("uses", "").startswith("pulumi/actions@"))
