@@ -9,6 +9,20 @@ import pytest
 
 pytest_plugins = ["testkit.fake_railway.pytest_plugin"]
 
+# pulumi.dynamic's serialize_provider wraps pickle._Pickler._batch_setitems in a sorting wrapper on every
+# call and never unwraps it, so each dynamic resource constructed in a process adds a level: after about a
+# thousand (a real `pulumi up` constructs a few dozen) pickling hits RecursionError. A test process builds
+# many programs, so each test starts from the original method.
+_BATCH_SETITEMS = pickle._Pickler._batch_setitems  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _unwrap_pulumis_pickler_patch() -> Iterator[None]:
+    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
+    yield
+    pickle._Pickler._batch_setitems = _BATCH_SETITEMS  # type: ignore[attr-defined]
+
+
 # Tests that talk to real Railway run only when a real token is given for them.
 INTEGRATION_TOKEN = "CARTLY_INTEGRATION_RAILWAY_TOKEN"
 

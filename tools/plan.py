@@ -27,15 +27,14 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 if __package__ in (None, ""):  # run as `python tools/plan.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from components.settings.rules import ConfigError
 from tools.credentials import CREDENTIAL_ENV
-from tools.plan_diff import SECURE, StackDiff, diff_plans
-from tools.plan_markdown import render, short_type
-from tools.plan_runner import MASK
+from tools.plan_diff import DEPLOYMENT, SECURE, StackDiff, diff_plans
+from tools.plan_markdown import plain_value, render, short_type
+from tools.plan_masks import stand_in
 from tools.stack_files import Secure, program_config, read_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -46,6 +45,9 @@ DEFAULT_STACKS = "production,staging,pr-1"
 # file is withheld too (the preview driver need not redact its path: a path is no secret).
 WITHHELD_ENV = (*CREDENTIAL_ENV, "PULUMI_CONFIG_PASSPHRASE_FILE")
 RUN_TIMEOUT = 300
+BUILT_IMAGE = "docker:index/image:Image"
+PLACEHOLDER = re.compile(r"\([\w-]+\.\w+\)")  # an output known after apply, as the runner writes it
+CONFIG_ERROR = "Invalid configuration for stack"  # a ConfigError names the stack itself
 # What every stack runs: the provider and wiring, the entry point, the project file and the dependencies. A
 # change here alters what `pulumi up` does (a provider's create, a pinned version) even when the mocked
 # desired state is the same, so it affects every long-lived stack.
@@ -65,9 +67,9 @@ def run_stack(tree: Path, stack: str, reference: dict[str, Any] | None = None) -
     env = {k: v for k, v in os.environ.items() if k not in WITHHELD_ENV}
     try:
         project, config = read_stack_config(tree, stack)
-    except (OSError, KeyError, yaml.YAMLError) as exc:  # no program at that revision, or a broken file
-        return {"stack": stack, "error": f"cannot read the project's config: {type(exc).__name__}: {exc}"}
-    text, secret_keys = program_config(config, lambda _key, _value: MASK)
+    except ConfigError as exc:  # no program at that revision, or a malformed file: named with its line
+        return {"stack": stack, "error": str(exc)}
+    text, secret_keys = program_config(config, lambda key, value: stand_in(key, value.ciphertext))
     with tempfile.TemporaryDirectory(prefix="cartly-plan-") as scratch:
         config_file = Path(scratch) / "config.json"
         config_file.write_text(json.dumps({"project": project, "config": text, "secretKeys": secret_keys}))
@@ -112,11 +114,34 @@ def plan_tree(tree: Path, stacks: Sequence[str], pool: ThreadPoolExecutor) -> di
     plans = dict(zip(first, pool.map(lambda s: run_stack(tree, s), first), strict=True))
     staging = plans.get("staging", {})
     if previews and staging.get("error"):
-        plans.update({p: {"stack": p, "error": "needs the staging plan, which failed"} for p in previews})
+        needs = "needs the staging plan, which failed"
+        plans.update({p: {"stack": p, "error": _file_error(tree, p) or needs} for p in previews})
     elif previews:
-        ref = staging["reference"]
+        ref = of_staging(staging["reference"])
         plans.update(zip(previews, pool.map(lambda s: run_stack(tree, s, ref), previews), strict=True))
     return {s: plans[s] for s in stacks}
+
+
+def _file_error(tree: Path, stack: str) -> str | None:
+    """The stack's own file problem, if any: reported before the staging plan it also needs."""
+    try:
+        read_stack_config(tree, stack)
+    except ConfigError as exc:
+        return str(exc)
+    return None
+
+
+def of_staging(value: Any) -> Any:
+    """Staging's outputs as a preview reads them: each value known only after staging's apply says it is
+    staging's (`(cartly-environment.environment_id)` -> `(staging's cartly-environment.environment_id)`), so a
+    preview's plan cannot read as if it forked from itself."""
+    if isinstance(value, dict):
+        return {k: of_staging(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [of_staging(v) for v in value]
+    if isinstance(value, str) and PLACEHOLDER.fullmatch(value):
+        return f"(staging's {value[1:]}"
+    return value
 
 
 def resolve(revision: str, repo: Path) -> str:
@@ -187,11 +212,23 @@ def plan_text(plan: dict[str, Any]) -> str:
     resources = plan["resources"]
     lines = [f"Stack {plan['stack']}: {len(resources)} resources (offline: no credentials, secrets masked)"]
     for r in resources:
+        if r["type"] == BUILT_IMAGE:
+            context = (r["inputs"].get("build") or {}).get("context")
+            lines.append(
+                f"The image is built from {context} and pushed as {r['inputs'].get('imageName')} at deploy."
+            )
+    for r in resources:
         lines += ["", f"{short_type(r['type'])} {r['name']}"]
-        lines += [f"  {k}: {json.dumps(v, sort_keys=True)}" for k, v in r["inputs"].items()]
+        lines += [f"  {k}: {plain_value(v)}{_note(r['type'], k)}" for k, v in r["inputs"].items()]
     lines += ["", "Outputs:"]
-    lines += [f"  {k}: {json.dumps(v, sort_keys=True)}" for k, v in plan["outputs"].items()]
+    lines += [f"  {k}: {plain_value(v)}" for k, v in plan["outputs"].items()]
     return "\n".join(lines) + "\n"
+
+
+def _note(typ: str, key: str) -> str:
+    if typ == DEPLOYMENT and key == "revision":
+        return "  (offline stand-in: the real one hashes the digest resolved at deploy)"
+    return ""
 
 
 def parser() -> argparse.ArgumentParser:
@@ -219,7 +256,9 @@ def show(project_dir: Path, stack: str, as_json: bool) -> int:
     with ThreadPoolExecutor(2) as pool:
         plan = plan_tree(project_dir, [stack], pool)[stack]
     if plan.get("error"):
-        print(f"plan.py: Unable to plan stack '{stack}': {plan['error']}", file=sys.stderr)
+        error = str(plan["error"])
+        about = "" if error.startswith(CONFIG_ERROR) else f"Unable to plan stack '{stack}': "
+        print(f"plan.py: {about}{error}", file=sys.stderr)
         return 1
     print(
         json.dumps(plan, indent=2, sort_keys=True) if as_json else plan_text(plan),

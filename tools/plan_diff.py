@@ -10,6 +10,7 @@ deliberately runs nothing.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,7 @@ MARKER = "<!-- cartly-plan -->"
 SECURE = "[secret "  # how tools/plan.py writes a `secure:` config value: "[secret <hash of the ciphertext>]"
 RAILWAY = "pulumi-python:dynamic/railway:"
 GITHUB = "github:index/"
+DEPLOYMENT = RAILWAY + "Deployment"
 REPLACE_ON: dict[str, frozenset[str]] = {
     RAILWAY + "Project": frozenset({"workspace_id", "project_id"}),
     RAILWAY + "Environment": frozenset({"project_id", "name", "source_environment_id", "ephemeral"}),
@@ -40,6 +42,14 @@ REPLACE_ON: dict[str, frozenset[str]] = {
     ),
     GITHUB + "branchProtection:BranchProtection": frozenset({"repositoryId"}),
 }
+# Inputs a type reads only when it creates (the Railway provider's Service: the per-environment image and
+# variables belong to ServiceInstance and Variables afterwards): a change to them changes nothing live.
+CREATE_ONLY: dict[str, frozenset[str]] = {
+    RAILWAY + "Service": frozenset({"image", "variables", "environment_id", "adopt"}),
+}
+PROJECT = RAILWAY + "Project"
+# What a Deployment's revision hashes, resource by resource: a change to one of these redeploys its service.
+DEPLOYS_ON = (RAILWAY + "ServiceInstance", RAILWAY + "Variables")
 VALUE_WIDTH = 60
 
 
@@ -58,6 +68,12 @@ class Modified:
     replaced_by: tuple[str, ...]  # the changed inputs that force a replacement (estimated)
 
 
+@dataclass(frozen=True)
+class Redeploy:
+    name: str  # the Deployment
+    because: tuple[str, ...]  # what changes, in words
+
+
 @dataclass
 class StackDiff:
     stack: str
@@ -66,6 +82,8 @@ class StackDiff:
     modified: list[Modified] = field(default_factory=list)
     outputs: list[Change] = field(default_factory=list)
     config: list[Change] = field(default_factory=list)  # stack config, secure values never shown
+    adopted: list[tuple[str, str]] = field(default_factory=list)  # (project resource, the adopted id)
+    redeploys: list[Redeploy] = field(default_factory=list)
     error: str | None = None  # the program fails on this change: no diff
     note: str | None = None  # the base revision had no plan: everything counts as added
 
@@ -79,7 +97,8 @@ class StackDiff:
 
     @property
     def empty(self) -> bool:
-        return not (self.added or self.removed or self.modified or self.outputs or self.config or self.error)
+        changed = self.added or self.removed or self.modified or self.outputs or self.config or self.adopted
+        return not (changed or self.redeploys or self.error)
 
 
 def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackDiff:
@@ -93,18 +112,96 @@ def diff_plans(stack: str, base: dict[str, Any], head: dict[str, Any]) -> StackD
     after = {r["key"]: r for r in head["resources"]}
     moved = moved_keys(head["resources"])  # old key -> new key, from the program's aliases
     before = {moved.get(r["key"], r["key"]): r for r in base["resources"]}
+    result.adopted, base = _adoptions(before, after, base)
+    before = {moved.get(r["key"], r["key"]): r for r in base["resources"]}
     result.added = sorted((after[k]["type"], after[k]["name"]) for k in after.keys() - before.keys())
     result.removed = sorted((before[k]["type"], before[k]["name"]) for k in before.keys() - after.keys())
     for key in sorted(before.keys() & after.keys(), key=lambda k: (after[k]["type"], after[k]["name"])):
         old, new = before[key], after[key]
-        changes = _changes(old["inputs"], new["inputs"])
+        skip = CREATE_ONLY.get(new["type"], frozenset()) | (
+            {"project_id"} if new["type"] == PROJECT else set()
+        )
+        changes = tuple(c for c in _changes(old["inputs"], new["inputs"]) if c.key not in skip)
+        if new["type"] not in CREATE_ONLY:  # a created service's variables are Variables' business
+            changes += _masked_changes(old, new)
+        if any(name == new["name"] for name, _id in result.adopted):
+            continue  # an adopted project's own inputs change by adopting: shown as the adoption
         if changes:
             immutable = REPLACE_ON.get(new["type"], frozenset())
             forced = tuple(c.key for c in changes if c.key in immutable)
             result.modified.append(Modified(new["type"], new["name"], changes, forced))
+    result.redeploys = _redeploys(after, result)
     result.outputs = list(_changes(base.get("outputs", {}), head.get("outputs", {})))
     result.config = _config_changes(base.get("config", {}), head.get("config", {}))
     return result
+
+
+def _adoptions(
+    before: dict[str, Any], after: dict[str, Any], base: dict[str, Any]
+) -> tuple[list[tuple[str, str]], dict[str, Any]]:
+    """Projects that now adopt an existing Railway project (`project_id` set), and the base plan with their
+    id in place of `(<project>.project_id)`: the id was unknown before and is given now, which changes
+    nothing downstream (adoption recreates nothing)."""
+    adopted: list[tuple[str, str]] = []
+    text = json.dumps(base)
+    for key, new in after.items():
+        old = before.get(key)
+        project_id = new["inputs"].get("project_id")
+        if new["type"] == PROJECT and old and project_id and not old["inputs"].get("project_id"):
+            adopted.append((new["name"], str(project_id)))
+            text = text.replace(json.dumps(f"({new['name']}.project_id)"), json.dumps(project_id))
+    return adopted, json.loads(text) if adopted else base
+
+
+def _masked_changes(old: dict[str, Any], new: dict[str, Any]) -> tuple[Change, ...]:
+    """What changed behind a mask: each rotated secret by key, else each masked input whose contents changed
+    (a plain value beside the secrets, such as APP_URL in the variables)."""
+    secrets = _secret_changes(old.get("secrets", {}), new.get("secrets", {}))
+    if secrets:
+        return secrets
+    before, after = old.get("masked", {}), new.get("masked", {})
+    return tuple(
+        Change(key, "[secret]", "[secret, contents changed]")
+        for key in sorted(before.keys() & after.keys())
+        if before[key] != after[key]
+    )
+
+
+def _secret_changes(old: dict[str, str], new: dict[str, str]) -> tuple[Change, ...]:
+    """The secrets a resource holds whose ciphertext changed (a rotation), by key: never a value."""
+    return tuple(
+        Change(f"secret {key}", "[secret]", "[secret, re-encrypted]" if key in new else None)
+        for key in sorted(old.keys() | new.keys())
+        if old.get(key) != new.get(key)
+    )
+
+
+def _redeploys(after: dict[str, Any], result: StackDiff) -> list[Redeploy]:
+    """The Deployments that redeploy, each with why: its revision hashes its service's settings and
+    variables, so a change to either (or a rotated secret in them) redeploys that service. A Deployment whose
+    only change is the revision is a redeploy, not an update."""
+    found = []
+    for deployment in sorted((r for r in after.values() if r["type"] == DEPLOYMENT), key=lambda r: r["name"]):
+        service = deployment["inputs"].get("service_id")
+        because = [
+            f"`{m.name}` changes {', '.join(f'`{c.key}`' for c in m.changes)}"
+            for m in result.modified
+            if m.type in DEPLOYS_ON and _service_of(after, m) == service
+        ]
+        own = next(
+            (m for m in result.modified if m.type == DEPLOYMENT and m.name == deployment["name"]), None
+        )
+        if own and any(c.key == "revision" for c in own.changes) and not because:
+            because.append("its revision changes (the image digest, settings or variables)")
+        if because:
+            found.append(Redeploy(deployment["name"], tuple(because)))
+        if own and all(c.key == "revision" for c in own.changes):
+            result.modified.remove(own)
+    return found
+
+
+def _service_of(after: dict[str, Any], item: Modified) -> Any:
+    return next((r["inputs"].get("service_id") for r in after.values() if r["name"] == item.name), None)
 
 
 def _config_changes(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:

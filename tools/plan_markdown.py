@@ -31,10 +31,16 @@ def short_type(typ: str) -> str:
     return typ
 
 
+EMPTY = "(empty)"  # the one rendering of a value that is absent or empty, in the plan and the diff
+
+
+def plain_value(value: Any) -> str:
+    """A value as the plan shows it: JSON, except an absent or empty one, which is EMPTY."""
+    return EMPTY if value is None or value == "" else json.dumps(value, sort_keys=True)
+
+
 def value_text(value: Any) -> str:
-    text = (
-        "(unset)" if value is None else value if isinstance(value, str) else json.dumps(value, sort_keys=True)
-    )
+    text = value if isinstance(value, str) and value else plain_value(value)
     text = text.replace("`", "'").replace("\n", " ")
     return f"`{text[: VALUE_WIDTH - 1]}…`" if len(text) > VALUE_WIDTH else f"`{text}`"
 
@@ -70,10 +76,15 @@ def stack_section(diff: StackDiff) -> Iterator[str]:
     if diff.empty:
         yield "No change to the desired state."
         return
+    for name, project_id in diff.adopted:
+        yield f"- **adopt** `{name}`: takes over the existing Railway project `{project_id}` (no recreation)"
     for item in diff.replaced:
         yield from _modified_lines("replace", item)
     for item in diff.updated:
         yield from _modified_lines("update", item)
+    for redeploy in diff.redeploys:
+        yield f"- **redeploy** `{redeploy.name}` (railway:Deployment), because:"
+        yield from (f"  - {reason}" for reason in redeploy.because)
     for typ, name in diff.added:
         yield f"- **add** `{name}` ({short_type(typ)})"
     for typ, name in diff.removed:
@@ -93,14 +104,21 @@ def render(diffs: list[StackDiff], base_label: str) -> str:
         MARKER,
         f"## Infrastructure plan: `{base_label}` → this change",
         "",
-        "| stack | add | remove | replace | update | config |",
-        "|---|---|---|---|---|---|",
+        "| stack | add | remove | replace | update | redeploy | config |",
+        "|---|---|---|---|---|---|---|",
     ]
     for d in diffs:
         if d.error:
-            lines.append(f"| `{d.stack}` | ⚠ plan failed | | | | |")
+            lines.append(f"| `{d.stack}` | ⚠ plan failed | | | | | |")
         else:
-            counts = (len(d.added), len(d.removed), len(d.replaced), len(d.updated), len(d.config))
+            counts = (
+                len(d.added),
+                len(d.removed),
+                len(d.replaced),
+                len(d.updated),
+                len(d.redeploys),
+                len(d.config),
+            )
             lines.append(f"| `{d.stack}` | " + " | ".join(str(c) for c in counts) + " |")
     for d in diffs:
         lines += ["", *stack_section(d)]

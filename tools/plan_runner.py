@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import runpy
 import sys
@@ -28,13 +27,23 @@ from typing import Any
 import pulumi
 from google.protobuf import json_format
 from pulumi.runtime import mocks as pulumi_mocks
+
+if __package__ in (None, ""):  # run as a script: the repository root after everything else, for tools/
+    sys.path.append(str(Path(__file__).resolve().parents[1]))
 from pulumi.runtime import rpc
 from pulumi.runtime import settings as pulumi_settings
 from pulumi.runtime.sync_await import _sync_await
 
-MASK = "[secret]"
-SECRET_SIG = rpc._special_sig_key
-SECRET_VALUE = rpc._special_secret_sig
+from tools.plan_masks import (
+    INVOKE_UNKNOWNS,
+    MASK,
+    RESOURCE_UNKNOWNS,
+    deep_mask,
+    invent,
+    masked,
+    masked_digests,
+)
+
 DROPPED_INPUTS = ("__provider",)  # the pickled dynamic provider: code, not desired state
 
 
@@ -43,30 +52,6 @@ def load_config(config_file: Path) -> tuple[str, dict[str, str], list[str]]:
     project's files (tools/stack_files.py), every `secure:` value already the mask."""
     given = json.loads(config_file.read_text())
     return str(given["project"]), dict(given["config"]), list(given["secretKeys"])
-
-
-def masked(value: Any) -> Any:
-    """A deserialized property with every secret replaced by the mask, keys sorted."""
-    if isinstance(value, dict):
-        if value.get(SECRET_SIG) == SECRET_VALUE:
-            return MASK
-        return {k: masked(v) for k, v in sorted(value.items()) if k not in DROPPED_INPUTS}
-    if isinstance(value, list):
-        return [masked(v) for v in value]
-    if isinstance(value, pulumi.Resource | pulumi.Output):
-        return "(reference)"
-    if isinstance(value, float) and value.is_integer():
-        return int(value)  # protobuf carries every number as a double: 3000.0 was 3000
-    return value
-
-
-def deep_mask(value: Any) -> Any:
-    """A secret value's shape with its leaves masked: previews index into staging's secret dicts."""
-    if isinstance(value, dict):
-        return {k: deep_mask(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [deep_mask(v) for v in value]
-    return MASK
 
 
 def _declared_outputs(typ: str, name: str) -> dict[str, Any]:
@@ -113,12 +98,24 @@ class PlanMocks(pulumi_mocks.Mocks):
             outputs = {"name": args.name, **self.reference}
             return args.name, outputs
         outputs = {**_declared_outputs(args.typ, args.name), **args.inputs}
+        if args.typ in RESOURCE_UNKNOWNS:
+            key, label = RESOURCE_UNKNOWNS[args.typ]
+            repository = str(args.inputs.get("imageName", args.name)).rsplit(":", 1)[0]
+            digest = invent("digest", f"{args.typ}:{args.name}", label(dict(args.inputs)))
+            outputs[key] = f"{repository}@{digest}"
         return f"{args.name}-id", outputs
 
     def call(self, args: pulumi_mocks.MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]] | None]:
-        digest = hashlib.sha256(f"{args.token}:{json.dumps(args.args, sort_keys=True, default=str)}".encode())
+        seed = f"{args.token}:{json.dumps(args.args, sort_keys=True, default=str)}"
         # Numeric ids (GitHub users and teams are parsed with int()), a registry digest, and the args back.
-        fake = {"id": str(int(digest.hexdigest()[:8], 16)), "sha256Digest": f"sha256:{digest.hexdigest()}"}
+        fake = {
+            "id": invent("id", seed, "id looked up at deploy"),
+            "sha256Digest": invent("digest", seed, "digest"),
+        }
+        if args.token in INVOKE_UNKNOWNS:
+            key, label = INVOKE_UNKNOWNS[args.token]
+            kind = "digest" if key == "sha256Digest" else "id"
+            fake[key] = invent(kind, seed, label(dict(args.args)))
         return {**args.args, **fake}, []
 
 
@@ -215,23 +212,7 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
     exports = run_and_collect(lambda: runpy.run_path(str(project_dir / "__main__.py"), run_name="__main__"))
     prefix = f"urn:pulumi:{stack}::{project}::"
     resources = sorted(
-        (
-            {
-                "key": r.urn.removeprefix(prefix),
-                "type": r.type,
-                "name": r.name,
-                "inputs": masked(r.inputs),
-                # Where the resource may have stood before (tools/plan_diff.py matches on them).
-                "parent": str(r.options.get("parent") or "").removeprefix(prefix),
-                "aliases": [
-                    {**spec, "parentUrn": spec["parentUrn"].removeprefix(prefix)}
-                    if "parentUrn" in spec
-                    else spec
-                    for spec in r.options.get("aliases", [])
-                ],
-            }
-            for r in monitor.registrations
-        ),
+        (_resource(r, prefix) for r in monitor.registrations),
         key=lambda r: (r["type"], r["name"], r["key"]),
     )
     secret_names = sorted(k for k, (_v, secret) in exports.items() if secret)
@@ -245,6 +226,30 @@ def run(project_dir: Path, stack: str, config_file: Path, reference: dict[str, A
             "secretOutputNames": secret_names,
         },
     }
+
+
+def _resource(seen: Registration, prefix: str) -> dict[str, Any]:
+    """One registration as the plan shows it, with where it may have stood before (its parent and aliases:
+    tools/plan_diff.py matches on them), the secret stand-ins its inputs hold and a hash of each masked
+    input (if any), so a diff can tell what changed behind a mask."""
+    used: dict[str, str] = {}
+    inputs = masked(seen.inputs, used, DROPPED_INPUTS)
+    found = {
+        "key": seen.urn.removeprefix(prefix),
+        "type": seen.type,
+        "name": seen.name,
+        "inputs": inputs,
+        "parent": str(seen.options.get("parent") or "").removeprefix(prefix),
+        "aliases": [
+            {**spec, "parentUrn": spec["parentUrn"].removeprefix(prefix)} if "parentUrn" in spec else spec
+            for spec in seen.options.get("aliases", [])
+        ],
+    }
+    if used:
+        found["secrets"] = dict(sorted(used.items()))
+    if digests := masked_digests({k: v for k, v in seen.inputs.items() if k not in DROPPED_INPUTS}):
+        found["masked"] = digests
+    return found
 
 
 async def _collect(exports: dict[str, tuple[Any, bool]]) -> None:
@@ -270,7 +275,9 @@ def main(argv: list[str] | None = None) -> int:
         result = run(
             project_dir, args.stack, args.config_file, reference or {"outputs": {}, "secretOutputNames": []}
         )
-    except Exception as exc:  # the program's own error (a ConfigError…), reported as data
+    except ValueError as exc:  # the program refuses its input (a ConfigError…): its message says it all
+        result = {"stack": args.stack, "error": str(exc)}
+    except Exception as exc:  # any other failure of the program, reported as data
         result = {"stack": args.stack, "error": f"{type(exc).__name__}: {exc}"}
     print(json.dumps(result, sort_keys=True, default=str))
     return 0

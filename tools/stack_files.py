@@ -11,39 +11,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
+from components.settings.files import Secure
+from components.settings.files import read_stack_config as read_files
 
-
-@dataclass(frozen=True)
-class Secure:
-    """A `secure:` value of a stack file: ciphertext only the CLI (with the passphrase) can decrypt."""
-
-    ciphertext: str
+__all__ = ["Secure", "config_text", "program_config", "read_stack_config"]
 
 
 def read_stack_config(project_dir: Path, stack: str) -> tuple[str, dict[str, Any]]:
-    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values."""
-    project = yaml.safe_load((project_dir / "Pulumi.yaml").read_text()) or {}
-    name = str(project["name"])
-
-    def qualified(key: str) -> str:
-        return key if ":" in key else f"{name}:{key}"
-
-    config: dict[str, Any] = {
-        qualified(key): spec["default"]
-        for key, spec in (project.get("config") or {}).items()
-        if isinstance(spec, dict) and "default" in spec
-    }
-    path = project_dir / f"Pulumi.{stack}.yaml"
-    values = ((yaml.safe_load(path.read_text()) or {}).get("config") or {}) if path.exists() else {}
-    for key, value in values.items():
-        secure = isinstance(value, dict) and set(value) == {"secure"}
-        config[qualified(key)] = Secure(str(value["secure"])) if secure else value
-    return name, config
+    """(project name, {namespaced key: value}): Pulumi.yaml's defaults, then the stack file's values. A
+    malformed file raises ConfigError naming the file and line (components.settings.files)."""
+    files = read_files(project_dir, stack)
+    return files.project, files.values
 
 
 def config_text(value: Any) -> str:

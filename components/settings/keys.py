@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 NAMESPACE = "cartly-infra"
 
@@ -26,7 +26,7 @@ class Key:
     """One project config key.
 
     Secrets default to "" and are not declared `secret: true` in Pulumi.yaml: the CLI treats a key without a
-    default as required in every stack, and preview stacks have no stack file (their secrets come from the
+    default as required in every stack, and preview stacks set no secret of their own (theirs come from the
     staging stack). `components.settings.load` enforces presence per stack and that the value is encrypted.
     """
 
@@ -38,10 +38,18 @@ class Key:
     # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none). "github":
     # both long-lived stacks, for their GitHub environment only (previews never receive it from staging).
     required_in: Literal["long-lived", "production", "github", "never"] = "never"
+    # Integers only: the accepted range, and why the upper bound is what it is.
+    minimum: int = 0
+    maximum: int | None = None
+    bound_reason: str = ""
 
     @property
     def qualified(self) -> str:
         return f"{NAMESPACE}:{self.name}"
+
+
+# A guard against a typo that would bill a thousand replicas; raise it here if Cartly ever needs more.
+_REPLICAS: dict[str, Any] = {"minimum": 1, "maximum": 50, "bound_reason": "a guard against typos"}
 
 
 def _secret(
@@ -67,17 +75,35 @@ KEYS: tuple[Key, ...] = (
         "Environment of a long-lived stack (empty: the stack's name); an adopted project must have it.",
     ),
     Key("region", "string", "us-west2", "Railway region of both services."),
-    Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1)."),
-    Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1)."),
+    Key("webReplicas", "integer", 1, "Replicas of the web service (>= 1).", **_REPLICAS),
+    Key("workerReplicas", "integer", 1, "Replicas of the worker service (>= 1).", **_REPLICAS),
     Key("restartPolicy", "string", "ON_FAILURE", "Restart policy: ALWAYS, ON_FAILURE or NEVER."),
-    Key("restartMaxRetries", "integer", 10, "Restarts before giving up (ON_FAILURE only)."),
+    Key(
+        "restartMaxRetries",
+        "integer",
+        10,
+        "Restarts before giving up (ON_FAILURE only).",
+        maximum=100,
+        bound_reason="a crash loop is not worth more retries",
+    ),
     Key(
         "healthcheckTimeout",
         "integer",
         300,
         "Seconds Railway waits for /health before keeping the old deploy.",
+        minimum=1,
+        maximum=3600,
+        bound_reason="Railway's limit",
     ),
-    Key("deployTimeoutSeconds", "integer", 600, "Seconds a deployment may take before it is rolled back."),
+    Key(
+        "deployTimeoutSeconds",
+        "integer",
+        600,
+        "Seconds a deployment may take before it is rolled back.",
+        minimum=1,
+        maximum=7200,
+        bound_reason="two hours: a longer deploy is stuck",
+    ),
     Key("preDeployCommand", "string", "npx prisma migrate deploy", "Web pre-deploy command (migrations)."),
     Key("nodeEnv", "string", "production", "NODE_ENV of both services."),
     # Domains.
@@ -159,8 +185,8 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
     run), so for them the fix is the project default in Pulumi.yaml."""
     if is_preview_stack(stack) and key.name != "imageTag":
         return (
-            f"change the default of {key.name} in Pulumi.yaml (preview stacks have no stack file: "
-            "they run on the project's defaults)"
+            f"change the default of {key.name} in Pulumi.yaml (preview stacks run on the project's defaults: "
+            "their stack file holds only imageTag, which the preview driver writes)"
         )
     if key.secret:
         return f"pulumi config set --secret {key.qualified} --stack {stack}"

@@ -4,37 +4,50 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
 from components.settings.keys import Key, is_preview_stack, set_command
 
 
 class ConfigError(ValueError):
-    """The stack's config breaks one or more rules; each problem names the key and the fixing command."""
+    """The stack's config breaks one or more rules. The first line is the first problem in full (where the
+    value came from, what is wrong, the fixing command); any others follow, one a line."""
 
     def __init__(self, stack: str, problems: tuple[str, ...]) -> None:
         self.stack = stack
         self.problems = problems
-        lines = "\n".join(f"  - {p}" for p in problems)
-        super().__init__(f"Invalid configuration for stack '{stack}' ({len(problems)} problem(s)):\n{lines}")
+        lines = [f"Invalid configuration for stack '{stack}': {problems[0]}"]
+        if len(problems) > 1:
+            lines.append(f"  and {len(problems) - 1} more problem(s):")
+            lines += [f"  - {p}" for p in problems[1:]]
+        super().__init__("\n".join(lines))
 
 
 class Problems:
-    """Collects `<what is wrong>. Fix: <command>` lines; raises them together as one ConfigError."""
+    """Collects `<where>: <key>: <what is wrong>. Fix: <command>` lines; raises them as one ConfigError.
 
-    def __init__(self, stack: str) -> None:
+    `where` maps a namespaced key to the file and line its value came from; a key it does not know (a value
+    that is missing, or given outside the files) is placed in `fallback` (the stack file, if there is one)."""
+
+    def __init__(self, stack: str, where: Mapping[str, str] | None = None, fallback: str = "") -> None:
         self.stack = stack
+        self.where = where or {}
+        self.fallback = fallback
         self.items: list[str] = []
 
     def add(self, what: str, fix: str) -> None:
-        self.items.append(f"{what}. Fix: {fix}")
+        key = what.split(": ", 1)[0]  # every problem starts with the key it is about
+        where = self.where.get(key, self.fallback)
+        self.items.append(f"{where}: {what}. Fix: {fix}" if where else f"{what}. Fix: {fix}")
 
     def raise_if_any(self) -> None:
         if self.items:
             raise ConfigError(self.stack, tuple(self.items))
 
 
-def parse_int(p: Problems, key: Key, text: str, *, minimum: int) -> int:
-    """`text` as an integer >= minimum, else a problem (and the key's default, so parsing goes on)."""
+def parse_int(p: Problems, key: Key, text: str) -> int:
+    """`text` as an integer within the key's bounds, else a problem (and the default, so parsing goes on)."""
+    minimum, maximum = key.minimum, key.maximum
     try:
         value = int(text.strip())
     except ValueError:
@@ -44,6 +57,12 @@ def parse_int(p: Problems, key: Key, text: str, *, minimum: int) -> int:
         # The default is the sensible value to suggest (a 300 s health check, not a 1 s one).
         example = max(minimum, int(str(key.default)))
         p.add(f"{key.qualified}: must be >= {minimum}, got {value}", set_command(key, p.stack, str(example)))
+    elif maximum is not None and value > maximum:
+        why = f" ({key.bound_reason})" if key.bound_reason else ""
+        p.add(
+            f"{key.qualified}: must be <= {maximum}{why}, got {value}",
+            set_command(key, p.stack, str(key.default)),
+        )
     return value
 
 

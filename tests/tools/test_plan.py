@@ -81,9 +81,9 @@ class TestOneStack:
         assert len(refs) == 1
         env = next(r for r in resources if r["type"].endswith("railway:Environment"))
         assert env["inputs"]["name"] == "pr-7"
-        assert (
-            env["inputs"]["project_id"] == "(cartly-project.project_id)"
-        )  # staging's Project, via the reference
+        # Staging's Project and environment via the reference: named as staging's, not as the preview's own.
+        assert env["inputs"]["project_id"] == "(staging's cartly-project.project_id)"
+        assert env["inputs"]["source_environment_id"] == "(staging's cartly-environment.environment_id)"
 
     def test_plan_prints_a_readable_listing_by_default(self, staging_plan: dict[str, Any]) -> None:
         text = plan_text(staging_plan)
@@ -120,9 +120,10 @@ class TestDiff:
     ) -> None:
         _done, markdown = staging_change
         assert markdown.startswith("<!-- cartly-plan -->\n## Infrastructure plan: `")
-        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
-        assert "| `staging` | 0 | 0 | 1 | 3 | 2 |" in markdown
-        assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
+        # A new domain is a new APP_URL in both services' masked variables: both redeploy.
+        assert "| `staging` | 0 | 0 | 1 | 4 | 2 | 2 |" in markdown
+        assert "| `pr-1` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
 
     def test_diff_shows_a_changed_input_with_old_and_new_values(
         self, staging_change: tuple[subprocess.CompletedProcess[str], str]
@@ -183,10 +184,18 @@ class TestConfigChange:
         self, config_only_change: tuple[subprocess.CompletedProcess[str], str]
     ) -> None:
         _done, markdown = config_only_change
-        assert "| `staging` | 0 | 0 | 0 | 0 | 2 |" in markdown
-        assert "| `production` | 0 | 0 | 0 | 0 | 0 |" in markdown
+        assert "| `staging` | 0 | 0 | 0 | 2 | 2 | 2 |" in markdown
+        assert "| `production` | 0 | 0 | 0 | 0 | 0 | 0 |" in markdown
         section = markdown.split("### `staging`\n\n", 1)[1].split("\n\n", 1)[0]
         assert section.splitlines() == [
+            "- **update** `cartly-web-variables` (railway:Variables)",
+            "  - `secret cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
+            "- **update** `cartly-worker-variables` (railway:Variables)",  # its NODE_ENV, behind the mask
+            "  - `variables`: `[secret]` → `[secret, contents changed]`",
+            "- **redeploy** `cartly-web-deployment` (railway:Deployment), because:",
+            "  - `cartly-web-variables` changes `secret cartly-infra:jwtSecret`",
+            "- **redeploy** `cartly-worker-deployment` (railway:Deployment), because:",
+            "  - `cartly-worker-variables` changes `variables`",
             "- **config** (secrets never shown)",
             "  - `cartly-infra:jwtSecret`: `[secret]` → `[secret, re-encrypted]`",
             "  - `cartly-infra:nodeEnv`: `production` → `staging`",
@@ -238,8 +247,11 @@ class TestFailures:
         edit(repo / "Pulumi.staging.yaml", "cartly-infra:webReplicas: 1", "cartly-infra:webReplicas: 0")
         done = plan("--project-dir", str(repo), "--diff", "HEAD", "--stacks", "staging")
         assert done.returncode == 1
-        assert "| `staging` | ⚠ plan failed | | | | |" in done.stdout
-        assert "**Could not compute the plan:** the program fails on this change: ConfigError" in done.stdout
+        assert "| `staging` | ⚠ plan failed | | | | | |" in done.stdout
+        assert (
+            "**Could not compute the plan:** the program fails on this change: Invalid configuration for "
+            in done.stdout
+        )
         assert "webReplicas" in done.stdout
         assert "Traceback" not in done.stderr
 
@@ -248,3 +260,36 @@ class TestFailures:
         assert done.returncode == 2
         assert done.stderr.startswith("plan.py: Unknown git revision 'no-such-branch'")
         assert done.stdout == ""
+
+
+class TestWhatThePlanCannotKnow:
+    def test_digests_and_reviewer_ids_are_labelled_never_invented(self, checkout: Path) -> None:
+        done = plan("--project-dir", str(checkout), "production")
+        assert done.returncode == 0, done.stderr
+        assert "sha256:" not in done.stdout
+        assert (
+            'reviewers: [{"teams": ["(id of GitHub team platform, looked up at deploy)"], '
+            '"users": ["(id of GitHub user cartly-lead, looked up at deploy)"]}]'
+        ) in done.stdout
+        assert (
+            '  imageDigest: "(digest of ghcr.io/cartly-app/cartly:main, resolved at deploy)"\n' in done.stdout
+        )
+
+    def test_a_build_context_plans_a_build_instead_of_crashing(self, tmp_path: Path) -> None:
+        repo = clone(tmp_path / "repo")
+        edit(
+            repo / "Pulumi.staging.yaml",
+            "cartly-infra:imageTag: staging\n",
+            "cartly-infra:imageTag: staging\n  cartly-infra:imageBuildContext: ./app\n",
+        )
+        done = plan("--project-dir", str(repo), "staging")
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.splitlines()
+        assert (
+            lines[1]
+            == "The image is built from ./app and pushed as ghcr.io/cartly-app/cartly:staging at deploy."
+        )
+        assert "\ndocker:index/image:Image cartly-image-build\n" in done.stdout
+        assert (
+            '  image: "ghcr.io/cartly-app/cartly@(digest of the image built from ./app at deploy)"' in lines
+        )

@@ -20,7 +20,7 @@ def test_a_revision_without_a_project_file_is_an_error_result_and_starts_no_runn
     result = plan.run_stack(tmp_path, "staging")
     assert started == []
     assert result["stack"] == "staging"
-    assert result["error"].startswith("cannot read the project's config: FileNotFoundError")
+    assert result["error"].startswith("Invalid configuration for stack 'staging': Pulumi.yaml: is missing")
 
 
 def test_the_plan_runner_gets_no_credential_from_the_environment(

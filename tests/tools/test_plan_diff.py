@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from tools.plan_diff import diff_plans
-from tools.plan_markdown import render
+from tools.plan_markdown import plain_value, render, value_text
 
 SERVICE = "pulumi-python:dynamic/railway:Service"
 VARIABLES = "pulumi-python:dynamic/railway:Variables"
@@ -31,8 +31,8 @@ def test_a_resource_only_in_the_new_plan_is_added_and_one_only_in_the_old_is_rem
 
 
 def test_a_changed_immutable_input_replaces_and_a_mutable_one_updates() -> None:
-    old = stack_plan(resource(SERVICE, "web", project_id="p1", image="a"), resource(SERVICE, "w", image="a"))
-    new = stack_plan(resource(SERVICE, "web", project_id="p2", image="b"), resource(SERVICE, "w", image="b"))
+    old = stack_plan(resource(SERVICE, "web", project_id="p1", icon="a"), resource(SERVICE, "w", icon="a"))
+    new = stack_plan(resource(SERVICE, "web", project_id="p2", icon="b"), resource(SERVICE, "w", icon="b"))
     diff = diff_plans("staging", old, new)
     assert [(m.name, m.replaced_by) for m in diff.modified] == [("w", ()), ("web", ("project_id",))]
     assert [m.name for m in diff.replaced] == ["web"]
@@ -56,9 +56,9 @@ def test_a_masked_secret_shows_no_change_and_never_a_value() -> None:
 
 
 def test_a_long_value_is_cut_to_keep_the_comment_readable() -> None:
-    old = stack_plan(resource(SERVICE, "web", image="a" * 200))
-    new = stack_plan(resource(SERVICE, "web", image="b" * 200))
-    line = next(x for x in render([diff_plans("staging", old, new)], "r").splitlines() if "`image`" in x)
+    old = stack_plan(resource(SERVICE, "web", icon="a" * 200))
+    new = stack_plan(resource(SERVICE, "web", icon="b" * 200))
+    line = next(x for x in render([diff_plans("staging", old, new)], "r").splitlines() if "`icon`" in x)
     assert len(line) < 160
     assert "…`" in line
 
@@ -99,8 +99,8 @@ def test_config_changes_are_listed_with_secure_values_masked() -> None:
         ("k:sentry", None, "[secret]"),
     ]
     markdown = render([diff], "r")
-    assert "| `staging` | 0 | 0 | 0 | 0 | 4 |" in markdown
-    assert "  - `k:redis`: `[secret]` → `(unset)`\n" in markdown
+    assert "| `staging` | 0 | 0 | 0 | 0 | 0 | 4 |" in markdown
+    assert "  - `k:redis`: `[secret]` → `(empty)`\n" in markdown
     assert "aaa" not in markdown and "ccc" not in markdown and "ddd" not in markdown
 
 
@@ -108,3 +108,85 @@ def test_the_config_of_a_base_without_a_plan_is_not_listed_as_all_new() -> None:
     base = {"stack": "staging", "error": "FileNotFoundError: __main__.py"}
     head = {**stack_plan(resource(SERVICE, "web")), "config": {"k:env": "production"}}
     assert diff_plans("staging", base, head).config == []
+
+
+PROJECT = "pulumi-python:dynamic/railway:Project"
+INSTANCE = "pulumi-python:dynamic/railway:ServiceInstance"
+DEPLOYMENT = "pulumi-python:dynamic/railway:Deployment"
+UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
+
+
+def test_adopting_a_project_shows_as_adoption_not_replacements() -> None:
+    placeholder = "(cartly-project.project_id)"
+    old = stack_plan(
+        resource(PROJECT, "cartly-project", project_id=None, default_environment_name="staging"),
+        resource(SERVICE, "web", project_id=placeholder, adopt=False),
+    )
+    new = stack_plan(
+        resource(PROJECT, "cartly-project", project_id=UUID, default_environment_name=None),
+        resource(SERVICE, "web", project_id=UUID, adopt=True),
+    )
+    diff = diff_plans("staging", old, new)
+    assert diff.adopted == [("cartly-project", UUID)]
+    assert diff.modified == []
+    assert f"- **adopt** `cartly-project`: takes over the existing Railway project `{UUID}`" in render(
+        [diff], "r"
+    )
+
+
+def test_a_settings_change_says_which_service_redeploys_and_why() -> None:
+    old = stack_plan(
+        resource(INSTANCE, "web-settings", service_id="(web.id)", num_replicas=1),
+        resource(DEPLOYMENT, "web-deployment", service_id="(web.id)", revision="a"),
+        resource(DEPLOYMENT, "worker-deployment", service_id="(worker.id)", revision="c"),
+    )
+    new = stack_plan(
+        resource(INSTANCE, "web-settings", service_id="(web.id)", num_replicas=2),
+        resource(DEPLOYMENT, "web-deployment", service_id="(web.id)", revision="b"),
+        resource(DEPLOYMENT, "worker-deployment", service_id="(worker.id)", revision="c"),
+    )
+    diff = diff_plans("staging", old, new)
+    assert [m.name for m in diff.modified] == ["web-settings"]  # the revision is the redeploy, not an update
+    assert len(diff.redeploys) == 1
+    assert "- **redeploy** `web-deployment` (railway:Deployment), because:\n" in render([diff], "r")
+    assert diff.redeploys[0].because == ("`web-settings` changes `num_replicas`",)
+
+
+def test_a_rotated_secret_updates_the_resources_that_hold_it_and_redeploys_them() -> None:
+    def holding(secret_hash: str) -> dict[str, Any]:
+        variables = resource(VARIABLES, "web-variables", service_id="(web.id)", variables="[secret]")
+        github = resource(SECRET, "github-db", secretName="PRODUCTION_DATABASE_URL", value="[secret]")
+        deployment = resource(DEPLOYMENT, "web-deployment", service_id="(web.id)", revision="a")
+        for r in (variables, github):
+            r["secrets"] = {"cartly-infra:databaseUrl": secret_hash}
+        return stack_plan(variables, github, deployment)
+
+    diff = diff_plans("production", holding("aaa"), holding("bbb"))
+    assert [m.name for m in diff.modified] == ["github-db", "web-variables"]
+    change = diff.modified[0].changes[0]
+    assert (change.key, change.before, change.after) == (
+        "secret cartly-infra:databaseUrl",
+        "[secret]",
+        "[secret, re-encrypted]",
+    )
+    assert [r.name for r in diff.redeploys] == ["web-deployment"]
+    assert "aaa" not in render([diff], "r") and "bbb" not in render([diff], "r")
+
+
+def test_an_absent_and_an_empty_value_render_alike() -> None:
+    assert value_text(None) == value_text("") == "`(empty)`"
+    assert plain_value(None) == plain_value("") == "(empty)"
+
+
+def test_a_change_behind_a_mask_shows_without_its_value() -> None:
+    def variables(digest: str) -> dict[str, Any]:
+        return {**resource(VARIABLES, "web-variables", variables="[secret]"), "masked": {"variables": digest}}
+
+    diff = diff_plans("staging", stack_plan(variables("aaa")), stack_plan(variables("bbb")))
+    assert len(diff.modified) == 1
+    change = diff.modified[0].changes[0]
+    assert (change.key, change.before, change.after) == (
+        "variables",
+        "[secret]",
+        "[secret, contents changed]",
+    )

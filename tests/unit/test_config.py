@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from components.settings.keys import KEYS
-from components.settings.load import ConfigError, Secret, Settings, parse_settings, stack_kind
+from components.settings.load import ConfigError, Origin, Secret, Settings, parse_settings, stack_kind
 
 LONG_LIVED_SECRETS = [k.name for k in KEYS if k.secret and k.required_in in ("long-lived", "github")]
 PRODUCTION_SECRETS = [*LONG_LIVED_SECRETS, "slackBotToken", "testDatabaseUrl"]
 PROJECT_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
+OWNED = Origin(other={"github:owner": "cartly-app"})  # the stack files set github:owner beside our keys
 
 
 def valid(stack: str = "staging", **overrides: str) -> tuple[dict[str, str], frozenset[str]]:
@@ -24,13 +25,13 @@ def valid(stack: str = "staging", **overrides: str) -> tuple[dict[str, str], fro
 
 def settings(stack: str = "staging", **overrides: str) -> Settings:
     raw, secret_keys = valid(stack, **overrides)
-    return parse_settings(stack, raw, secret_keys)
+    return parse_settings(stack, raw, secret_keys, OWNED)
 
 
 def problems(stack: str = "staging", **overrides: str) -> tuple[str, ...]:
     raw, secret_keys = valid(stack, **overrides)
     with pytest.raises(ConfigError) as caught:
-        parse_settings(stack, raw, secret_keys)
+        parse_settings(stack, raw, secret_keys, OWNED)
     assert str(caught.value).startswith(f"Invalid configuration for stack '{stack}'")
     return caught.value.problems
 
@@ -104,7 +105,7 @@ class TestSecrets:
     def test_a_secret_stored_in_plain_text_is_refused(self) -> None:
         raw, secret_keys = valid("staging")
         with pytest.raises(ConfigError) as caught:
-            parse_settings("staging", raw, secret_keys - {"redisUrl"})
+            parse_settings("staging", raw, secret_keys - {"redisUrl"}, OWNED)
         assert caught.value.problems == (
             "cartly-infra:redisUrl: is stored in plain text in Pulumi.staging.yaml; "
             "set it encrypted instead. Fix: pulumi config set --secret cartly-infra:redisUrl --stack staging",
@@ -113,7 +114,7 @@ class TestSecrets:
     def test_no_secret_value_appears_in_the_error_or_the_settings_repr(self) -> None:
         raw, secret_keys = valid("staging", region="mars-1")
         with pytest.raises(ConfigError) as caught:
-            parse_settings("staging", raw, secret_keys - {"redisUrl"})
+            parse_settings("staging", raw, secret_keys - {"redisUrl"}, OWNED)
         assert "value-of-redisUrl" not in str(caught.value)
         assert "value-of-" not in repr(settings("staging")) + repr(Secret("value-of-x"))
 

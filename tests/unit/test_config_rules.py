@@ -15,7 +15,6 @@ class TestWholeNumbers:
         [
             ("restartMaxRetries", "-1", 0, "10"),
             ("healthcheckTimeout", "0", 1, "300"),
-            ("deployTimeoutSeconds", "0", 1, "600"),
         ],
     )
     def test_a_number_below_its_minimum_is_refused_suggesting_the_default(
@@ -82,8 +81,8 @@ class TestPreviews:
             parse_settings("pr-42", {"previewDomain": "cartly_io"})
         assert caught.value.problems == (
             "cartly-infra:previewDomain: 'cartly_io' is not a lowercase DNS name. Fix: change the default of "
-            "previewDomain in Pulumi.yaml (preview stacks have no stack file: they run on the project's "
-            "defaults)",
+            "previewDomain in Pulumi.yaml (preview stacks run on the project's defaults: "
+            "their stack file holds only imageTag, which the preview driver writes)",
         )
 
     def test_a_preview_with_too_few_replicas_points_at_the_project_default(self) -> None:
@@ -91,5 +90,7 @@ class TestPreviews:
             parse_settings("pr-42", {"webReplicas": "0"})
         assert caught.value.problems == (
             "cartly-infra:webReplicas: must be >= 1, got 0. Fix: change the default of webReplicas in "
-            "Pulumi.yaml (preview stacks have no stack file: they run on the project's defaults)",
+            "Pulumi.yaml (preview stacks run on the project's defaults: their stack file holds only "
+            "imageTag, "
+            "which the preview driver writes)",
         )

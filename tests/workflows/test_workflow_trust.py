@@ -23,6 +23,8 @@ from typing import Any
 import pytest
 import yaml
 
+from components import infra_environments
+
 REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 PR_TRIGGERS = {"pull_request", "pull_request_target", "workflow_run", "workflow_call"}
@@ -256,3 +258,22 @@ def test_each_rule_catches_a_deliberately_wrong_copy(
     original = load(name)
     assert rule(original) == []
     assert len(rule(break_it(copy.deepcopy(original)))) >= 1
+
+
+def test_every_environment_a_workflow_names_is_declared_by_the_program() -> None:
+    named = set()
+    for path in WORKFLOWS:
+        workflow = parse(path.read_text())
+        for job in workflow["jobs"].values():
+            env = environment(job)
+            if env is None:
+                continue
+            # An expression names its environments as quoted literals or as a choice input's options.
+            literals = re.findall(r"'([a-z-]+)'", env) if env.startswith("${{") else [env]
+            named |= {e for e in literals if e != "infra-pr"}
+            if "inputs.stack" in env:
+                options = workflow["on"]["workflow_dispatch"]["inputs"]["stack"]["options"]
+                named |= {o for o in options if o != "infra-pr"}
+    assert len(named) == 3
+    declared = {infra_environments.PRODUCTION, infra_environments.STAGING, infra_environments.PREVIEWS}
+    assert named == declared
