@@ -30,6 +30,7 @@ from tools.stack_files import read_stack_config
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 EXIT_USAGE = 2
+EXIT_ERROR = 3
 ENV = {field: f"RELEASE_{field.upper()}" for field in FIELDS}
 
 
@@ -123,7 +124,11 @@ def main(
     stacks = stacks or AutomationStacks(
         args.project_dir, on_output=lambda line: print(redact(line), file=sys.stderr)
     )
-    return do_run(args, release, stacks, env)
+    try:
+        return do_run(args, release, stacks, env)
+    except Exception as exc:  # no CLI, an unreadable stack: one message and exit 3, never a traceback
+        print(redact(f"release.py run: the release stopped: {type(exc).__name__}: {exc}"), file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -148,3 +148,18 @@ def test_no_token_reaches_the_summary_or_the_output(
     shown = capsys.readouterr().out + (tmp_path / "s.md").read_text()
     assert len(shown) > 0
     assert ENV["GITHUB_TOKEN"] not in shown
+
+
+class BrokenStacks(ScriptedStacks):
+    def running_digest(self, stack: str) -> str | None:
+        raise FileNotFoundError("pulumi")
+
+
+def test_a_release_that_cannot_start_exits_3_with_one_message_and_no_traceback(
+    server: Scripted, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(server, BrokenStacks(), tmp_path) == 3
+    err = capsys.readouterr().err
+    assert "release.py run: the release stopped: FileNotFoundError" in err
+    assert "Traceback" not in err
+    assert server.script.seen == []
