@@ -4,8 +4,10 @@ Owns `GhcrImage` (`cartly:image:GhcrImage`): with a build context it builds and 
 (`docker.Image`, the registry password passed as a secret); without one it resolves `<repository>:<tag>`
 (the app pipeline pushes `<branch>-<sha>` and `pr-<N>` tags) to its sha256 digest through
 `docker.get_registry_image_output`, authenticated by a docker provider. Either way `ref` is
-`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs.
-It does not decide which tag a stack deploys (components.config) nor how Railway pulls it (cartly_stack).
+`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs. A release's digest
+(`release_digest`) is used as is, with no tag lookup; a long-lived stack (`remember`) keeps its digest in an
+`ImagePin`, so only a release changes it. It does not decide which tag a stack deploys (components.settings)
+nor how Railway pulls it (cartly_stack).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
+from components.image_pin import ImagePin
 from components.settings.values import ImageSettings
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -25,6 +28,7 @@ _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 class GhcrImageArgs:
     settings: ImageSettings
     registry_password: pulumi.Input[str]  # secret: a GHCR token with read:packages (write:packages to build)
+    remember: bool = False  # keep the running digest in state (long-lived stacks): only a release changes it
 
 
 def pinned(repository: str, digest: str) -> str:
@@ -54,8 +58,21 @@ class GhcrImage(pulumi.ComponentResource):
         password = pulumi.Output.secret(args.registry_password)
         if s.build_context is not None:
             self.digest = self._build(name, s, password)
+        elif args.remember:
+            resolved = self._resolve(name, s, password, required=False) if not s.release_digest else ""
+            pin = ImagePin(
+                f"{name}-pin",
+                repository=s.repository,
+                tag=s.tag,
+                requested=s.release_digest,
+                resolved=resolved,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            self.digest = pin.digest
+        elif s.release_digest:
+            self.digest = pulumi.Output.from_input(s.release_digest)
         else:
-            self.digest = self._resolve(name, s, password)
+            self.digest = self._resolve(name, s, password, required=True)
         self.ref = self.digest.apply(lambda digest: pinned(s.repository, digest))
         self.register_outputs({"ref": self.ref, "digest": self.digest})
 
@@ -71,7 +88,10 @@ class GhcrImage(pulumi.ComponentResource):
         )
         return image.repo_digest.apply(digest_of)
 
-    def _resolve(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
+    def _resolve(
+        self, name: str, s: ImageSettings, password: pulumi.Output[str], *, required: bool
+    ) -> pulumi.Output[str]:
+        """The tag's digest; "" for a missing tag unless `required` (a pinned stack may not need it)."""
         registry = docker.Provider(
             f"{name}-registry",
             registry_auth=[
@@ -84,10 +104,12 @@ class GhcrImage(pulumi.ComponentResource):
         found = docker.get_registry_image_output(
             name=s.tagged, opts=pulumi.InvokeOutputOptions(parent=self, provider=registry)
         )
-        return found.sha256_digest.apply(lambda digest: _found(s.tagged, digest))
+        return found.sha256_digest.apply(lambda digest: _found(s.tagged, digest, required))
 
 
-def _found(tagged: str, digest: str | None) -> str:
+def _found(tagged: str, digest: str | None, required: bool = True) -> str:
+    if not digest and not required:
+        return ""
     if not digest:
         raise ValueError(
             f"Unable to resolve image {tagged}: the registry has no such tag; push it first "

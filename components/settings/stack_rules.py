@@ -24,6 +24,7 @@ Text = Callable[[str], str]  # reads one key as text, its default when unset
 # Every pattern is used with fullmatch: `$` would let a trailing newline through ("staging\n").
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _REPOSITORY = re.compile(r"ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
 _LOGIN = re.compile(r"[A-Za-z0-9](-?[A-Za-z0-9]){0,38}")
@@ -84,8 +85,20 @@ def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings
             f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
             set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
         )
+    release = text("releaseDigest") or None
+    if release is not None and not _DIGEST.fullmatch(release):
+        p.add(
+            f"{NAMESPACE}:releaseDigest: '{release}' is not a digest (sha256:<64 lowercase hex>); "
+            "tools/release.py sets it for one run",
+            f"pulumi config rm {NAMESPACE}:releaseDigest --stack {stack}",
+        )
     return ImageSettings(
-        repository, tag, text("imageBuildContext") or None, text("imageDockerfile"), text("ghcrUsername")
+        repository,
+        tag,
+        text("imageBuildContext") or None,
+        text("imageDockerfile"),
+        text("ghcrUsername"),
+        release,
     )
 
 
@@ -162,7 +175,9 @@ def secrets(
         if not key.secret:
             continue
         value = raw.get(key.name) or ""
-        needed = key.required_in == "long-lived" or (key.required_in == "production" and kind == "production")
+        needed = key.required_in in ("long-lived", "github") or (
+            key.required_in == "production" and kind == "production"
+        )
         if value and key.name not in secret_keys:
             p.add(
                 f"{key.qualified}: is stored in plain text in Pulumi.{stack}.yaml; set it encrypted instead",

@@ -83,6 +83,7 @@ class ImageSettings:
     build_context: str | None  # None: resolve the already-pushed tag to its digest
     dockerfile: str
     registry_username: str
+    release_digest: str | None = None  # sha256:...: a release pins this digest for one run (no tag lookup)
 
     @property
     def registry(self) -> str:
