@@ -58,8 +58,20 @@ class GhcrImage(pulumi.ComponentResource):
         password = pulumi.Output.secret(args.registry_password)
         if s.build_context is not None:
             self.digest = self._build(name, s, password)
-        elif args.remember:
-            resolved = self._resolve(name, s, password, required=False) if not s.release_digest else ""
+        else:
+            self.digest = self._pulled(name, s, password, remember=args.remember)
+        self.ref = self.digest.apply(lambda digest: pinned(s.repository, digest))
+        self.register_outputs({"ref": self.ref, "digest": self.digest})
+
+    def _pulled(
+        self, name: str, s: ImageSettings, password: pulumi.Output[str], *, remember: bool
+    ) -> pulumi.Output[str]:
+        """The digest of a pushed image: a release's, the pinned one (`remember`), or the tag's."""
+        # Declared on every run, a release's included: a provider missing from one run is deleted by it
+        # (and production protects it, so a release there would fail), then created again by the next.
+        registry = self._registry(name, s, password)
+        if remember:
+            resolved = self._resolve(s, registry, required=False) if not s.release_digest else ""
             pin = ImagePin(
                 f"{name}-pin",
                 repository=s.repository,
@@ -68,13 +80,10 @@ class GhcrImage(pulumi.ComponentResource):
                 resolved=resolved,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-            self.digest = pin.digest
-        elif s.release_digest:
-            self.digest = pulumi.Output.from_input(s.release_digest)
-        else:
-            self.digest = self._resolve(name, s, password, required=True)
-        self.ref = self.digest.apply(lambda digest: pinned(s.repository, digest))
-        self.register_outputs({"ref": self.ref, "digest": self.digest})
+            return pin.digest
+        if s.release_digest:
+            return pulumi.Output.from_input(s.release_digest)
+        return self._resolve(s, registry, required=True)
 
     def _build(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
         image = docker.Image(
@@ -88,11 +97,9 @@ class GhcrImage(pulumi.ComponentResource):
         )
         return image.repo_digest.apply(digest_of)
 
-    def _resolve(
-        self, name: str, s: ImageSettings, password: pulumi.Output[str], *, required: bool
-    ) -> pulumi.Output[str]:
-        """The tag's digest; "" for a missing tag unless `required` (a pinned stack may not need it)."""
-        registry = docker.Provider(
+    def _registry(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> docker.Provider:
+        """The docker provider that reads GHCR with the stack's token (for tag lookups)."""
+        return docker.Provider(
             f"{name}-registry",
             registry_auth=[
                 docker.ProviderRegistryAuthArgs(
@@ -101,6 +108,9 @@ class GhcrImage(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _resolve(self, s: ImageSettings, registry: docker.Provider, *, required: bool) -> pulumi.Output[str]:
+        """The tag's digest; "" for a missing tag unless `required` (a pinned stack may not need it)."""
         found = docker.get_registry_image_output(
             name=s.tagged, opts=pulumi.InvokeOutputOptions(parent=self, provider=registry)
         )

@@ -21,6 +21,7 @@ if __package__ in (None, ""):  # run as `python tools/release.py`
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tools.github_deployments import Deployments
+from tools.inline_program import cartly_program, has_language_host
 from tools.preview_report import redact
 from tools.release_flow import Links, run_release, summary
 from tools.release_inputs import FIELDS, InputError, Release, validate
@@ -121,8 +122,11 @@ def main(
     if not env.get("PULUMI_BACKEND_URL") and stacks is None:
         print("release.py run: PULUMI_BACKEND_URL is not set: export the state backend", file=sys.stderr)
         return EXIT_USAGE
+    # A CLI built by scripts/pulumi-cli has no Python language host: run the program inline then.
     stacks = stacks or AutomationStacks(
-        args.project_dir, on_output=lambda line: print(redact(line), file=sys.stderr)
+        args.project_dir,
+        on_output=lambda line: print(redact(line), file=sys.stderr),
+        program=None if has_language_host() else cartly_program,
     )
     try:
         return do_run(args, release, stacks, env)

@@ -50,8 +50,17 @@ class AutomationStacks:
 
     work_dir: Path
     on_output: OnOutput | None = None
+    # The program inline (tools/inline_program.py), for a CLI without the Python language host; None runs
+    # the project directory's program through the CLI, as a release install does.
+    program: Callable[[], None] | None = None
 
     def _stack(self, stack: str, *, create: bool = False) -> auto.Stack:
+        if self.program is not None:
+            options = auto.LocalWorkspaceOptions(work_dir=str(self.work_dir))
+            project = auto.LocalWorkspace(work_dir=str(self.work_dir)).project_settings().name
+            if create:
+                return auto.create_or_select_stack(stack, project, self.program, opts=options)
+            return auto.select_stack(stack, project, self.program, opts=options)
         if create:
             return auto.create_or_select_stack(stack, work_dir=str(self.work_dir))
         return auto.select_stack(stack, work_dir=str(self.work_dir))

@@ -83,6 +83,17 @@ def test_a_release_run_asks_the_registry_for_no_tag() -> None:
     assert run.outputs["imageDigest"] == NEW
 
 
+def test_a_release_run_declares_every_resource_an_infra_run_does_all_protected_on_production() -> None:
+    """A resource missing from the release's run would be deleted by it (the registry provider was), which
+    production's protection turns into a failed release, and created again by the next infra run."""
+    infra = program_run("production")
+    run = run_program("production", config={"releaseDigest": NEW})
+    assert len(list(run)) == len(list(infra))
+    assert sorted((r.type, r.name) for r in run) == sorted((r.type, r.name) for r in infra)
+    assert [r.name for r in run if r.type == "pulumi:providers:docker"] == ["cartly-image-registry"]
+    assert [r.name for r in run if not r.options["protect"]] == []
+
+
 def test_a_preview_given_a_digest_runs_it_without_a_pin() -> None:
     run = run_program("pr-42", config={"releaseDigest": NEW})
     assert run.outputs["image"] == f"{REPO}@{NEW}"
