@@ -1,7 +1,8 @@
 """Benchmark: Railway API requests, mutations and deploys per scenario, against the emulator.
 
 Run `venv/bin/python -m benchmarks.railway_calls`. Providers are stepped by testkit/resource_engine.py (the
-end-to-end tests' engine) through five scenarios; beside each, the Terraform provider's modelled cost.
+end-to-end tests' engine) through five scenarios; then the whole program releases a digest, and one whose
+health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost.
 """
 
 from __future__ import annotations
@@ -194,10 +195,10 @@ def terraform_resources(engine: Engine) -> int:
 
 
 @contextmanager
-def measuring(backend: Any, scenario: str, engine: Engine) -> Iterator[Measured]:
-    """Count what the backend saw while the block ran."""
+def measuring(backend: Any, scenario: str, terraform: int) -> Iterator[Measured]:
+    """Count what the backend saw while the block ran (`terraform`: Terraform's resources at the start)."""
     mark, before = len(backend.requests), set(backend.deployments)
-    measured = Measured(scenario, terraform_resources=terraform_resources(engine))
+    measured = Measured(scenario, terraform_resources=terraform)
     yield measured
     for entry in list(backend.requests)[mark:]:
         measured.by_operation[str(entry.operation_name)] += 1
@@ -269,7 +270,7 @@ def run_scenarios(backend: Any, token: str) -> list[Measured]:
     results = []
     for scenario, change in SCENARIOS:
         release = change(release)
-        with measuring(backend, scenario, engine) as measured:
+        with measuring(backend, scenario, terraform_resources(engine)) as measured:
             run_program(engine, release)
         results.append(measured)
     return results
@@ -303,7 +304,12 @@ def main() -> None:
             RAILWAY_API_URL=server.url,
             RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
         )
-        print(report(run_scenarios(server.backend, WORKSPACE_TOKEN)))
+        from benchmarks.release_digest import run_release_scenarios
+
+        results = run_scenarios(server.backend, WORKSPACE_TOKEN)
+        server.backend.reset()  # the release scenarios run the whole program on an empty Railway
+        results += run_release_scenarios(server.backend, WORKSPACE_TOKEN)
+        print(report(results))
     finally:
         server.stop()
 

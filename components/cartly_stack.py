@@ -48,14 +48,16 @@ class CartlyStack(pulumi.ComponentResource):
         child = pulumi.ResourceOptions(parent=self)
         staging = self._staging_view(name, s) if s.is_preview else None
         secret = staging.secret if staging is not None else _config_secrets(s)
-        image = GhcrImage(f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken")), child)
+        image = GhcrImage(
+            f"{name}-image", GhcrImageArgs(s.image, secret("ghcrToken"), remember=not s.is_preview), child
+        )
         railway = RailwayEnvironment(
             f"{name}-railway",
             RailwayEnvironmentArgs(name, s, image.ref, secret, staging, moved_from=self),
             child,
         )
         if s.github is not None:
-            GithubActions(f"{name}-github", _github_args(s, railway, secret), child)
+            GithubActions(f"{name}-github", _github_args(s, secret), child)
         if s.github is not None and s.kind == "production":
             # Production owns repository-level things: this repository's environments among them.
             infra = InfraEnvironmentsArgs(settings=s.github, slack_bot_token=secret("slackBotToken"))
@@ -94,27 +96,16 @@ class CartlyStack(pulumi.ComponentResource):
         )
 
 
-def _github_args(s: Settings, railway: RailwayEnvironment, secret: SecretSource) -> GithubActionsArgs:
-    """What the stack's GitHub wiring needs; the production-only secrets are decided here, once."""
+def _github_args(s: Settings, secret: SecretSource) -> GithubActionsArgs:
+    """What the stack's GitHub wiring needs: only what the adopted app pipeline reads (app-pipeline/)."""
     assert s.github is not None
     production = s.kind == "production"
-    only_production = (
-        {
-            "database_url": secret("databaseUrl"),
-            "slack_bot_token": secret("slackBotToken"),
-            "test_database_url": secret("testDatabaseUrl"),
-        }
-        if production
-        else {}
-    )
     return GithubActionsArgs(
         settings=s.github,
         production=production,
-        railway_token=railway.token.token,
+        release_token=secret("releaseDispatchToken"),
         app_url=s.app_url,
-        environment_id=railway.place.environment_id,
-        web_service_id=railway.service_ids["web"],
-        **only_production,
+        test_database_url=secret("testDatabaseUrl") if production else None,
     )
 
 

@@ -1,11 +1,13 @@
-"""GitHub Actions wiring of a long-lived stack: its repository environment, secrets and variables.
+"""GitHub Actions wiring of a long-lived stack in the app repository: its environment, secrets and variables.
 
 Owns `GithubActions` (`cartly:github_actions:GithubActions`): the repository environment named after the stack
 (production: required reviewers resolved from logins and team slugs to ids, deployments from `main` only;
-staging: from `staging` only), its environment secrets and variables, and, for production alone, the
-repository-level secrets and `main`'s branch protection. Values use pulumi-github 6.x's non-deprecated `value`
-arguments. `DEFINED_SECRETS` / `DEFINED_VARIABLES` list every name the program defines, for the workflow
-checks. Preview stacks declare none of this; Railway objects come in as ids and the token as a secret.
+staging: from `staging` only), its environment secret and variable, and, for production alone, the
+repository-level secret and `main`'s branch protection. The app repository gets only what the adopted
+pipeline (app-pipeline/) reads, and nothing that reaches Railway, a database or Pulumi's state: the token
+that starts cartly-infra's release workflow (kept in the environment, so only `main` or `staging` jobs see
+it), the app's URL, and the test database E2E uses. `DEFINED_SECRETS` / `DEFINED_VARIABLES` list every
+name, for the workflow checks. Preview stacks declare none of this.
 """
 
 from __future__ import annotations
@@ -17,29 +19,21 @@ import pulumi_github as github
 
 from components.settings.values import GithubSettings
 
-RAILWAY_TOKEN = "RAILWAY_TOKEN"  # noqa: S105 (a secret's name)
-PRODUCTION_DATABASE_URL = "PRODUCTION_DATABASE_URL"
-SLACK_BOT_TOKEN = "SLACK_BOT_TOKEN"  # noqa: S105 (a secret's name)
+RELEASE_TOKEN = "CARTLY_INFRA_RELEASE_TOKEN"  # noqa: S105 (a secret's name)
 TEST_DATABASE_URL = "TEST_DATABASE_URL"
-RAILWAY_STAGING_ENV = "RAILWAY_STAGING_ENV"
-RAILWAY_STAGING_SERVICE = "RAILWAY_STAGING_SERVICE"
 APP_URL = "APP_URL"
 
-DEFINED_SECRETS = frozenset({RAILWAY_TOKEN, PRODUCTION_DATABASE_URL, SLACK_BOT_TOKEN, TEST_DATABASE_URL})
-DEFINED_VARIABLES = frozenset({RAILWAY_STAGING_ENV, RAILWAY_STAGING_SERVICE, APP_URL})
+DEFINED_SECRETS = frozenset({RELEASE_TOKEN, TEST_DATABASE_URL})
+DEFINED_VARIABLES = frozenset({APP_URL})
 
 
 @dataclass(frozen=True)
 class GithubActionsArgs:
     settings: GithubSettings
     production: bool
-    railway_token: pulumi.Input[str]  # secret: the project token scoped to this stack's environment
+    release_token: pulumi.Input[str]  # secret: can start cartly-infra's release workflow, nothing else
     app_url: str
-    environment_id: pulumi.Input[str]  # Railway environment id
-    web_service_id: pulumi.Input[str]
-    database_url: pulumi.Input[str] | None = None  # secret; production only (migrations)
-    slack_bot_token: pulumi.Input[str] | None = None  # secret; production only
-    test_database_url: pulumi.Input[str] | None = None  # secret; production only
+    test_database_url: pulumi.Input[str] | None = None  # secret; production only (repository level)
 
 
 class GithubActions(pulumi.ComponentResource):
@@ -57,16 +51,11 @@ class GithubActions(pulumi.ComponentResource):
         self._name, self._args, s = name, args, args.settings
         env = self._environment()
         self.environment = env.environment
-        self._env_secret(RAILWAY_TOKEN, args.railway_token)
+        self._env_secret(RELEASE_TOKEN, args.release_token)
         self._env_variable(APP_URL, args.app_url)
         if args.production:
-            self._env_secret(PRODUCTION_DATABASE_URL, _required(args.database_url, PRODUCTION_DATABASE_URL))
-            self._repository_secret(SLACK_BOT_TOKEN, _required(args.slack_bot_token, SLACK_BOT_TOKEN))
             self._repository_secret(TEST_DATABASE_URL, _required(args.test_database_url, TEST_DATABASE_URL))
             self._branch_protection(s)
-        else:
-            self._env_variable(RAILWAY_STAGING_ENV, args.environment_id)
-            self._env_variable(RAILWAY_STAGING_SERVICE, args.web_service_id)
         self.register_outputs({"environment": self.environment})
 
     def _child(self, *depends_on: pulumi.Resource) -> pulumi.ResourceOptions:

@@ -1,13 +1,6 @@
-"""The app image on GHCR, handed on by digest: built and pushed here, or an already-pushed tag resolved.
-
-Owns `GhcrImage` (`cartly:image:GhcrImage`): with a build context it builds and pushes with pulumi-docker
-(`docker.Image`, the registry password passed as a secret); without one it resolves `<repository>:<tag>`
-(the app pipeline pushes `<branch>-<sha>` and `pr-<N>` tags) to its sha256 digest through
-`docker.get_registry_image_output`, authenticated by a docker provider. Either way `ref` is
-`ghcr.io/<owner>/<repo>@sha256:...`, so a re-tag never silently changes what Railway runs. A digest given
-in config (`imageDigest`, what an app preview's dispatch hands over) is used as it is, without a lookup.
-It does not decide which tag a stack deploys (components.config) nor how Railway pulls it (cartly_stack).
-"""
+"""The app image on GHCR, handed on by digest (`ghcr.io/<owner>/<repo>@sha256:…`): one given by a preview's
+dispatch or a release, one the stack keeps in an `ImagePin` (long-lived stacks: only a release changes it),
+an image built and pushed here, or a pushed tag resolved to its digest."""
 
 from __future__ import annotations
 
@@ -17,6 +10,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_docker as docker
 
+from components.image_pin import ImagePin
 from components.settings.values import ImageSettings
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
@@ -26,6 +20,7 @@ _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
 class GhcrImageArgs:
     settings: ImageSettings
     registry_password: pulumi.Input[str]  # secret: a GHCR token with read:packages (write:packages to build)
+    remember: bool = False  # keep the running digest in state (long-lived stacks): only a release changes it
 
 
 def pinned(repository: str, digest: str) -> str:
@@ -58,9 +53,31 @@ class GhcrImage(pulumi.ComponentResource):
         elif s.build_context is not None:
             self.digest = self._build(name, s, password)
         else:
-            self.digest = self._resolve(name, s, password)
+            self.digest = self._pulled(name, s, password, remember=args.remember)
         self.ref = self.digest.apply(lambda digest: pinned(s.repository, digest))
         self.register_outputs({"ref": self.ref, "digest": self.digest})
+
+    def _pulled(
+        self, name: str, s: ImageSettings, password: pulumi.Output[str], *, remember: bool
+    ) -> pulumi.Output[str]:
+        """The digest of a pushed image: a release's, the pinned one (`remember`), or the tag's."""
+        # Declared on every run, a release's included: a provider missing from one run is deleted by it
+        # (and production protects it, so a release there would fail), then created again by the next.
+        registry = self._registry(name, s, password)
+        if remember:
+            resolved = self._resolve(s, registry, required=False) if not s.release_digest else ""
+            pin = ImagePin(
+                f"{name}-pin",
+                repository=s.repository,
+                tag=s.tag,
+                requested=s.release_digest,
+                resolved=resolved,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            return pin.digest
+        if s.release_digest:
+            return pulumi.Output.from_input(s.release_digest)
+        return self._resolve(s, registry, required=True)
 
     def _build(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
         image = docker.Image(
@@ -74,8 +91,9 @@ class GhcrImage(pulumi.ComponentResource):
         )
         return image.repo_digest.apply(digest_of)
 
-    def _resolve(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> pulumi.Output[str]:
-        registry = docker.Provider(
+    def _registry(self, name: str, s: ImageSettings, password: pulumi.Output[str]) -> docker.Provider:
+        """The docker provider that reads GHCR with the stack's token (for tag lookups)."""
+        return docker.Provider(
             f"{name}-registry",
             registry_auth=[
                 docker.ProviderRegistryAuthArgs(
@@ -84,13 +102,18 @@ class GhcrImage(pulumi.ComponentResource):
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
+
+    def _resolve(self, s: ImageSettings, registry: docker.Provider, *, required: bool) -> pulumi.Output[str]:
+        """The tag's digest; "" for a missing tag unless `required` (a pinned stack may not need it)."""
         found = docker.get_registry_image_output(
             name=s.tagged, opts=pulumi.InvokeOutputOptions(parent=self, provider=registry)
         )
-        return found.sha256_digest.apply(lambda digest: _found(s.tagged, digest))
+        return found.sha256_digest.apply(lambda digest: _found(s.tagged, digest, required))
 
 
-def _found(tagged: str, digest: str | None) -> str:
+def _found(tagged: str, digest: str | None, required: bool = True) -> str:
+    if not digest and not required:
+        return ""
     if not digest:
         raise ValueError(
             f"Unable to resolve image {tagged}: the registry has no such tag; push it first "

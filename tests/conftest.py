@@ -1,4 +1,5 @@
-"""Suite-wide pytest wiring: the Railway emulator's fixtures, and the `integration` marker's skip rule."""
+"""Suite-wide pytest wiring: the Railway emulator's fixtures, the `integration` marker's skip rule, and
+undoing a Pulumi SDK patch that would otherwise nest across tests."""
 
 import os
 import pickle
@@ -33,3 +34,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "integration" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _unnest_pulumis_pickler_patch() -> Iterator[None]:
+    """Undo pulumi.dynamic's pickler patch after each test.
+
+    `serialize_provider` wraps `pickle._Pickler._batch_setitems` on every call and never unwraps it: one
+    program run is fine, but a test process that registers about a thousand dynamic resources nests the
+    wrappers past the recursion limit ("maximum recursion depth exceeded" from an unrelated resource).
+    """
+    pickler = pickle._Pickler
+    original = getattr(pickler, "_batch_setitems")  # noqa: B009 (private: typeshed does not declare it)
+    yield
+    setattr(pickler, "_batch_setitems", original)  # noqa: B010

@@ -35,8 +35,9 @@ class Key:
     default: str | int | bool | list[str]
     description: str
     secret: bool = False
-    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none).
-    required_in: Literal["long-lived", "production", "never"] = "never"
+    # Secrets only: which stacks must set it (both long-lived stacks, production alone, or none). "github":
+    # both long-lived stacks, for their GitHub environment only (previews never receive it from staging).
+    required_in: Literal["long-lived", "production", "github", "never"] = "never"
     # Integers only: the accepted range, and why the upper bound is what it is.
     minimum: int = 0
     maximum: int | None = None
@@ -52,7 +53,9 @@ _REPLICAS: dict[str, Any] = {"minimum": 1, "maximum": 50, "bound_reason": "a gua
 _PACING: dict[str, Any] = {"maximum": 60, "bound_reason": "a minute: a slower look misses the deploy window"}
 
 
-def _secret(name: str, description: str, required_in: Literal["long-lived", "production", "never"]) -> Key:
+def _secret(
+    name: str, description: str, required_in: Literal["long-lived", "production", "github", "never"]
+) -> Key:
     return Key(name, "string", "", description, secret=True, required_in=required_in)
 
 
@@ -144,6 +147,12 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("imageDockerfile", "string", "Dockerfile", "Dockerfile, relative to imageBuildContext."),
     Key("ghcrUsername", "string", "cartly-bot", "GHCR user for pushing and for Railway's image pulls."),
+    Key(
+        "releaseDigest",
+        "string",
+        "",
+        "Digest a release deploys (sha256:...): set for one run by tools/release.py, never in a stack file.",
+    ),
     # GitHub.
     Key("githubRepository", "string", "cartly", "Repository (under github:owner) whose Actions are wired."),
     Key(
@@ -155,6 +164,7 @@ KEYS: tuple[Key, ...] = (
     Key("githubReviewers", "array", [], "GitHub logins that must approve production deploys."),
     Key("githubReviewerTeams", "array", [], "GitHub team slugs that may approve production deploys."),
     Key("requiredStatusChecks", "array", ["test"], "Status checks main's branch protection requires."),
+    Key("slackChannel", "string", "#deploys", "Slack channel that hears every release of this stack."),
     # Previews.
     Key("stagingStackRef", "string", "organization/cartly-infra/staging", "Staging stack previews read."),
     # Secrets.
@@ -173,7 +183,11 @@ KEYS: tuple[Key, ...] = (
     _secret(
         "previewB2SecretKey", "B2 application key app previews get (staging only; empty: none).", "never"
     ),
-    _secret("slackBotToken", "Slack bot token for deploy notices (repository secret).", "production"),
+    _secret(
+        "slackBotToken",
+        "Slack bot token: this repository's production and staging environments get it as SLACK_BOT_TOKEN.",
+        "production",
+    ),
     _secret("testDatabaseUrl", "Database URL CI's tests use (repository secret).", "production"),
     # Post-deploy checks (components/settings/checks.py; README "Post-deploy checks").
     Key(
@@ -231,6 +245,11 @@ KEYS: tuple[Key, ...] = (
     _secret(
         "sentryAuthToken", "Sentry auth token (project:read) for the Sentry check; none: skipped.", "never"
     ),
+    _secret(
+        "releaseDispatchToken",
+        "Token that can only start cartly-infra's release workflow (app environment secret).",
+        "github",
+    ),
 )
 
 KEYS_BY_NAME: dict[str, Key] = {key.name: key for key in KEYS}
@@ -267,10 +286,11 @@ def set_command(key: Key, stack: str, example: str | None = None, index: int = 0
 
 
 def required_secrets(stack: str) -> tuple[Key, ...]:
-    """The secrets `stack` must hold: every long-lived one on staging and production, production's own on
-    production, none on a preview (`[infra-]pr-<N>` reads staging's). What scripts/init-stack prompts for,
-    and what the offline plan and the mocks treat as set (the committed stack files hold no ciphertext)."""
+    """The secrets `stack` must hold: every long-lived one and the release token (`github`) on staging and
+    production, production's own on production, none on a preview (`[infra-]pr-<N>` reads staging's). What
+    scripts/init-stack prompts for, and what the offline plan and the mocks treat as set (the committed stack
+    files hold no ciphertext)."""
     if PREVIEW_STACK.fullmatch(stack):
         return ()
-    wanted = {"long-lived", "production"} if stack == "production" else {"long-lived"}
+    wanted = {"long-lived", "github", "production"} if stack == "production" else {"long-lived", "github"}
     return tuple(key for key in KEYS if key.secret and key.required_in in wanted)

@@ -24,6 +24,7 @@ Text = Callable[[str], str]  # reads one key as text, its default when unset
 # Every pattern is used with fullmatch: `$` would let a trailing newline through ("staging\n").
 _DOMAIN = re.compile(r"(?=.{1,253}\Z)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}")
 _REPOSITORY = re.compile(r"ghcr\.io/[a-z0-9][a-z0-9-]{0,38}/[a-z0-9]+([._/-][a-z0-9]+)*")
+_DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _TAG = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}")
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}")
 _GITHUB_REPO = re.compile(r"[A-Za-z0-9_.-]{1,100}")
@@ -93,6 +94,13 @@ def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings
             f"{NAMESPACE}:imageDigest: '{digest}' is not sha256: and 64 lowercase hex digits",
             set_command(KEYS_BY_NAME["imageDigest"], stack, "sha256:<64 hex>"),
         )
+    release = text("releaseDigest") or None
+    if release is not None and not _DIGEST.fullmatch(release):
+        p.add(
+            f"{NAMESPACE}:releaseDigest: '{release}' is not a digest (sha256:<64 lowercase hex>); "
+            "tools/release.py sets it for one run",
+            f"pulumi config rm {NAMESPACE}:releaseDigest --stack {stack}",
+        )
     return ImageSettings(
         repository,
         tag,
@@ -100,6 +108,7 @@ def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings
         text("imageDockerfile"),
         text("ghcrUsername"),
         digest,
+        release,
     )
 
 
@@ -176,7 +185,9 @@ def secrets(
         if not key.secret:
             continue
         value = raw.get(key.name) or ""
-        needed = key.required_in == "long-lived" or (key.required_in == "production" and kind == "production")
+        needed = key.required_in in ("long-lived", "github") or (
+            key.required_in == "production" and kind == "production"
+        )
         if value and key.name not in secret_keys:
             p.add(
                 f"{key.qualified}: is stored in plain text in Pulumi.{stack}.yaml; set it encrypted instead",

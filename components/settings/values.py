@@ -84,6 +84,7 @@ class ImageSettings:
     dockerfile: str
     registry_username: str
     digest: str | None = None  # sha256:...: deploy exactly this, no tag lookup
+    release_digest: str | None = None  # sha256:...: a release pins this digest for one run (no tag lookup)
 
     @property
     def registry(self) -> str:

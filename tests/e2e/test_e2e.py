@@ -64,8 +64,8 @@ class TestStagingFromNothing:
             *deployments,
             *domains,
         ]
-        assert len(result.operations) == 13
-        assert result.ops("create") == sorted(expected)
+        assert len(result.operations) == 14
+        assert result.ops("create") == sorted([*expected, "cartly-image-pin"])
 
     def test_the_app_is_deployed_by_digest_and_healthy(
         self, fake_railway: FakeRailway, staging: Engine
@@ -115,14 +115,19 @@ class TestStagingFromNothing:
 
 
 class TestGithubWiring:
-    def test_the_railway_token_github_receives_works_for_the_staging_environment_only(
+    def test_the_app_repository_receives_the_release_token_and_no_railway_credential(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:
         again = staging.up()
         assert again.ok and again.run is not None
         secrets = [r for r in again.run if r.type.endswith("ActionsEnvironmentSecret")]
-        assert [unwrap(r.inputs["secretName"]) for r in secrets] == ["RAILWAY_TOKEN"]
-        token = unwrap(secrets[0].inputs["value"])
+        assert [unwrap(r.inputs["secretName"]) for r in secrets] == ["CARTLY_INFRA_RELEASE_TOKEN"]
+        assert unwrap(secrets[0].inputs["value"]) == stub_secret("staging", "releaseDispatchToken")
+
+    def test_the_exported_project_token_works_for_the_staging_environment_only(
+        self, fake_railway: FakeRailway, staging: Engine
+    ) -> None:
+        token = staging.outputs["railwayProjectToken"]
         client = RailwayClient(token, token_kind="project", endpoint=fake_railway.url)
         seen = client.execute(ops.PROJECT_TOKEN)["projectToken"]
         assert seen["environmentId"] == staging.outputs["railwayEnvironmentId"]
@@ -136,7 +141,7 @@ class TestNoChange:
         start = len(fake_railway.backend.requests)
         again = staging.up()
         assert again.ok, again.errors
-        assert len(again.operations) == 13
+        assert len(again.operations) == 14
         assert again.ops("same") == sorted(name for _, name in again.operations)
         assert mutations_since(fake_railway, start) == []
 

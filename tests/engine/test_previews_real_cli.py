@@ -83,7 +83,7 @@ def test_no_stack_export_holds_a_secret_in_plain_text_pickled_providers_included
     tier: Tier, staging: dict[str, Any]
 ) -> None:
     sentinels = tier.sentinels()
-    assert len(sentinels) == 8
+    assert len(sentinels) == 9
     for stack in ("staging", PREVIEW):
         export = tier.engine.export(stack)
         assert [s for s in sentinels if s in export] == [], stack

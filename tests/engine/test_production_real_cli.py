@@ -36,29 +36,29 @@ def creates(tier: Tier, kind: str) -> list[dict[str, Any]]:
     ]
 
 
-def test_up_of_production_from_nothing_succeeds_with_ten_secrets(
+def test_up_of_production_from_nothing_succeeds_with_eleven_secrets(
     tier: Tier, production: auto.UpResult
 ) -> None:
-    assert len(tier.given[STACK]) == 10
+    assert len(tier.given[STACK]) == 11  # 8 long-lived, the release token, 2 production-only
     assert production.summary.result == "succeeded"
-    # The 25 of staging's shape plus the branch protection, two repository secrets and this repository's
+    # The 24 of staging's shape plus the branch protection, one repository secret and this repository's
     # three environments (two with a branch policy and a Slack secret).
-    assert production.summary.resource_changes == {"create": 35}
+    assert production.summary.resource_changes == {"create": 34}
 
 
 def test_github_is_told_each_secret_by_name_with_its_value_marked_secret(
     tier: Tier, production: auto.UpResult
 ) -> None:
     told = [r for kind in GITHUB_SECRETS for r in creates(tier, kind)]
-    assert len(told) == 6
+    assert len(told) == 4  # the app repository gets no Railway token and no database URL (releases)
     names = sorted(r["properties"]["secretName"] for r in told)
-    slack = ["SLACK_BOT_TOKEN"] * 3  # the repository's, and this repository's production and staging
-    assert names == ["PRODUCTION_DATABASE_URL", "RAILWAY_TOKEN", *slack, "TEST_DATABASE_URL"]
+    slack = ["SLACK_BOT_TOKEN"] * 2  # this repository's production and staging environments
+    assert names == ["CARTLY_INFRA_RELEASE_TOKEN", *slack, "TEST_DATABASE_URL"]
     assert all(set(r["properties"]["value"]) == {SECRET} for r in told)
     values = {r["properties"]["secretName"]: r["properties"]["value"][SECRET] for r in told}
     given = tier.given[STACK]
     assert values["SLACK_BOT_TOKEN"] == given["cartly-infra:slackBotToken"]
-    assert values["PRODUCTION_DATABASE_URL"] == given["cartly-infra:databaseUrl"]
+    assert values["CARTLY_INFRA_RELEASE_TOKEN"] == given["cartly-infra:releaseDispatchToken"]
 
 
 def test_no_request_to_the_stand_ins_carries_a_secret_unmarked_except_the_engines_own_checkconfig(

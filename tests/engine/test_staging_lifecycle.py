@@ -18,7 +18,8 @@ pytestmark = [pytest.mark.engine, pytest.mark.timeout(300)]  # a module's first 
 STACK = "staging"
 DEPLOY = "serviceInstanceDeployV2"
 UPSERT = "variableCollectionUpsert"
-# What staging declares: 25 resources (the stack, its components, 13 Railway, the docker provider, 5 GitHub).
+# What staging declares: 24 resources (the stack, its components, 13 Railway, the image pin, the docker
+# provider, 4 GitHub: the environment, its branch policy, its release token secret and its APP_URL).
 RAILWAY = [
     "cartly-environment",
     "cartly-project",
@@ -49,7 +50,7 @@ def test_init_stack_creates_the_stack_and_stores_every_secret_encrypted_with_the
     stack_file = tier.engine.stack_file(STACK)
     data = yaml.safe_load(stack_file.read_text())
     secure = {key: value["secure"] for key, value in data["config"].items() if isinstance(value, dict)}
-    assert len(secure) == 8
+    assert len(secure) == 9  # the 8 long-lived secrets and the release token
     assert sorted(secure) == sorted(tier.given[STACK])
     assert all(value.startswith("v1:") for value in secure.values())
     assert str(data["encryptionsalt"]).startswith("v1:")
@@ -71,8 +72,8 @@ def test_a_preview_of_the_new_stack_plans_every_resource_and_sends_railway_no_mu
     start = tier.mark()
     ops = Ops()
     result = staging.preview(on_event=ops)
-    assert result.change_summary == {auto.OpType.CREATE: 25}
-    assert len(ops.named("create")) == 25
+    assert result.change_summary == {auto.OpType.CREATE: 24}
+    assert len(ops.named("create")) == 24
     assert set(RAILWAY) <= set(ops.named("create"))
     assert tier.mutations_since(start) == []
 
@@ -83,7 +84,7 @@ def test_up_of_staging_from_nothing_creates_every_resource_and_deploys_by_digest
     ops = Ops()
     result = staging.up(on_event=ops)
     assert result.summary.result == "succeeded"
-    assert result.summary.resource_changes == {"create": 25}
+    assert result.summary.resource_changes == {"create": 24}
     assert set(RAILWAY) <= set(ops.named("create"))
     backend = tier.railway.backend
     outputs = result.outputs
@@ -97,7 +98,7 @@ def test_up_of_staging_from_nothing_creates_every_resource_and_deploys_by_digest
 def test_a_preview_right_after_expects_no_changes_and_passes(tier: Tier, staging: auto.Stack) -> None:
     start = tier.mark()
     result = staging.preview(expect_no_changes=True)
-    assert result.change_summary == {auto.OpType.SAME: 25}
+    assert result.change_summary == {auto.OpType.SAME: 24}
     assert tier.mutations_since(start) == []
 
 
@@ -137,9 +138,12 @@ def test_a_failing_health_gate_fails_the_run_keeps_the_previous_deployment_and_t
     message = str(failed.value)
     assert "cartly-web-deployment" in message
     assert good in message and "rolled back" in message.lower()
+    # Railway's rollback is a new deployment of the good one's image and variables (the strict emulator).
     active = backend.active_deployment(web, env)
-    # Railway's rollback: a new deployment of the good one's image and variables.
-    assert active is not None and active.meta.get("rollbackFrom") == good
+    assert active is not None and (active.meta.get("reason"), active.meta.get("rollbackFrom")) == (
+        "rollback",
+        good,
+    )
     ops = Ops()
     again = staging.up(on_event=ops)
     assert again.summary.result == "succeeded"
@@ -147,7 +151,7 @@ def test_a_failing_health_gate_fails_the_run_keeps_the_previous_deployment_and_t
     now_active = backend.active_deployment(web, env)
     assert now_active is not None
     assert now_active.id == again.outputs["deploymentIds"].value["web"] != good
-    assert staging.preview(expect_no_changes=True).change_summary == {auto.OpType.SAME: 25}
+    assert staging.preview(expect_no_changes=True).change_summary == {auto.OpType.SAME: 24}
 
 
 def test_an_object_deleted_out_of_band_is_dropped_by_refresh_and_recreated_by_the_next_up(

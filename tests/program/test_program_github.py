@@ -11,7 +11,7 @@ from components.github_actions import DEFINED_SECRETS, DEFINED_VARIABLES
 from components.settings.load import ConfigError
 from tests.support.mock_answers import CartlyMocks, fake_call
 from tests.support.program_runs import of, one, plain, program_run
-from tests.support.pulumi_mocks import is_secret, run_program
+from tests.support.pulumi_mocks import is_secret, run_program, stub_secret
 
 REPOSITORY_LEVEL = ("github:ActionsSecret", "github:ActionsVariable", "github:BranchProtection")
 
@@ -33,24 +33,29 @@ def names(stack: str, short_type: str, field: str) -> set[str]:
 
 
 def test_production_defines_exactly_its_environment_and_repository_secrets_and_variables() -> None:
-    assert names("production", "github:ActionsEnvironmentSecret", "secretName") == {
-        "RAILWAY_TOKEN",
-        "PRODUCTION_DATABASE_URL",
-    }
+    release_token = {"CARTLY_INFRA_RELEASE_TOKEN"}
+    assert names("production", "github:ActionsEnvironmentSecret", "secretName") == release_token
     assert names("production", "github:ActionsEnvironmentVariable", "variableName") == {"APP_URL"}
-    assert names("production", "github:ActionsSecret", "secretName") == {
-        "SLACK_BOT_TOKEN",
-        "TEST_DATABASE_URL",
-    }
+    assert names("production", "github:ActionsSecret", "secretName") == {"TEST_DATABASE_URL"}
 
 
-def test_staging_defines_exactly_its_environment_secret_and_variables() -> None:
-    assert names("staging", "github:ActionsEnvironmentSecret", "secretName") == {"RAILWAY_TOKEN"}
-    assert names("staging", "github:ActionsEnvironmentVariable", "variableName") == {
-        "APP_URL",
-        "RAILWAY_STAGING_ENV",
-        "RAILWAY_STAGING_SERVICE",
-    }
+def test_staging_defines_exactly_its_environment_secret_and_variable() -> None:
+    assert names("staging", "github:ActionsEnvironmentSecret", "secretName") == {"CARTLY_INFRA_RELEASE_TOKEN"}
+    assert names("staging", "github:ActionsEnvironmentVariable", "variableName") == {"APP_URL"}
+
+
+@pytest.mark.parametrize("stack", ["production", "staging"])
+def test_the_app_repository_receives_no_railway_token_and_no_database_url(stack: str) -> None:
+    # The app repository never reaches Railway nor a database: migrations run as Railway's pre-deploy command.
+    values = [
+        plain(r, "value")
+        for t in ("github:ActionsEnvironmentSecret", "github:ActionsSecret")
+        for r in of(program_run(stack), t)
+        if plain(r, "repository") == "cartly"  # the app repository (not this one's environments)
+    ]
+    assert len(values) == {"production": 2, "staging": 1}[stack]
+    forbidden = {stub_secret(stack, "databaseUrl"), "mock-project-token", stub_secret(stack, "railwayToken")}
+    assert forbidden & set(values) == set()
 
 
 def test_the_defined_names_constants_are_what_the_stacks_declare() -> None:
@@ -72,20 +77,18 @@ def test_github_secret_values_are_secret_and_use_the_non_deprecated_value_argume
         *of(program_run("production"), "github:ActionsEnvironmentSecret"),
         *of(program_run("production"), "github:ActionsSecret"),
     ]
-    assert len(found) == 6  # the app repository's four, and the Slack token of two infra environments
+    assert len(found) == 4  # the app repository's two, and the Slack token of two infra environments
     for secret in found:
         assert is_secret(secret.inputs["value"]), secret.name
         assert "plaintextValue" not in secret.inputs and "encryptedValue" not in secret.inputs
 
 
-def test_staging_variables_carry_the_railway_ids() -> None:
+def test_the_app_url_variable_is_the_stacks_url() -> None:
     run = program_run("staging")
     by_name = {
         plain(v, "variableName"): plain(v, "value") for v in of(run, "github:ActionsEnvironmentVariable")
     }
-    assert by_name["RAILWAY_STAGING_ENV"] == run.outputs["railwayEnvironmentId"]
-    assert by_name["RAILWAY_STAGING_SERVICE"] == run.outputs["railwayServiceIds"]["web"]
-    assert by_name["APP_URL"] == "https://staging.cartly.io"
+    assert by_name == {"APP_URL": "https://staging.cartly.io"}
 
 
 def test_production_reviewers_are_resolved_from_logins_and_team_slugs_to_ids() -> None:
@@ -117,7 +120,7 @@ def test_mains_branch_protection_requires_the_checks_and_a_review() -> None:
     assert reviews[0]["requiredApprovingReviewCount"] == 1
 
 
-@pytest.mark.parametrize(("stack", "expected"), [("production", 3), ("staging", 0), ("pr-42", 0)])
+@pytest.mark.parametrize(("stack", "expected"), [("production", 2), ("staging", 0), ("pr-42", 0)])
 def test_only_production_owns_repository_level_github_resources(stack: str, expected: int) -> None:
     assert sum(len(of(program_run(stack), t)) for t in REPOSITORY_LEVEL) == expected
 

@@ -49,7 +49,7 @@ def checked(run: ProgramRun) -> list[tuple[str, list[str], list[str]]]:
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_first_preview_passes_every_check_with_the_ids_still_unknown(stack: str) -> None:
     results = checked(run_program(stack, mocks=UnknownOutputsMocks(stack), preview=True))
-    assert len(results) == {"production": 13, "staging": 13, "pr-42": 21}[stack]
+    assert len(results) == {"production": 14, "staging": 14, "pr-42": 21}[stack]
     deployments = [unknown for name, unknown, _ in results if name == "cartly-web-deployment"]
     expected = sorted(["environment_id", "health_domain", "revision", *_long_lived_ids(stack)])
     assert deployments == [expected]

@@ -57,10 +57,11 @@ def occurrences(stack: str) -> list[tuple[str, str, bool]]:
 def test_every_secret_input_arrives_wrapped_as_a_secret(stack: str) -> None:
     found = occurrences(stack)
     # Variables web 7 + worker 6, registry credentials 2, registry login 1; long-lived stacks also create
-    # the services with their variables (13); production adds three GitHub secrets, and the Slack token of
-    # this repository's production and staging environments. An app preview takes only OpenRouter and
-    # Sentry (web 2 + worker 2) and the registry token (3) from staging.
-    assert len(found) == {"production": 34, "staging": 29, "pr-42": 7}[stack]
+    # the services with their variables (13) and write the release token into GitHub (1); production adds
+    # the test database's repository secret, and the Slack token of this repository's production and
+    # staging environments. An app preview takes only OpenRouter and Sentry (web 2 + worker 2) and the
+    # registry token (3) from staging.
+    assert len(found) == {"production": 33, "staging": 30, "pr-42": 7}[stack]
     assert [(name, key) for name, key, secret in found if not secret] == []
 
 
@@ -94,7 +95,7 @@ def test_registry_credentials_and_the_registry_login_are_secret(stack: str) -> N
 @pytest.mark.parametrize("stack", STACKS)
 def test_no_stub_secret_is_in_any_pickled_provider(stack: str) -> None:
     providers = [r.inputs["__provider"] for r in program_run(stack) if "__provider" in r.inputs]
-    assert len(providers) == {"production": 13, "staging": 13, "pr-42": 21}[stack]
+    assert len(providers) == {"production": 14, "staging": 14, "pr-42": 21}[stack]
     for provider in providers:
         pickled = base64.b64decode(provider["value"] if is_secret(provider) else provider)
         assert pickled, "an empty provider pickle proves nothing"

@@ -70,8 +70,9 @@ class TestOneStack:
         assert staging_plan["outputs"]["railwayProjectToken"] == "[secret]"
         # The stack file holds no ciphertext yet: the secrets the stack must hold show as set and masked.
         masked = sorted(k for k, v in staging_plan["config"].items() if str(v).startswith("[secret "))
-        assert len(masked) == 8
+        assert len(masked) == 9  # the 8 long-lived secrets and the release token (releaseDispatchToken)
         assert "cartly-infra:jwtSecret" in masked
+        assert "cartly-infra:releaseDispatchToken" in masked
 
     def test_plan_drops_the_pickled_dynamic_provider(self, staging_plan: dict[str, Any]) -> None:
         assert "__provider" not in json.dumps(staging_plan)

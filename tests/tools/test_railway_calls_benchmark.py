@@ -65,3 +65,32 @@ def test_a_new_image_is_one_settings_write_and_one_deploy_per_service(
     m = results["change the image"]
     assert (m.variable_writes, m.settings_writes) == (0, 2)
     assert deployed(fake_railway, m) == {"web": 1, "worker": 1}
+
+
+@pytest.fixture
+def releases(fake_railway: Any) -> dict[str, Measured]:
+    from benchmarks.release_digest import run_release_scenarios
+
+    return {m.scenario: m for m in run_release_scenarios(fake_railway.backend, fake_railway.token)}
+
+
+def test_releasing_a_digest_is_one_settings_write_and_one_deploy_per_service_and_nothing_else(
+    fake_railway: Any, releases: dict[str, Measured]
+) -> None:
+    assert len(releases) == 2
+    m = releases["release a new digest"]
+    assert (m.settings_writes, m.variable_writes) == (2, 0)
+    assert deployed(fake_railway, m) == {"web": 1, "worker": 1}
+    assert m.mutations == 4  # the physical minimum: one settings write and one deploy per service
+
+
+def test_a_failing_release_rolls_back_web_and_restores_the_worker_without_redeploying_web(
+    fake_railway: Any, releases: dict[str, Measured]
+) -> None:
+    m = next(v for k, v in releases.items() if k.startswith("release a digest whose health gate fails"))
+    assert m.by_operation["DeploymentRollback"] == 1
+    assert m.settings_writes == 4  # the release's image, then the previous one again, per service
+    # web: the failed deploy, then Railway's rollback, itself a new deployment (the strict emulator, as
+    # Railway's docs say); worker: the release, then the previous digest again. Web is not redeployed.
+    assert deployed(fake_railway, m) == {"web": 2, "worker": 2}
+    assert m.deploys_by_reason["rollback"] == 1

@@ -7,7 +7,7 @@ import pytest
 from components.settings.keys import KEYS
 from components.settings.load import ConfigError, Origin, Secret, Settings, parse_settings, stack_kind
 
-LONG_LIVED_SECRETS = [k.name for k in KEYS if k.secret and k.required_in == "long-lived"]
+LONG_LIVED_SECRETS = [k.name for k in KEYS if k.secret and k.required_in in ("long-lived", "github")]
 PRODUCTION_SECRETS = [*LONG_LIVED_SECRETS, "slackBotToken", "testDatabaseUrl"]
 PROJECT_UUID = "0f0e0d0c-0b0a-4908-8706-050403020100"
 OWNED = Origin(other={"github:owner": "cartly-app"})  # the stack files set github:owner beside our keys

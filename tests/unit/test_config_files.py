@@ -34,7 +34,7 @@ def load_through_pulumi(stack: str, overrides: dict[str, str] | None = None) -> 
 
 def test_pulumi_yaml_declares_every_key_with_type_default_and_description() -> None:
     declared = project_config()
-    assert len(declared) == len(KEYS) == 57  # 53 on the integration side, 4 from app previews
+    assert len(declared) == len(KEYS) == 60  # 53 + 4 (app previews) + 3 (releases)
     for key in KEYS:
         spec = declared[key.name]
         assert spec["type"] == key.type, key.name
@@ -63,9 +63,10 @@ def test_each_committed_stack_file_holds_no_salt_and_no_ciphertext_for_the_cli_t
 
 
 def test_the_secrets_each_stack_must_hold_come_from_the_config_keys() -> None:
-    long_lived = {k.qualified for k in KEYS if k.secret and k.required_in == "long-lived"}
+    long_lived = {k.qualified for k in KEYS if k.secret and k.required_in in ("long-lived", "github")}
     production_only = {KEYS_BY_NAME["slackBotToken"].qualified, KEYS_BY_NAME["testDatabaseUrl"].qualified}
-    assert len(long_lived) == 8
+    assert len(long_lived) == 9
+    assert KEYS_BY_NAME["releaseDispatchToken"].qualified in long_lived
     assert {k.qualified for k in required_secrets("staging")} == long_lived
     assert {k.qualified for k in required_secrets("production")} == long_lived | production_only
     assert required_secrets("pr-42") == ()

@@ -135,8 +135,10 @@ def test_the_rules_see_every_secret_reading_job() -> None:
         for name, job in parse(path.read_text())["jobs"].items()
         if secrets_read(job)
     ]
-    # preview up/destroy, the reaper's list and reap (infra and app), the two deploys, unlock, app previews.
-    assert len(readers) == 10
+    # preview up/destroy, the reaper's list and reap (infra and app), the two deploys, unlock, app previews,
+    # and the release (in the environment of the stack `tools/release.py validate` accepted).
+    assert len(readers) == 11
+    assert ("release.yml", "release", "${{ needs.validate.outputs.stack }}") in readers
     assert sorted({str(env) for _wf, _job, env in readers if not str(env).startswith("${{")}) == [
         "previews",
         "production",
