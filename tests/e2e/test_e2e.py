@@ -248,6 +248,8 @@ class TestProtection:
         production = Engine("production", railway_token=fake_railway.token)
         assert production.up().ok
         start = len(fake_railway.backend.requests)
-        with pytest.raises(EngineError, match=r"cartly-environment, cartly-project, cartly-token"):
+        with pytest.raises(
+            EngineError, match=r"cartly-environment, cartly-image-pin, cartly-project, cartly-token"
+        ):
             production.destroy()
         assert mutations_since(fake_railway, start) == []

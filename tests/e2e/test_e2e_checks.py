@@ -37,7 +37,9 @@ def redeploy(engine: Engine, fake_railway: FakeRailway, share_5xx: float) -> Any
     web, env = engine.outputs["railwayServiceIds"]["web"], engine.outputs["railwayEnvironmentId"]
     fake_railway.backend.script_traffic(web, requests_per_read=40, share_5xx=share_5xx)
     fake_railway.backend.script_memory(web, env, [0.25, 0.40], limit_gb=1.0)
-    return engine.up(config={**CHECKS, "imageTag": "v2"}, secrets={"smokeUserPassword": PASSWORD})
+    # A release (a new digest): a moved tag no longer changes what a long-lived stack runs (ImagePin).
+    release = {"releaseDigest": "sha256:" + "2" * 64}
+    return engine.up(config={**CHECKS, **release}, secrets={"smokeUserPassword": PASSWORD})
 
 
 def test_a_production_deploy_shows_every_check_in_its_summary(
@@ -85,5 +87,9 @@ def test_a_5xx_share_over_the_threshold_fails_the_run_and_rolls_back(
     assert [(o.name, o.severity) for o in summary.breaches] == [("error rate", "SEV-2")]
     assert PASSWORD not in result.errors[0]
     web, env = production.outputs["railwayServiceIds"]["web"], production.outputs["railwayEnvironmentId"]
+    # Railway's rollback is a new deployment of the good one (the strict emulator), not the good one itself.
     active = fake_railway.backend.active_deployment(web, env)
-    assert active is not None and active.meta.get("rollbackFrom") == good  # Railway's new deployment
+    assert active is not None and (active.meta.get("reason"), active.meta.get("rollbackFrom")) == (
+        "rollback",
+        good,
+    )

@@ -126,8 +126,12 @@ def test_a_5xx_share_over_the_threshold_rolls_back_as_a_sev2_breach(world: World
     assert (summary.breaches[0].name, summary.breaches[0].severity) == ("error rate", "SEV-2")
     assert "5.00% (5/100 5xx)" in summary.breaches[0].measured
     assert summary.rolled_back and summary.rolled_back_to == first_id
+    # Railway's rollback is a new deployment of the good one (the strict emulator), not the good one itself.
     active = world.backend.active_deployment(world.web_id, world.environment_id)
-    assert active is not None and active.meta.get("rollbackFrom") == first_id  # Railway's new deployment
+    assert active is not None and (active.meta.get("reason"), active.meta.get("rollbackFrom")) == (
+        "rollback",
+        first_id,
+    )
     assert world.backend.count("HttpLogs") == 1  # judged and stopped at the first read
 
 
