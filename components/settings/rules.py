@@ -6,12 +6,15 @@ import json
 import re
 from collections.abc import Mapping
 
+import pulumi
+
 from components.settings.keys import Key, is_preview_stack, set_command
 
 
-class ConfigError(ValueError):
+class ConfigError(ValueError, pulumi.RunError):
     """The stack's config breaks one or more rules. The first line is the first problem in full (where the
-    value came from, what is wrong, the fixing command); any others follow, one a line."""
+    value came from, what is wrong, the fixing command); any others follow, one a line. A RunError, so the
+    Pulumi CLI shows just this message, not a traceback of the program."""
 
     def __init__(self, stack: str, problems: tuple[str, ...], about: str | None = None) -> None:
         self.stack = stack
