@@ -34,8 +34,9 @@ from tools import app_previews as app_flow
 from tools import preview_report as report
 from tools.app_preview_inputs import AppPreview
 from tools.credentials import confined
+from tools.github_rest import GithubError
 from tools.inline_program import cartly_program, has_language_host
-from tools.preview_github import GithubError, PullRequestPlaces
+from tools.preview_github import PullRequestPlaces
 from tools.preview_stacks import PREFIX, PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

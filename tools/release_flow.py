@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pulumi_railway.toolkit.check_summary import ERROR_MARKER, STATUS_LIMIT, Report
-from tools.github_deployments import Deployments, GithubError
+from tools.github_deployments import Deployments
+from tools.github_rest import GithubError
 from tools.release_inputs import Release
 from tools.release_stacks import Stacks, UpOutcome
 from tools.slack_notice import SlackError, message
