@@ -1,10 +1,8 @@
 """A random secret generated once and kept in state: the per-preview database and Redis passwords, JWT key.
 
-Owns `GeneratedSecret` (`pulumi-python:dynamic/cartly:GeneratedSecret`): `secrets.token_urlsafe(length)` made
-at create, a secret output from then on (never in a repr, log or error), the same value on every later run,
-replaced only when `length` or `keepers` change. It needs no cloud and no plugin: pulumi-random would do
-the same, but its provider plugin is a binary fetched from GitHub on first use, which CI offline cannot.
-URL-safe characters only, so the value can go into a connection URL unescaped.
+`GeneratedSecret` makes `secrets.token_urlsafe(length)` at create (URL-safe, so it fits a connection URL),
+keeps it as a secret output and replaces it only when `length` or `keepers` change. pulumi-random would do
+the same, but its plugin is a binary fetched from GitHub on first use, which CI offline cannot.
 """
 
 from __future__ import annotations

@@ -1,13 +1,8 @@
 """GitHub Actions wiring of a long-lived stack in the app repository: its environment, secrets and variables.
 
-Owns `GithubActions` (`cartly:github_actions:GithubActions`): the repository environment named after the stack
-(production: required reviewers resolved from logins and team slugs to ids, deployments from `main` only;
-staging: from `staging` only), its environment secret and variable, and, for production alone, the
-repository-level secret and `main`'s branch protection. The app repository gets only what the adopted
-pipeline (app-pipeline/) reads, and nothing that reaches Railway, a database or Pulumi's state: the token
-that starts cartly-infra's release workflow (kept in the environment, so only `main` or `staging` jobs see
-it), the app's URL, and the test database E2E uses. `DEFINED_SECRETS` / `DEFINED_VARIABLES` list every
-name, for the workflow checks. Preview stacks declare none of this.
+Only what the adopted pipeline (app-pipeline/) reads and nothing that reaches Railway, a database or state:
+the release workflow's dispatch token, the app's URL and the E2E test database. Production alone also gets
+its reviewers, a repository secret and `main`'s branch protection. Previews declare none of this.
 """
 
 from __future__ import annotations

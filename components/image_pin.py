@@ -1,10 +1,8 @@
 """`ImagePin`: the digest a long-lived stack runs, remembered in Pulumi's state.
 
-A dynamic resource (`pulumi-python:dynamic/cartly:ImagePin`) whose `check` decides the digest before any
-Railway resource sees it: the digest a release supplies (`requested`, set for one run by tools/release.py);
-else the digest this stack's state already holds (an infra-only change never changes the app version);
-else, on a stack's first deploy, the digest its tag resolved to. State is the truth: nothing outside it
-(a moved tag, a stack file) changes what runs. Pickled by reference: keep this module path stable.
+Its `check` picks the digest before any Railway resource sees it: a release's `requested` one, else the one
+state holds (an infra-only change never changes the app version), else, on a first deploy, the tag's.
+Pickled by reference: keep this module path stable.
 """
 
 from __future__ import annotations

@@ -1,12 +1,8 @@
 """This repository's own GitHub environments, declared by the production stack so none can exist unprotected.
 
-Owns `InfraEnvironments` (`cartly:infra_environments:InfraEnvironments`): the environments cartly-infra's
-workflows run in, each the only holder of its stack's credentials (ARCHITECTURE §3). `production`: required
-reviewers (the production deploy's), no self-review, admins cannot bypass, deployments from `main` only.
-`staging`: from `staging` only. `previews`: any branch of this repository (pull-request jobs; forks get
-no secret), so it must only ever hold credentials that cannot reach production. GitHub would otherwise
-create an environment on first use with no rule at all. The bootstrap credentials are set by hand (README);
-the program writes only the Slack token the deploys report with.
+`production` (required reviewers, no self-review, no admin bypass, from `main` only), `staging` (from
+`staging` only) and `previews` (any branch of this repository, so it must never hold a credential that can
+reach production). GitHub would otherwise create an environment on first use with no rule at all.
 """
 
 from __future__ import annotations

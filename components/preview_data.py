@@ -1,12 +1,8 @@
 """An app preview's own data: PostgreSQL 16 and Redis inside the preview's Railway environment, and its seed.
 
-Owns `PreviewData` (`cartly:preview:PreviewData`): per data service a Railway service created in the preview
-environment only (so staging never gets one), its volume, its password (generated, secret) and one
-deployment after the volume is mounted; the connection URLs over Railway's private network
-(`<service>.railway.internal`); the JWT key the preview signs with. Also where each app secret of a preview
-comes from (`preview_secrets`) and the optional seed run once after the first deploy (`declare_seed`).
-Images are pinned by tag: no registry is reachable from here to read a digest from (README, "App previews").
-It declares nothing else of the app's own services (railway_environment does).
+Per data service: a service created in the preview environment only, its volume, its generated password
+and one deployment once the volume is mounted; connection URLs over Railway's private network. Images are
+pinned by tag (no registry here to read a digest from: README, "App previews").
 """
 
 from __future__ import annotations

@@ -1,11 +1,6 @@
 """The inputs of an app preview's dispatch, validated before anything uses them: they cross a repository
-boundary (the app repository's pipeline asks, cartly-infra acts with its own credentials).
-
-An app preview names the pull request (a positive whole number of at most 9 ASCII digits), the head commit
-it previews (40 lowercase hex), the image (exactly the app's configured GHCR repository `@sha256:<64 hex>`:
-no tag, no other repository) and the repository the pull request's head lives in, which must be the app
-repository itself: a fork's pull request never gets a preview, nor any secret. Every problem is reported
-at once, each saying what was expected. It reads the project's files; it calls nothing.
+boundary (the app repository's pipeline asks, cartly-infra acts with its own credentials). A fork's pull
+request never gets a preview; every problem is reported at once. It reads the project's files, calls nothing.
 """
 
 from __future__ import annotations

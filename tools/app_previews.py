@@ -1,10 +1,5 @@
 """An app pull request's preview from open to close: bring stack pr-<N> up on a dispatched digest, take it
 down when the pull request closes, and keep the pull request's comment and GitHub Deployment in step.
-
-Owns the order (the Deployment is started before `pulumi up`, so a failure has somewhere to show; the
-comment is written last, so it never shows a URL before it answers) and the comment's wording. The inputs
-arrive validated (tools/app_preview_inputs.py); the stack work is tools/preview_stacks.py, the GitHub calls
-tools/preview_github.py. What the comment says passes through `redact` like every preview report.
 """
 
 from __future__ import annotations

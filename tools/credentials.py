@@ -1,10 +1,7 @@
 """The environment variables that carry credentials, and the environment a preview's processes may see.
 
-One list, so a credential added here is both withheld from the offline plan's process (tools/plan.py) and
-redacted from everything the preview driver prints or writes (tools/preview_report.py). `confined()` is
-the environment the preview driver hands the Pulumi CLI (and through it the program and the dynamic
-provider process that unpickles a preview's state): the previews' own credentials and nothing else that
-looks like one, because a preview's state was written by pull-request code.
+One list: a credential added here is withheld from the offline plan and redacted from every preview report;
+`confined()` is the environment a preview's Pulumi CLI gets (its state was written by pull-request code).
 """
 
 from __future__ import annotations

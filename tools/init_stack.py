@@ -1,14 +1,8 @@
 """First use of a long-lived stack, idempotent: `scripts/init-stack production|staging`.
 
-Initialises the stack on the current backend if it does not exist (the passphrase secrets provider: Pulumi
-writes the stack file's `encryptionsalt`), then asks for each secret the stack must hold
-(`components.settings.keys.required_secrets`) that it does not hold encrypted yet, and stores it with
-`pulumi config set --secret`, the value fed on stdin: never on a command line, never echoed (getpass at a
-terminal; piped input gives one secret a line, in the order asked). Run again, it changes nothing.
-
-Needs the `pulumi` CLI on PATH (scripts/init-stack puts the pinned one there), `PULUMI_BACKEND_URL` (or a
-`pulumi login`) and `PULUMI_CONFIG_PASSPHRASE` (or `PULUMI_CONFIG_PASSPHRASE_FILE`). Every failure is one
-message naming the fix, never a traceback.
+Creates the stack if missing (the passphrase provider writes its `encryptionsalt`), then asks for each secret
+the stack must hold and does not yet, and stores it with `pulumi config set --secret` fed on stdin: never on a
+command line, never echoed. Run again, it changes nothing; every failure is one message naming the fix.
 """
 
 from __future__ import annotations

@@ -1,10 +1,8 @@
 """The program as an Automation API *inline* program, for a Pulumi CLI without the Python language host.
 
-The CLI built from the Go module proxy (scripts/pulumi-cli) has no `pulumi-language-python`: that module is
-untagged and not served. An inline program is hosted by the SDK in the calling process and driven by the real
-CLI and engine; only Pulumi.yaml's runtime options (typechecker, virtualenv) are skipped, so mypy runs in
-scripts/test instead. With a CLI that has the language host (a release install), drivers keep the normal
-route, which also type-checks.
+The CLI built from the Go module proxy (scripts/pulumi-cli) lacks `pulumi-language-python` (untagged, not
+served); the SDK then hosts the program in the calling process. Pulumi.yaml's typechecker is skipped on this
+route, so mypy runs in scripts/test; a CLI with the language host keeps the normal route.
 """
 
 from __future__ import annotations

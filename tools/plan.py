@@ -1,12 +1,8 @@
 """What a stack deploys, offline: `plan.py --stack S` prints it; `plan.py --diff BASE` compares revisions.
 
-Owns the command line and the orchestration: every stack runs in a fresh `tools/plan_runner.py` process
-(Pulumi's runtime is process-global) with credentials removed from its environment, a preview stack gets
-the staging plan's outputs as its StackReference, and `--diff` checks the base revision out with
-`git archive` into a temporary directory (the repository is left untouched). Comparing and wording live in
-`tools/plan_diff.py` and `tools/plan_markdown.py`. `--affected` names every long-lived stack when the change
-touches what runs for all of them (PROGRAM_PATHS), however the mocked desired state looks. Exit codes: 0
-done, 1 the program fails for a stack (on this change), 2 bad usage (an unknown revision, no git).
+Each stack runs in a fresh `tools/plan_runner.py` process with no credentials in its environment; the base
+revision is read with `git archive` (the repository is left untouched); comparing and wording live in
+plan_diff.py and plan_markdown.py. Exit codes: 0 done, 1 the program fails for a stack, 2 bad usage.
 """
 
 from __future__ import annotations
@@ -153,30 +149,16 @@ def resolve(revision: str, repo: Path) -> str:
             f"Not a git revision: {revision!r}. Give a commit id or a branch or tag name "
             "(like origin/main or 3f2a9c1), not an option or a range"
         )
-    try:
-        done = _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
-    except FileNotFoundError as exc:
-        raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
-    except subprocess.CalledProcessError as exc:
-        raise PlanError(
-            f"Unknown git revision '{revision}' in {repo}: give a commit, branch or tag "
-            "(in CI, fetch it first: actions/checkout with fetch-depth: 0)"
-        ) from exc
+    done = _git_at(
+        repo, revision, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}"
+    )
     return done.decode().strip()
 
 
 def checkout(revision: str, repo: Path, into: Path) -> str:
     """Extracts `revision` of `repo` into `into` (git archive); returns its short commit id."""
     sha = resolve(revision, repo)
-    try:
-        archive = _git(repo, "archive", "--format=tar", sha)
-    except FileNotFoundError as exc:
-        raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
-    except subprocess.CalledProcessError as exc:
-        raise PlanError(
-            f"Unknown git revision '{revision}' in {repo}: give a commit, branch or tag "
-            "(in CI, fetch it first: actions/checkout with fetch-depth: 0)"
-        ) from exc
+    archive = _git_at(repo, revision, "archive", "--format=tar", sha)
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
         tar.extractall(into, filter="data")
     return sha[:12]
@@ -184,6 +166,19 @@ def checkout(revision: str, repo: Path, into: Path) -> str:
 
 def _git(repo: Path, *args: str) -> bytes:
     return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, check=True).stdout  # noqa: S603, S607
+
+
+def _git_at(repo: Path, revision: str, *args: str) -> bytes:
+    """`git <args>` about `revision`: a missing git or an unknown revision becomes a PlanError saying so."""
+    try:
+        return _git(repo, *args)
+    except FileNotFoundError as exc:
+        raise PlanError("git is not installed: --diff needs it to read the base revision") from exc
+    except subprocess.CalledProcessError as exc:
+        raise PlanError(
+            f"Unknown git revision '{revision}' in {repo}: give a commit, branch or tag "
+            "(in CI, fetch it first: actions/checkout with fetch-depth: 0)"
+        ) from exc
 
 
 def diff(project_dir: Path, base: str, stacks: Sequence[str]) -> tuple[list[StackDiff], str]:

@@ -1,9 +1,6 @@
-"""What an offline plan cannot show, and how it shows it instead: secrets (masked, each `secure:` value
-reaching the program as a stand-in that names its key and hashes its ciphertext) and values only a provider
-knows (digests, GitHub ids), which the mocks invent and the plan labels for what they stand for.
-
-Used by `tools/plan_runner.py` (run as a script: it imports this module from its own folder) and
-`tools/plan.py`. It knows Pulumi providers' invokes, nothing of cartly-infra's resources.
+"""What an offline plan cannot show, and how it shows it instead: secrets (masked; each `secure:`
+value reaches the program as a stand-in naming its key and hashing its ciphertext) and values only a
+provider knows (digests, GitHub ids), which the mocks invent and the plan labels.
 """
 
 from __future__ import annotations

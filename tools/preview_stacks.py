@@ -1,17 +1,8 @@
 """Preview stacks of this repository's pull requests (`infra-pr-<N>`) through the Pulumi Automation API.
 
-Owns the lifecycle of one pull request's stack on whatever backend `PULUMI_BACKEND_URL` names: which
-stack a PR maps to (`infra-pr-<N>`; app pull requests own `pr-<N>`, listed only when asked for by name
-space, so neither side's listing or reaping ever sees the other's stacks),
-the one config value the driver sets (`cartly-infra:imageTag`, never a secret), and what counts as stale
-(its PR is not open, or it has not been updated for too long; never while an update holds it).
-Credentials reach the `pulumi` CLI only through the inherited environment: nothing
-here puts a secret on a command line, in workspace options or in a returned value (secret stack outputs
-come back masked).
-
-It deliberately does not parse arguments, print or format reports (`tools/previews.py`,
-`tools/preview_report.py`), and it does not know what the program deploys: the preview URL is just a
-stack output.
+Which stack a pull request maps to (app pull requests own `pr-<N>`: neither side lists or reaps the other's),
+the one config value set (`imageTag`, never a secret) and what is stale (pull request not open, or not
+updated for too long; never while an update holds it). Credentials reach the CLI only by environment.
 """
 
 from __future__ import annotations

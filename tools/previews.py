@@ -1,17 +1,9 @@
-"""Command line for the preview stacks of this repository's pull requests (`infra-pr-<N>`): `up`,
-`destroy`, `list`, `reap`; and of the app repository's (`pr-<N>`): `app-up`, `app-down`, `list --app`,
-`app-reap` (see --help).
+"""Command line for the preview stacks of this repository's pull requests (`infra-pr-<N>`: `up`, `destroy`,
+`list`, `reap`) and of the app repository's (`pr-<N>`: `app-up`, `app-down`, `list --app`, `app-reap`).
 
-Owns the arguments, the environment checks made before anything changes, and turning every failure into
-one clear message and a non-zero exit code (1 update failed, 2 bad usage or environment, 3 no usable
-Pulumi CLI, 4 stack locked) instead of a traceback, also written to the summary file so the PR comment
-never keeps showing the last success. The stack work itself is `tools/preview_stacks.py`;
-the wording is `tools/preview_report.py`. Credentials come only from the environment
-(`PULUMI_BACKEND_URL`, `PULUMI_CONFIG_PASSPHRASE`, `RAILWAY_API_TOKEN`, the state backend's keys);
-this tool accepts none as an argument and prints none. The Pulumi CLI, and through it the program and the
-dynamic provider that unpickles a preview's state (written by pull-request code), runs with the previews'
-credentials alone (`tools/credentials.confined`): any other token in this process's environment is
-withheld from it.
+Checks the environment before anything changes and turns every failure into one message and an exit code
+(1 update failed, 2 bad usage or environment, 3 no usable CLI, 4 stack locked). Credentials only from the
+environment, and the CLI runs with the previews' own alone (`tools/credentials.confined`).
 """
 
 from __future__ import annotations
@@ -34,8 +26,9 @@ from tools import app_previews as app_flow
 from tools import preview_report as report
 from tools.app_preview_inputs import AppPreview
 from tools.credentials import confined
+from tools.github_rest import GithubError
 from tools.inline_program import cartly_program, has_language_host
-from tools.preview_github import GithubError, PullRequestPlaces
+from tools.preview_github import PullRequestPlaces
 from tools.preview_stacks import PREFIX, PreviewStacks, stack_name
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]

@@ -1,12 +1,8 @@
 """Command line of a release: `validate` the inputs, or `run` the release (see --help).
 
-The release workflow (.github/workflows/release.yml) runs `validate` in a job without secrets, then `run`
-in the GitHub environment named by the validated stack. Inputs come from the environment (RELEASE_STACK,
-RELEASE_IMAGE, RELEASE_COMMIT, RELEASE_APP_REF, RELEASE_APP_RUN_URL) or the matching options, never spliced
-into a shell. Exit codes: 0 released, 1 the deploy failed (rolled back or not), 2 refused inputs or
-environment, 3 the release stopped outside the deploy. Credentials only from the environment:
-PULUMI_BACKEND_URL, PULUMI_CONFIG_PASSPHRASE, RAILWAY_API_TOKEN, GITHUB_TOKEN (also the app repository's
-Deployments), SLACK_BOT_TOKEN (else the stack's secret `cartly-infra:slackBotToken`).
+Inputs come from RELEASE_* variables or the matching options, never spliced into a shell; credentials only
+from the environment. Exit codes: 0 released, 1 the deploy failed (rolled back or not), 2 refused inputs or
+environment, 3 the release stopped outside the deploy.
 """
 
 from __future__ import annotations

@@ -1,12 +1,7 @@
 """One release, start to verdict: deploy the digest, restore the previous one if the deploy failed, report.
 
-Order: read the digest the stack runs; create the app repository's GitHub Deployment and mark it
-`in_progress`; `pulumi up` with the new digest; on a failed deploy (Railway rolled back, or nothing healthy
-to roll back to) pin the previous digest again, so the next infra change does not redeploy a release that
-failed (Railway already runs the previous image: that second run writes settings and deploys nothing
-that still runs it); then the final status, Slack and the run summary, each with the post-deploy checks'
-summary (the stack's `deployChecks`, or a failed run's errors). Reporting never decides the verdict: a
-GitHub or Slack outage is a warning, the deploy's result is the exit code.
+Reporting (the GitHub Deployment, Slack, the run summary, each with the post-deploy checks' summary) never
+decides the verdict: a GitHub or Slack outage is a warning, the deploy's result is the exit code.
 """
 
 from __future__ import annotations
@@ -16,7 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from pulumi_railway.toolkit.check_summary import ERROR_MARKER, STATUS_LIMIT, Report
-from tools.github_deployments import Deployments, GithubError
+from tools.github_deployments import Deployments
+from tools.github_rest import GithubError
 from tools.release_inputs import Release
 from tools.release_stacks import Stacks, UpOutcome
 from tools.slack_notice import SlackError, message

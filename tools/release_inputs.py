@@ -1,12 +1,8 @@
 """The inputs of a release, validated before anything uses them: they cross a repository boundary.
 
-A release names a stack (exactly `production` or `staging`), an image (exactly the stack's configured GHCR
-repository `@sha256:<64 hex>`: no tag, no other repository), the app commit it was built from (40 hex)
-and the app ref it came from (production only from `refs/heads/main`, staging only from
-`refs/heads/staging`), plus the app run that asked for it. When the ref of this repository's workflow is
-given (`infra_ref`), it must be the stack's branch too: a release runs the program that stack is deployed
-from. Every problem is reported at once, each saying what was expected. It reads the project's files for
-the configured repository; it calls nothing.
+A stack (`production` or `staging`), an image (the stack's GHCR repository `@sha256:<64 hex>`), the app
+commit and ref (production only from main, staging only from staging) and the app run; every problem is
+reported at once, each saying what was expected. It reads the project's files; it calls nothing.
 """
 
 from __future__ import annotations

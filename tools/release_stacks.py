@@ -1,9 +1,7 @@
 """The stack side of a release: what digest a stack runs, and `pulumi up` with a digest pinned for one run.
 
-`Stacks` is what tools/release_flow.py needs; `AutomationStacks` provides it through the Automation API on
-whatever backend `PULUMI_BACKEND_URL` names. The digest reaches the program as `cartly-infra:releaseDigest`,
-set in the workspace for that one run and removed afterwards, so no stack file ever keeps it: between
-releases, the program's ImagePin keeps the digest in state. Credentials come only from the environment.
+The digest reaches the program as `cartly-infra:releaseDigest`, set in the workspace for that run and removed
+after it, so no stack file keeps it; between releases the program's ImagePin keeps it in state.
 """
 
 from __future__ import annotations

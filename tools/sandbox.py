@@ -1,9 +1,8 @@
 """A local sandbox, no account and no internet: `scripts/sandbox [up|status|down]`.
 
-`up` starts the Railway emulator in the background and deploys staging and the preview infra-pr-1 with the
-real engine (testkit/real_engine.py, stand-in github/docker plugins), then prints the outputs (secrets
-masked) and the URLs; again, it updates. `down` destroys both, stops the emulator, removes `.sandbox/`.
-Without the pinned CLI, `up` says how to get it and shows the offline plan instead.
+`up` starts the Railway emulator and deploys staging and infra-pr-1 with the real engine, then prints the
+outputs (secrets masked) and URLs; `down` destroys both and removes `.sandbox/`. Without the pinned CLI,
+`up` says how to get it and shows the offline plan instead.
 """
 
 from __future__ import annotations

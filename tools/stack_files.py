@@ -1,13 +1,8 @@
-"""A stack's config as the Pulumi CLI assembles it from the project's files, for the tools and tests that run
-the program without the CLI: Pulumi.yaml's defaults, then Pulumi.<stack>.yaml's values, every key namespaced,
-then every value as the text the CLI hands a program.
+"""A stack's config as the Pulumi CLI assembles it from the project's files (Pulumi.yaml's defaults, then
+Pulumi.<stack>.yaml's values, namespaced, as text), for the tools and tests that run the program without it.
 
-One reader for the offline plan (which masks or hashes a `secure:` value) and the test mocks (which stub it
-with a known fake): they differ only in what stands in for a secret. It reads files only: no CLI, no
-decryption; a `secure:` value comes back as its ciphertext, in `Secure`. The committed stack files hold no
-ciphertext (each user's `scripts/init-stack` encrypts with their passphrase), so the caller names the
-secrets the stack must hold (`required`): each one the file does not set comes back as `Secure("")`,
-"set, value unknown here", exactly as it will be once initialised.
+It decrypts nothing: a `secure:` value comes back as its ciphertext, and a required secret the file does not
+set comes back as `Secure("")` ("set, value unknown here"), as it will be once `scripts/init-stack` ran.
 """
 
 from __future__ import annotations

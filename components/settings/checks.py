@@ -1,9 +1,6 @@
-"""The post-deploy checks a stack runs (smoke steps, bake window, thresholds, Sentry), parsed and validated.
-
-Owns the rules of their config keys (a step's method and path, percentages within 0-100, a bake window the
-deploy timeout leaves room for, secrets referred to by `{{secret:NAME}}` and never written in a step) and
-`ChecksSettings`, which turns them into the Deployment's `post_deploy` input. The step shape itself is the
-provider's (pulumi_railway.toolkit.smoke), so config and provider refuse the same steps.
+"""The post-deploy checks a stack runs (smoke steps, bake window, thresholds, Sentry), parsed and validated
+into the Deployment's `post_deploy` input. The step shape is the provider's (pulumi_railway.toolkit.smoke),
+so config and provider refuse the same steps.
 """
 
 from __future__ import annotations

@@ -1,9 +1,7 @@
 """The project's YAML files read as the Pulumi CLI reads them, remembering the file and line of every value.
 
-Owns the file-level rules: valid YAML (an error names the file, line and column), no key set twice, a
-`config:` that is a mapping, and `secure:` values that hold ciphertext and nothing else. Every refusal is a
-ConfigError whose first line names the file and line and the fix. It does not validate values (that is
-`components.settings.load`) and decrypts nothing: a `secure:` value comes back as its ciphertext, in `Secure`.
+File-level rules only (valid YAML, no key set twice, a `config:` mapping, `secure:` holding ciphertext
+alone); each refusal is a ConfigError whose first line names the file, the line and the fix.
 """
 
 from __future__ import annotations

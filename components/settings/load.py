@@ -1,9 +1,7 @@
 """Stack settings: the stack's config turned into frozen, validated values before any resource is declared.
 
-Owns reading the config (through Pulumi: the CLI or the mocks), where each value came from (the project files'
-lines, `components.settings.files`), the stack-wide rules (stack names, unknown keys and namespaces, empty
-values, a preview's stack file) and building `Settings`; the rules of each area live in
-`components.settings.stack_rules`. It declares no resource and knows nothing of Railway's or GitHub's APIs.
+The stack-wide rules (stack names, unknown keys and namespaces, empty values, a preview's stack file) and
+building `Settings`; each area's rules live in `components.settings.stack_rules`.
 """
 
 from __future__ import annotations

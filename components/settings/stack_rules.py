@@ -74,26 +74,24 @@ def references(p: Problems, stack: str, text: Text) -> tuple[str | None, str]:
 def image(p: Problems, kind: StackKind, stack: str, text: Text) -> ImageSettings:
     repository = text("image")
     if not _REPOSITORY.fullmatch(repository):
-        p.add(
-            f"{NAMESPACE}:image: '{repository}' is not a GHCR repository like ghcr.io/<owner>/<repo> "
+        _fail(
+            p,
+            "image",
+            f"'{repository}' is not a GHCR repository like ghcr.io/<owner>/<repo> "
             "(lowercase, no tag or digest: the tag is cartly-infra:imageTag)",
-            set_command(KEYS_BY_NAME["image"], stack, "ghcr.io/cartly-app/cartly"),
+            "ghcr.io/cartly-app/cartly",
         )
     # App previews default to the app's pr-<N> tag; previews of this repository run staging's image.
     preview_tag = stack if stack.startswith("pr-") else "staging"
     default_tag = {"production": "main", "staging": "staging", "preview": preview_tag}[kind]
     tag = text("imageTag") or default_tag
     if not _TAG.fullmatch(tag):
-        p.add(
-            f"{NAMESPACE}:imageTag: '{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})",
-            set_command(KEYS_BY_NAME["imageTag"], stack, default_tag),
+        _fail(
+            p, "imageTag", f"'{tag}' is not a Docker tag ([A-Za-z0-9_][A-Za-z0-9_.-]{{0,127}})", default_tag
         )
     digest = text("imageDigest") or None
     if digest is not None and not _DIGEST.fullmatch(digest):
-        p.add(
-            f"{NAMESPACE}:imageDigest: '{digest}' is not sha256: and 64 lowercase hex digits",
-            set_command(KEYS_BY_NAME["imageDigest"], stack, "sha256:<64 hex>"),
-        )
+        _fail(p, "imageDigest", f"'{digest}' is not sha256: and 64 lowercase hex digits", "sha256:<64 hex>")
     release = text("releaseDigest") or None
     if release is not None and not _DIGEST.fullmatch(release):
         p.add(
@@ -144,10 +142,11 @@ def github(p: Problems, kind: StackKind, stack: str, text: Text, owner: str) -> 
         )
     repository = text("githubRepository")
     if not _GITHUB_REPO.fullmatch(repository):
-        p.add(
-            f"{NAMESPACE}:githubRepository: '{repository}' is not a repository name "
-            "(just the name: the owner is github:owner)",
-            set_command(KEYS_BY_NAME["githubRepository"], stack, "cartly"),
+        _fail(
+            p,
+            "githubRepository",
+            f"'{repository}' is not a repository name (just the name: the owner is github:owner)",
+            "cartly",
         )
     reviewers = parse_array(
         p, KEYS_BY_NAME["githubReviewers"], text("githubReviewers"), _LOGIN, "a GitHub login"
@@ -159,18 +158,20 @@ def github(p: Problems, kind: StackKind, stack: str, text: Text, owner: str) -> 
         p, KEYS_BY_NAME["requiredStatusChecks"], text("requiredStatusChecks"), None, "a check name"
     )
     if kind == "production" and not reviewers and not teams:
-        p.add(
-            f"{NAMESPACE}:githubReviewers: production deploys need at least one required reviewer "
-            f"(githubReviewers or githubReviewerTeams)",
-            set_command(KEYS_BY_NAME["githubReviewers"], stack, "<login>"),
+        _fail(
+            p,
+            "githubReviewers",
+            "production deploys need at least one required reviewer (githubReviewers or githubReviewerTeams)",
+            "<login>",
         )
     branch = "main" if kind == "production" else "staging"
     infra = text("githubInfraRepository")
     if not _GITHUB_REPO.fullmatch(infra) or infra == repository:
-        p.add(
-            f"{NAMESPACE}:githubInfraRepository: '{infra}' is not this repository's name (just the name, "
-            "and not the app's githubRepository)",
-            set_command(KEYS_BY_NAME["githubInfraRepository"], stack, "cartly-infra"),
+        _fail(
+            p,
+            "githubInfraRepository",
+            f"'{infra}' is not this repository's name (just the name, and not the app's githubRepository)",
+            "cartly-infra",
         )
     return GithubSettings(
         repository, stack, branch, reviewers, teams, checks, infra if kind == "production" else None
