@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
@@ -159,7 +160,7 @@ class CustomDomainProvider(RailwayProvider):
 
             def send() -> str:
                 try:
-                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_})
+                    client.execute(domain_ops.CUSTOM_DOMAIN_DELETE, {"id": id_})
                 except RailwayError as exc:
                     # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
                     if not is_gone(exc, probe=lambda: _probe(client, current.project_id)):
@@ -179,7 +180,7 @@ def _create(client: RailwayClient, new: _Props) -> CreateResult:
 
     def send() -> str:
         data = client.execute(
-            ops.CUSTOM_DOMAIN_CREATE,
+            domain_ops.CUSTOM_DOMAIN_CREATE,
             {
                 "input": {
                     "projectId": new.project_id,
@@ -215,14 +216,14 @@ def _probe(client: RailwayClient, project_id: str) -> object:
 
 
 def _get(client: RailwayClient, project_id: str, domain_id: str) -> dict[str, Any]:
-    data = client.execute(ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id})
+    data = client.execute(domain_ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id})
     return dict(data["customDomain"])
 
 
 def _find(client: RailwayClient, props: _Props) -> str | None:
     """The id of this domain on the service, if a create already made it."""
     data = client.execute(
-        ops.DOMAINS,
+        domain_ops.DOMAINS,
         {"projectId": props.project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
     )
     for node in data["domains"]["customDomains"]:
@@ -234,7 +235,7 @@ def _find(client: RailwayClient, props: _Props) -> str | None:
 def _set_port(client: RailwayClient, props: _Props, domain_id: str) -> None:
     def send() -> str:
         client.execute(
-            ops.CUSTOM_DOMAIN_UPDATE,
+            domain_ops.CUSTOM_DOMAIN_UPDATE,
             {"id": domain_id, "environmentId": props.environment_id, "targetPort": props.target_port},
         )
         return domain_id

@@ -17,6 +17,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
@@ -177,7 +178,7 @@ class DeploymentProvider(RailwayProvider):
         deployment_id = str(props.get("deployment_id") or id_)
         with self.client() as client:
             try:
-                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id})
+                data = client.execute(deploy_ops.DEPLOYMENT, {"id": deployment_id})
             except RailwayError as exc:
                 if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
                     return ReadResult("", {})

@@ -9,6 +9,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
 
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
@@ -133,7 +134,7 @@ class ServiceDomainProvider(RailwayProvider):
 
             def send() -> str:
                 try:
-                    client.execute(ops.SERVICE_DOMAIN_DELETE, {"id": id_})
+                    client.execute(domain_ops.SERVICE_DOMAIN_DELETE, {"id": id_})
                 except RailwayError as exc:
                     # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
                     if not is_gone(exc, probe=lambda: _probe(client, current)):
@@ -156,7 +157,7 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
             "serviceId": new.service_id,
             "targetPort": new.target_port,
         }
-        data = client.execute(ops.SERVICE_DOMAIN_CREATE, {"input": payload})
+        data = client.execute(domain_ops.SERVICE_DOMAIN_CREATE, {"input": payload})
         made.update(data["serviceDomainCreate"])
         return str(made["id"])
 
@@ -188,7 +189,7 @@ def _find(
 ) -> dict[str, Any] | None:
     """The service domain with `domain_id`, or (no id) the newest one on `props.target_port`."""
     data = client.execute(
-        ops.DOMAINS,
+        domain_ops.DOMAINS,
         {"projectId": project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
     )
     nodes = [dict(n) for n in data["domains"]["serviceDomains"] if not n.get("deletedAt")]
@@ -207,7 +208,7 @@ def _set_port(client: RailwayClient, props: _Props, domain_id: str, domain: str)
             "serviceId": props.service_id,
             "targetPort": props.target_port,  # validated 1-65535 by _Props.parse: never 0
         }
-        client.execute(ops.SERVICE_DOMAIN_UPDATE, {"input": payload})
+        client.execute(domain_ops.SERVICE_DOMAIN_UPDATE, {"input": payload})
         return domain_id
 
     # The update sets a value: sending it a second time after a transport failure is harmless.

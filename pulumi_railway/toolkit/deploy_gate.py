@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_railway.api import operations as ops
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayNotFound, RailwayTransientError
 from pulumi_railway.api.retry import Waits
@@ -129,7 +129,7 @@ def deploy(
 def _trigger(client: RailwayClient, target: Target, known: set[str], gate: Gate, waits: Waits) -> str:
     def send() -> str:
         data = client.execute(
-            ops.SERVICE_INSTANCE_DEPLOY_V2,
+            deploy_ops.SERVICE_INSTANCE_DEPLOY_V2,
             {"serviceId": target.service_id, "environmentId": target.environment_id},
         )
         return str(data["serviceInstanceDeployV2"])
@@ -283,8 +283,8 @@ def _cancel(client: RailwayClient, deployment_id: str) -> None:
     """Best effort: a hung deployment that finished later would replace the rollback."""
     # The rollback and the error still follow; a cancel that failed changes neither.
     with contextlib.suppress(RailwayError):
-        client.execute(ops.DEPLOYMENT_CANCEL, {"id": deployment_id})
+        client.execute(deploy_ops.DEPLOYMENT_CANCEL, {"id": deployment_id})
 
 
 def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
-    return dict(client.execute(ops.DEPLOYMENT, {"id": deployment_id})["deployment"])
+    return dict(client.execute(deploy_ops.DEPLOYMENT, {"id": deployment_id})["deployment"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection
 from typing import Any
 
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
@@ -25,7 +26,7 @@ PROVIDED_PREFIX = "RAILWAY_"  # variables Railway provides to every service: nev
 
 def listed_ids(client: RailwayClient, where: dict[str, str]) -> list[str]:
     """The ids of the service's newest deployments, newest first."""
-    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": 10})
+    data = client.execute(deploy_ops.DEPLOYMENTS, {"input": where, "first": 10})
     return [str(edge["node"]["id"]) for edge in data["deployments"]["edges"]]
 
 
@@ -63,7 +64,7 @@ def roll_back_to(
         return appeared(lambda: listed_ids(client, where), known, waits, poll_seconds)
 
     def send() -> str:
-        client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen})
+        client.execute(deploy_ops.DEPLOYMENT_ROLLBACK, {"id": chosen})
         new_id = found()
         if new_id is None:
             raise RailwayError(
