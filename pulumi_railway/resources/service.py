@@ -21,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayNotFound
 from pulumi_railway.toolkit.checks import (
     check_bool,
-    check_id,
+    check_ids,
     check_image,
     check_name,
     check_string,
@@ -40,11 +40,10 @@ from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     drop_none,
     fail,
-    is_gone,
     paginate,
+    project_probe,
     replace_keys,
     resend_idempotent,
 )
@@ -95,7 +94,7 @@ class _Props:
         return f"service '{self.name}' in environment '{self.environment_id}'"
 
 
-def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+def _check_variables(news: Mapping[str, Any]) -> list[CheckFailure]:
     variables = news.get("variables")
     if variables is None or is_unknown(variables):
         return []
@@ -111,20 +110,17 @@ def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailur
 
 
 class ServiceProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
+    keys, replace_keys = DIFF_KEYS, REPLACE_KEYS
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
+            *check_ids(news, "project_id", "environment_id"),
             *check_name(news, "name"),
             *check_image(news, "image", pinned=False, required=True),
             *check_string(news, "icon"),
             *_check_variables(news),
             *check_bool(news, "adopt"),
         ]
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, DIFF_KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.parse(props)
@@ -146,14 +142,12 @@ class ServiceProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                service = client.execute(ops.SERVICE, {"id": id_})["service"]
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, p)):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
-        if service.get("deletedAt"):
+        service = self.read_live(
+            lambda client: client.execute(ops.SERVICE, {"id": id_})["service"],
+            f"{p.what} ({id_})",
+            probe=project_probe(p.project_id),
+        )
+        if service is None or service.get("deletedAt"):
             return ReadResult("", {})
         live = _Props(
             project_id=service["projectId"],
@@ -185,12 +179,8 @@ class ServiceProvider(RailwayProvider):
             return  # adopted, so not ours to delete: destroy only lets go of it
         p = _Props.parse(props)
         variables = {"id": id_, "environmentId": p.environment_id}
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.SERVICE_DELETE, variables))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: _probe(client, p)):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        probe = project_probe(p.project_id)
+        self.delete_idempotent(ops.SERVICE_DELETE, variables, f"{p.what} ({id_})", probe=probe)
 
 
 def _create(client: RailwayClient, p: _Props) -> str:
@@ -257,10 +247,6 @@ def _adopt(client: RailwayClient, p: _Props) -> str | None:
     except RailwayError as exc:
         raise fail("adopt", p.what, exc) from exc
     return str(found["id"]) if found is not None else None
-
-
-def _probe(client: RailwayClient, p: _Props) -> object:
-    return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
 def _outputs(p: _Props, service_id: str, *, adopted: bool) -> dict[str, Any]:

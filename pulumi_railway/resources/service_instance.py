@@ -13,12 +13,13 @@ instance lives and dies with its service and environment, so `delete` leaves the
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
@@ -49,9 +50,7 @@ from pulumi_railway.toolkit.instance_settings import (
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
-    diff_keys,
     fail,
-    is_gone,
     replace_keys,
     resend_idempotent,
 )
@@ -129,11 +128,10 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
 
 
 class ServiceInstanceProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return CheckResult(news, _check(news))
+    keys, replace_keys = INPUT_KEYS, REPLACE_KEYS
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, INPUT_KEYS, REPLACE_KEYS)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return _check(news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         props = whole_numbers(props)
@@ -147,14 +145,9 @@ class ServiceInstanceProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         props = whole_numbers(props)
-        with self.client() as client:
-            try:
-                instance = _fetch(client, props)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, props)):
-                    return ReadResult("", {})
-                raise fail("read", _what(props), exc) from exc
-        if instance.get("deletedAt"):
+        probe = functools.partial(_probe, props=props)
+        instance = self.read_live(functools.partial(_fetch, props=props), _what(props), probe=probe)
+        if instance is None or instance.get("deletedAt"):
             return ReadResult("", {})
         live = {key: props.get(key) for key in INPUT_KEYS}
         for key in FIELDS:

@@ -25,18 +25,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id, check_variables
+from pulumi_railway.toolkit.checks import check_id, check_ids, check_variables
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     is_gone,
+    project_probe,
     replace_keys,
 )
 from pulumi_railway.toolkit.variable_values import redact, values_sha256
@@ -111,17 +111,14 @@ class _Props:
 class VariablesProvider(RailwayProvider):
     """Dynamic provider for `Variables`; holds no state (the token arrives through `configure`)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
+    keys, replace_keys = KEYS, REPLACE_KEYS
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
+            *check_ids(news, "project_id", "environment_id"),
             *check_id(news, "service_id", required=False),
             *check_variables(news),
         ]
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -141,16 +138,12 @@ class VariablesProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        with self.client() as client:
-            try:
-                found = _current(client, current)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, current)):
-                    return ReadResult("", {})
-                # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
-                raise RailwayError(
-                    f"Unable to read {current.where}: {redact(str(exc), current.variables)}"
-                ) from None
+        probe = project_probe(current.project_id)
+        found = self.read_live(
+            lambda client: _current(client, current), current.where, probe=probe, secrets=current.variables
+        )
+        if found is None:
+            return ReadResult("", {})
         # Only managed keys: a managed key deleted out of band is missing here, so the next diff shows it.
         mine = {k: found[k] for k in current.managed_keys if k in found}
         return ReadResult(id_, current.outputs(mine))
@@ -159,11 +152,6 @@ class VariablesProvider(RailwayProvider):
         current = _Props.parse(props)
         with self.client() as client:
             _write(client, current, {}, removed=current.managed_keys, verb="delete")
-
-
-def _probe(client: RailwayClient, props: _Props) -> object:
-    """A read that proves the token still works, so "Not Authorized" on the variables means gone."""
-    return client.execute(ops.PROJECT, {"id": props.project_id})
 
 
 def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
@@ -216,7 +204,7 @@ def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
             client.execute(ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}})
         except RailwayError as exc:
             # Railway may answer "Not Authorized" once the service or environment is deleted (API.md §4).
-            if not is_gone(exc, probe=lambda: _probe(client, props)):
+            if not is_gone(exc, probe=lambda: project_probe(props.project_id)(client)):
                 raise
         return "deleted"
 

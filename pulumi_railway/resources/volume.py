@@ -16,22 +16,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id, failure, is_unknown
+from pulumi_railway.toolkit.checks import check_ids, failure, is_unknown
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
     fail,
-    is_gone,
     paginate,
+    project_probe,
     replace_keys,
-    resend_idempotent,
 )
 
 INPUT_KEYS = ("project_id", "environment_id", "service_id", "mount_path")
@@ -67,7 +66,7 @@ class _Props:
         return f"volume at {self.mount_path} of {where}"
 
 
-def _check_mount_path(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+def _check_mount_path(news: Mapping[str, Any]) -> list[CheckFailure]:
     value = news.get("mount_path")
     if is_unknown(value) or (isinstance(value, str) and value.startswith("/") and value.strip() == value):
         return []
@@ -75,14 +74,8 @@ def _check_mount_path(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailu
 
 
 class VolumeProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
-            *check_id(news, "service_id"),
-            *_check_mount_path(news),
-        ]
-        return CheckResult(news, failures)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [*check_ids(news, "project_id", "environment_id", "service_id"), *_check_mount_path(news)]
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # The old volume goes first: a service holds one volume per environment.
@@ -111,13 +104,11 @@ class VolumeProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                found = _instance(client, p, lambda inst: inst.get("volumeId") == id_)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, p)):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        found = self.read_live(
+            lambda client: _instance(client, p, lambda inst: inst.get("volumeId") == id_),
+            f"{p.what} ({id_})",
+            probe=project_probe(p.project_id),
+        )
         if found is None:
             return ReadResult("", {})
         live = _Props(p.project_id, p.environment_id, str(found.get("serviceId")), str(found["mountPath"]))
@@ -129,12 +120,8 @@ class VolumeProvider(RailwayProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.VOLUME_DELETE, {"volumeId": id_}))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: _probe(client, p)):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        probe = project_probe(p.project_id)
+        self.delete_idempotent(ops.VOLUME_DELETE, {"volumeId": id_}, f"{p.what} ({id_})", probe=probe)
 
 
 def _instance(client: RailwayClient, p: _Props, match: Any) -> dict[str, Any] | None:
@@ -152,10 +139,6 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
         lambda inst: inst.get("serviceId") == p.service_id and inst.get("mountPath") == p.mount_path,
     )
     return str(found["volumeId"]) if found else None
-
-
-def _probe(client: RailwayClient, p: _Props) -> object:
-    return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
 def _outputs(p: _Props, volume_id: str) -> dict[str, Any]:
