@@ -1,12 +1,7 @@
 """CustomDomain: a domain of ours (app.cartly.io) routed to one service's port in one environment.
 
-Owns: creating it (looked up on the service first, so a create a crash left unrecorded is adopted, not
-refused as "already in use"; in use anywhere else, it is someone else's and the error says so), the DNS
-records a DNS host needs (outputs: Railway's CNAME plus the TXT verification record in the CLI's form),
-changing the port in place (`customDomainUpdate`), and deleting it. A different domain, service,
-environment or project replaces it.
-Deliberately not here: DNS itself, certificates, and service (generated) domains (service_domain.py).
-"""
+Outputs the DNS records a DNS host needs (Railway's CNAME plus the TXT verification record in the CLI's
+form). The port changes in place; another domain, service, environment or project replaces it."""
 
 from __future__ import annotations
 
@@ -150,6 +145,9 @@ class CustomDomainProvider(RailwayProvider):
         self.delete_idempotent(domain_ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, current.what, probe=probe)
 
 
+# Looked up on the service first, so a create a crash left unrecorded is adopted, not refused as "already in
+# use"; in use anywhere else, it is someone else's and the error says so. DNS itself, certificates and
+# generated domains (service_domain.py) are not this module's.
 def _create(client: RailwayClient, new: _Props) -> CreateResult:
     """Create the domain, or adopt the one a create whose answer was lost already made."""
     made: dict[str, Any] = {}

@@ -1,12 +1,7 @@
 """Deployment: one per service per environment; deploys when its `revision` changes, health-gated.
 
-`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
-settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
-The health gate's grace (`gate_grace_seconds`, default 120): failures in that time after the deploy are not
-counted, because a new `*.up.railway.app` domain may answer 404 for a while after the deploy succeeded.
-`gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
-rollback may return to.
-"""
+`revision` digests what should cause a deploy (image digest, settings, hashed variable values); gate
+settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work)."""
 
 from __future__ import annotations
 
@@ -43,6 +38,8 @@ GATE_KEYS = (
     "gate_grace_seconds",
 )
 OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated", "checks")
+# `gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
+# rollback may return to.
 GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 

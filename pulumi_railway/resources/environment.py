@@ -1,17 +1,8 @@
-"""The Railway environment resource: create one in a project (optionally forked and ephemeral), or adopt one.
+"""Environment: create one in a project (optionally a copy, ephemeral), or adopt one by name and never delete
+it.
 
-Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` takes over the project's
-existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
-deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
-a renamed environment is a different environment to every stack that references it).
-A create first looks for an environment of that name: Railway keeps no free field on an environment for an
-owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
-ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken
-over as created, any other is refused, naming it. A copy (`source_environment_id`) can take longer than the
-client's timeout (API.md §8), so one found is taken over only once it has every service of its source,
-never half-copied.
-Deliberately not here: what lives inside the environment (services, settings, variables).
-"""
+Name, project, source or ephemerality change → replace (a renamed environment is a different environment to
+every stack that references it). What lives inside it (services, settings, variables) is not this module's."""
 
 from __future__ import annotations
 
@@ -181,6 +172,11 @@ def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
     return found, _outputs(p, found, adopted=True)
 
 
+# A create first looks for an environment of that name: Railway keeps no free field on an environment for an
+# owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
+# ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken over
+# as created, any other is refused, naming it. A copy can take longer than the client's timeout (API.md §8),
+# so one found is taken over only once it has every service of its source, never half-copied.
 def _made_here(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
     """The environment of this name a crashed create of this resource made, else None (none of that name).
 

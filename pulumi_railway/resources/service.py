@@ -1,18 +1,7 @@
-"""The Railway service resource: a named, project-scoped service, created with its first variables.
+"""Service: a project's named service, created with its first variables, or adopted by name (never deleted).
 
-Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the initial variables (secret) and
-always the environment id (without one Railway applies it to every non-fork environment), but no source:
-with an image Railway deploys at once, before registry credentials can be set, so a private image's first
-deploy fails to pull (API.md §8). ServiceInstance sets the image and credentials, then Deployment deploys.
-`adopt` takes over the project's service of that name as it is (bar a given icon), never deleted
-(`adopted`); with none, it creates one. Name and icon
-change in place; a project change replaces it. A refused create's error has its variable values redacted.
-A create first looks for a service of that name: in a project this stack made (its `owner` marker), or in
-this stack's own ephemeral copy of an environment (named after the stack), it is the one a crashed create
-made and is taken over as created; elsewhere the create is refused, naming it.
-Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
-inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
-"""
+Name and icon change in place; a project change replaces it. `image`, `variables`, `environment_id` and
+`adopt` are creation-time, not diffed: the image is ServiceInstance's, the variables are Variables'."""
 
 from __future__ import annotations
 
@@ -183,6 +172,11 @@ class ServiceProvider(RailwayProvider):
         self.delete_idempotent(ops.SERVICE_DELETE, variables, f"{p.what} ({id_})", probe=probe)
 
 
+# `serviceCreate` gets the initial variables (secret) and always the environment id (without one Railway
+# applies it to every non-fork environment), but no source: with an image Railway deploys at once, before the
+# registry credentials can be set, so a private image's first deploy fails to pull (API.md §8).
+# ServiceInstance sets the image and credentials, then Deployment deploys. A refused create's error has its
+# variable values redacted.
 def _create(client: RailwayClient, p: _Props) -> str:
     payload = drop_none(
         projectId=p.project_id,

@@ -1,15 +1,8 @@
-"""The settings of one Railway service in one environment (a service instance), as a resource.
+"""ServiceInstance: the settings of one Railway service in one environment.
 
-Owns: `ServiceInstanceArgs`, `ServiceInstanceProvider` and `ServiceInstance`. Every setting is optional and
-None means "not managed": `serviceInstanceUpdate` gets only the managed keys, plus null for a key this
-resource managed before and no longer does (null unsets it on Railway). Read-back values are normalised
-(null → Railway's effective default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys are
-reported as None, so a refresh shows no drift. Registry credentials are write-only: sent, never read back,
-echoed under their own (secret) key. `multiRegionConfig` cannot be read back either, so it keeps the last
-value sent. The mapping of each setting onto Railway's fields lives in instance_settings.py.
-Deliberately not here: deploying (deployment.py: settings alone do not redeploy) and deleting. A service
-instance lives and dies with its service and environment, so `delete` leaves the last settings in place.
-"""
+Every setting is optional, None meaning "not managed"; instance_settings.py maps them onto Railway's
+fields. Settings alone never redeploy (deployment.py does). Nothing is deleted: the instance lives and dies
+with its service and environment, so `delete` leaves the last settings in place."""
 
 from __future__ import annotations
 
@@ -127,6 +120,11 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
     ]
 
 
+# `serviceInstanceUpdate` gets only the managed keys, plus null for a key this resource managed before and no
+# longer does (null unsets it on Railway). Read-back values are normalised (null → Railway's effective
+# default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys reported as None, so a refresh
+# shows no drift. Registry credentials are write-only: sent, never read back, echoed under their own (secret)
+# key. `multiRegionConfig` cannot be read back either, so it keeps the last value sent.
 class ServiceInstanceProvider(RailwayProvider):
     keys, replace_keys = INPUT_KEYS, REPLACE_KEYS
 

@@ -1,22 +1,8 @@
 """Variables: the variables one stack manages for one service in one environment (or its shared ones).
 
-Owns: writing the managed variables with ONE `variableCollectionUpsert(skipDeploys: true, replace: false)`
-per change (only the keys whose value changed; `replace: true` once at create if `replace_at_create`),
-deleting keys removed from the program, and remembering
-which keys it manages (`managed_keys`) so keys it never managed (Railway's own `RAILWAY_*`, or set by a
-person) are left alone. Values are secret: they stay secret in outputs (same key `variables`), their
-digest `values_sha256` is a secret output, and no error or log line carries one.
-
-Write order, so a call failing halfway loses nothing: upsert first, then deletes. A renamed key is written
-under its new name before the old one goes; if a delete fails, the update fails, the state keeps the old
-`managed_keys`, and the next run deletes it again (a key already gone counts as deleted).
-
-`variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
-its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
-Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
-Deliberately not here: deploying (Deployment does that), sealed variables, `${{ref}}` rendering, and
-the rules for names, the digest and redaction (variable_values.py).
-"""
+Only the keys it manages (`managed_keys`) are touched, not Railway's `RAILWAY_*` nor a person's. Values
+stay secret: in outputs, in their digest `values_sha256`, never in an error. Deploying is Deployment's;
+name rules, digest and redaction variable_values.py's."""
 
 from __future__ import annotations
 
@@ -159,6 +145,12 @@ def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
     return {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
 
 
+# ONE `variableCollectionUpsert(skipDeploys: true, replace: false)` per change (only the keys whose value
+# changed; `replace: true` once at create if `replace_at_create`), then the deletes of keys removed from the
+# program. That order loses nothing when a call fails halfway: a renamed key is written under its new name
+# before the old one goes; if a delete fails, the update fails, the state keeps the old `managed_keys`, and
+# the next run deletes it again (a key already gone counts as deleted). Sealed variables and `${{ref}}`
+# rendering are not handled.
 def _write(
     client: RailwayClient,
     props: _Props,
@@ -198,6 +190,9 @@ def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str], re
     create_or_adopt(applied, send, f"{len(upserts)} variable(s) in {props.where}")
 
 
+# `variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
+# its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
+# Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
 def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
     def send() -> str:
         try:

@@ -1,13 +1,7 @@
-"""The Railway volume resource: a persistent volume mounted on one service in one environment.
+"""Volume: a persistent volume mounted on one service in one environment.
 
-Owns: `VolumeArgs`, `VolumeProvider` and `Volume`. `volumeCreate` always gets the environment id: left out,
-Railway deploys the volume into every environment of the project (its schema says so). A create whose answer
-was lost, or a run killed after it, adopts the volume it made (the environment's volume on that service at
-that path, looked up first) instead of making a second one. Every input is creation-time: a change
-replaces the volume, and a replaced volume starts empty.
-Read and delete treat a volume whose environment is gone as gone.
-Deliberately not here: sizes, backups, regions (Railway's defaults), and deploying the service that mounts it.
-"""
+Every input is creation-time: a change replaces the volume, and a replaced volume starts empty. A volume
+whose environment is gone reads and deletes as gone. Sizes, backups and regions are Railway's defaults."""
 
 from __future__ import annotations
 
@@ -83,6 +77,8 @@ class VolumeProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.parse(props)
+        # Always the environment id: left out, Railway deploys the volume into every environment of the
+        # project (its schema says so).
         payload = {
             "projectId": p.project_id,
             "environmentId": p.environment_id,

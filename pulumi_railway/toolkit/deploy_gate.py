@@ -1,19 +1,8 @@
 """One health-gated deploy of one service in one environment, rolled back when it fails.
 
-Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the
-deployments not listed before it, through read lag, before it is sent again; deployments Railway started
-without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
-(every poll interval after a status change, then half as long again each read up to 30 s; backing off on
-transient errors) until a terminal status or the timeout, the health gate (health_gate.py), and on
-failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the state
-recorded as healthy, then earlier ones that passed this program's gate) as Railway does it (a new
-deployment, rollback.py), then an error that says what failed, the deployment id, and what it rolled back
-to and why that one (or why it could not).
-Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
-gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment: a newer one
-we did not start is waited out, else the error says so and nothing is rolled back.
-Deliberately not here: when to deploy (deployment.py decides from the revision), Pulumi.
-"""
+Triggers `serviceInstanceDeployV2`, polls the deployment to a terminal status, runs the health gate
+(health_gate.py), and on failure rolls back (rollback.py) to a deployment this program trusts. When to
+deploy is deployment.py's call."""
 
 from __future__ import annotations
 
@@ -86,6 +75,15 @@ class _Problem(Exception):
         self.replaced = replaced
 
 
+# A trigger that may have applied is looked up among the deployments not listed before it, through read lag,
+# before it is sent again; deployments Railway started without us are never taken for ours, and one that
+# replaces ours is waited out. Polling: every poll interval after a status change, then half as long again
+# each read up to MAX_POLL_SECONDS (backing off on transient errors), until a terminal status or the timeout.
+# HEALTHY passes; BROKEN (and the timeout, and a failed gate) roll back; REPLACED means Railway replaced or
+# skipped this deployment: a newer one we did not start is waited out, else the error says so and nothing is
+# rolled back. The rollback target is the first of `trusted` that can be (newest first: the one the state
+# recorded as healthy, then earlier ones that passed this program's gate); the error says what failed, the
+# deployment id, and what it rolled back to and why that one (or why it could not).
 def deploy(
     client: RailwayClient,
     target: Target,

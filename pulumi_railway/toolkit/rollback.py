@@ -1,12 +1,7 @@
 """Railway's rollback as it really is: a NEW deployment of an earlier one's image that also restores that
 deployment's variables (docs guides/roll-back-bad-deploy.md), not the old deployment made active in place.
 
-Owns: sending it once (a rollback whose answer was lost is recognised as the deployment that appeared after
-it, never sent twice), finding that new deployment through Railway's read lag (the list can lag the write),
-and putting the service's variables back as they were before the rollback, so what the stack manages stays
-true in Railway (skipDeploys: the rollback keeps running the old values; the next deploy takes these).
-Deliberately not here: which deployment to roll back to, and waiting on the new one (deploy_gate.py).
-"""
+Which deployment to roll back to, and waiting on the new one, are deploy_gate.py's."""
 
 from __future__ import annotations
 
@@ -50,6 +45,10 @@ def live_variables(client: RailwayClient, where: dict[str, str]) -> dict[str, st
     return {name: str(value) for name, value in values.items() if not name.startswith(PROVIDED_PREFIX)}
 
 
+# Sent once: a rollback whose answer was lost is recognised as the deployment that appeared after it (found
+# through read lag: the list can lag the write), never sent twice. Then the service's variables are put back
+# as they were before the rollback, so what the stack manages stays true in Railway (skipDeploys: the rollback
+# keeps running the old values; the next deploy takes these).
 def roll_back_to(
     client: RailwayClient,
     where: dict[str, str],
