@@ -23,7 +23,7 @@ from pulumi_railway.toolkit.provider import (
     fail,
     paginate,
     replace_keys,
-    resend_idempotent,
+    resend,
 )
 
 INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name", "owner")
@@ -157,12 +157,12 @@ class ProjectProvider(RailwayProvider):
             payload["description"] = None  # no longer managed: unset what we set
         if p.owner and not olds.get("adopted"):
             payload["description"] = marked(p.description, p.owner)  # the marker stays what we set
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.PROJECT_UPDATE, {"id": id_, "input": payload}))
-                project = _fetch(client, id_)
-            except RailwayError as exc:
-                raise fail("update", f"{p.what} ({id_})", exc) from exc
+
+        def update(client: RailwayClient) -> dict[str, Any]:
+            resend(ops.PROJECT_UPDATE, {"id": id_, "input": payload})(client)
+            return _fetch(client, id_)
+
+        project = self.attempt("update", f"{p.what} ({id_})", update)
         return UpdateResult(_outputs(p, project, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

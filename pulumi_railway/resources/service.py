@@ -34,6 +34,7 @@ from pulumi_railway.toolkit.provider import (
     paginate,
     project_probe,
     replace_keys,
+    resend,
     resend_idempotent,
 )
 from pulumi_railway.toolkit.variable_values import redact
@@ -156,11 +157,7 @@ class ServiceProvider(RailwayProvider):
         payload = drop_none(name=p.name, icon=p.icon)
         if p.icon is None and olds.get("icon") is not None:
             payload["icon"] = None  # no longer managed: unset what we set
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
-            except RailwayError as exc:
-                raise fail("update", f"{p.what} ({id_})", exc) from exc
+        self.attempt("update", f"{p.what} ({id_})", resend(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
         return UpdateResult(_outputs(p, id_, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:

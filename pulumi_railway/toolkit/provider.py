@@ -121,10 +121,23 @@ class RailwayProvider(ResourceProvider):
         """Send a delete, again if it may not have applied; "gone" (`is_gone`) either time is success."""
         with self.client() as client:
             try:
-                resend_idempotent(lambda: client.execute(document, variables))
+                resend(document, variables)(client)
             except RailwayError as exc:
                 if not is_gone(exc, probe=_bound(probe, client)):
                     raise fail("delete", what, exc) from exc
+
+    def attempt(self, verb: str, what: str, work: Callable[[RailwayClient], T]) -> T:
+        """`work` with a client; a RailwayError it raises becomes `fail(verb, what, …)`."""
+        with self.client() as client:
+            try:
+                return work(client)
+            except RailwayError as exc:
+                raise fail(verb, what, exc) from exc
+
+
+def resend(document: str, variables: Mapping[str, Any]) -> Callable[[RailwayClient], dict[str, Any]]:
+    """Work that sends an idempotent mutation, again if it may not have applied (`resend_idempotent`)."""
+    return lambda client: resend_idempotent(lambda: client.execute(document, variables))
 
 
 def _bound(probe: Probe | None, client: RailwayClient) -> Callable[[], object] | None:
