@@ -1,15 +1,8 @@
-"""RailwayClient: one GraphQL operation to Railway's public API, sent carefully.
+"""RailwayClient: one GraphQL operation to Railway's public API, sent carefully: auth by token kind, a
+timeout, bounded retries honouring Railway's hints, and never a mutation blindly sent twice.
 
-Owns: the endpoint (always with a query string, which keeps requests out of Cloudflare's stricter edge
-limit), authentication by token kind, a timeout on every request, bounded retries with exponential backoff
-and full jitter (honouring Railway's Retry-After / X-RateLimit-Reset; a cool-down waits longer), the rule
-that a mutation which may have reached Railway is never sent twice, and the mapping of every failure onto
-errors.py.
-
-Deliberately does not: know any operation (operations.py), know Pulumi, paginate, or decide what a caller
-does after RailwayMaybeApplied. The token lives only in the request's auth hook: never in a message, a log
-line (debug level, operation names only), a repr, or a pickle (the client refuses to be pickled).
-"""
+Knows no operation (the document modules hold them), no Pulumi, and no pagination; failures map onto
+errors.py."""
 
 from __future__ import annotations
 
@@ -66,6 +59,11 @@ class _Retry(Exception):
         self.retry_after = retry_after
 
 
+# The endpoint always carries a query string, which keeps requests out of Cloudflare's stricter edge limit.
+# Retries: exponential backoff with full jitter, honouring Retry-After / X-RateLimit-Reset (a cool-down waits
+# longer). A mutation which may have reached Railway is never sent twice: the caller decides what to do after
+# RailwayMaybeApplied. The token lives only in the request's auth hook: never in a message, a log line (debug
+# level, operation names only), a repr, or a pickle (the client refuses to be pickled).
 class RailwayClient:
     """Sends GraphQL documents to Railway and returns their `data`, or raises a RailwayError."""
 

@@ -1,12 +1,8 @@
 """The Railway API's failures as one small exception hierarchy, and the mapping of GraphQL messages onto it.
 
-Owns: the exception classes every Railway caller catches, and `graphql_error()`, which turns a response's
-GraphQL `errors` array into the most specific class (messages matched case-insensitively, because whether
-Railway sets `extensions.code` is unverified).
-
-Deliberately does not: talk HTTP, decide what is retried (client.py does), or hold credentials. The client
-builds every message and removes its token from them before raising; nothing here ever sees a token.
-"""
+`graphql_error()` turns a response's `errors` into the most specific class. Nothing here talks HTTP,
+decides what is retried (client.py) or sees a token: the client removes it from every message before
+raising."""
 
 from __future__ import annotations
 
@@ -99,6 +95,7 @@ def _restore(cls: type[RailwayError], args: tuple[Any, ...], state: dict[str, An
     return error
 
 
+# Messages are matched case-insensitively, because whether Railway sets `extensions.code` is unverified.
 def graphql_error(operation_name: str | None, errors: Sequence[Any]) -> RailwayGraphQLError:
     """The most specific error for a GraphQL `errors` array: auth, not found, cool-down, transient."""
     messages = [_message(error) for error in errors] or ["(Railway sent an empty errors array)"]

@@ -1,10 +1,7 @@
 """The GraphQL documents that read what a deployment did after it went live: its HTTP logs and its metrics.
 
-Owns: the text of `httpLogs(deploymentId, …)` (each request the edge served, with its status) and of
-`metrics(environmentId, serviceId, measurements, startDate, sampleRateSeconds)`, one named operation each, so
-tests/client/test_observability_operations.py validates them against Railway's published schema and the
-emulator's SDL like operations.py's. Kept beside operations.py (not in it) so post-deploy checks evolve alone.
-Deliberately not here: judging the numbers (pulumi_railway.toolkit.bake).
+Kept apart from operations.py so post-deploy checks (judged in pulumi_railway.toolkit.bake) evolve alone;
+tests/client/test_operations.py validates them with every other document.
 """
 
 HTTP_LOGS = """

@@ -1,11 +1,9 @@
-"""Every GraphQL document cartly-infra sends to Railway, one named operation per constant.
+"""The GraphQL documents of projects, environments, services, their settings, variables, tokens and volumes.
 
-Owns: the text of each query and mutation, grouped by the resource that sends it, so one test
-(tests/test_operations.py) can validate them all against Railway's published schema and the emulator's SDL.
-Deliberately not here: variables, retries, error handling (client.py) or what a resource does with the answer.
-Selections ask only for fields the emulator implements (contract §2), none deprecated.
+One named operation per constant; domains.py, deployments.py and observability.py hold the others. Selections
+ask only for fields the emulator implements (contract §2), none deprecated; tests/client/test_operations.py
+validates every document of every module against Railway's published schema and the emulator's SDL.
 """
-
 # One fragment per object type that several documents return, so a read and a write can never disagree
 # about the fields a resource builds its outputs from. A document that uses one ends with it.
 
@@ -216,75 +214,6 @@ mutation VariableDelete($input: VariableDeleteInput!) {
 }
 """
 
-# --- Custom and service domains (provider part B) ----------------------------------------------
-
-_CUSTOM_DOMAIN_FIELDS = """
-fragment CustomDomainFields on CustomDomain {
-  id domain environmentId serviceId projectId targetPort deletedAt
-  status {
-    verificationDnsHost verificationToken verified
-    dnsRecords { hostlabel fqdn recordType requiredValue zone purpose }
-  }
-}
-"""
-
-CUSTOM_DOMAIN_CREATE = (
-    """
-mutation CustomDomainCreate($input: CustomDomainCreateInput!) {
-  customDomainCreate(input: $input) { ...CustomDomainFields }
-}
-"""
-    + _CUSTOM_DOMAIN_FIELDS
-)
-
-CUSTOM_DOMAIN = (
-    """
-query CustomDomain($id: String!, $projectId: String!) {
-  customDomain(id: $id, projectId: $projectId) { ...CustomDomainFields }
-}
-"""
-    + _CUSTOM_DOMAIN_FIELDS
-)
-
-CUSTOM_DOMAIN_UPDATE = """
-mutation CustomDomainUpdate($id: String!, $environmentId: String!, $targetPort: Int) {
-  customDomainUpdate(id: $id, environmentId: $environmentId, targetPort: $targetPort)
-}
-"""
-
-CUSTOM_DOMAIN_DELETE = """
-mutation CustomDomainDelete($id: String!) {
-  customDomainDelete(id: $id)
-}
-"""
-
-DOMAINS = """
-query Domains($projectId: String!, $environmentId: String!, $serviceId: String!) {
-  domains(projectId: $projectId, environmentId: $environmentId, serviceId: $serviceId) {
-    customDomains { id domain targetPort deletedAt }
-    serviceDomains { id domain targetPort projectId createdAt deletedAt }
-  }
-}
-"""
-
-SERVICE_DOMAIN_CREATE = """
-mutation ServiceDomainCreate($input: ServiceDomainCreateInput!) {
-  serviceDomainCreate(input: $input) { id domain targetPort projectId }
-}
-"""
-
-SERVICE_DOMAIN_UPDATE = """
-mutation ServiceDomainUpdate($input: ServiceDomainUpdateInput!) {
-  serviceDomainUpdate(input: $input)
-}
-"""
-
-SERVICE_DOMAIN_DELETE = """
-mutation ServiceDomainDelete($id: String!) {
-  serviceDomainDelete(id: $id)
-}
-"""
-
 # --- Project tokens (provider part B) ----------------------------------------------------------
 
 PROJECT_TOKEN_CREATE = """
@@ -312,40 +241,6 @@ mutation ProjectTokenDelete($id: String!) {
   projectTokenDelete(id: $id)
 }
 """  # noqa: S105 (a GraphQL document, not a secret)
-
-# --- Deployments (provider part B) -------------------------------------------------------------
-
-SERVICE_INSTANCE_DEPLOY_V2 = """
-mutation ServiceInstanceDeployV2($serviceId: String!, $environmentId: String!) {
-  serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId)
-}
-"""
-
-DEPLOYMENT = """
-query Deployment($id: String!) {
-  deployment(id: $id) { id status canRollback staticUrl url createdAt serviceId environmentId }
-}
-"""
-
-DEPLOYMENTS = """
-query Deployments($input: DeploymentListInput!, $first: Int) {
-  deployments(input: $input, first: $first) {
-    edges { node { id status canRollback createdAt } }
-  }
-}
-"""
-
-DEPLOYMENT_ROLLBACK = """
-mutation DeploymentRollback($id: String!) {
-  deploymentRollback(id: $id)
-}
-"""
-
-DEPLOYMENT_CANCEL = """
-mutation DeploymentCancel($id: String!) {
-  deploymentCancel(id: $id)
-}
-"""
 
 # --- Volumes (volume.py) -------------------------------------------------------------------------------
 

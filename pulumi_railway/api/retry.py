@@ -1,12 +1,8 @@
 """When the Railway client tries again, and how long it waits first.
 
-Owns: RetryPolicy (attempts, total time, exponential backoff with full jitter), the per-operation time
-budget, and reading Railway's own hints (`Retry-After` as seconds or an HTTP-date, `X-RateLimit-Reset` as
-epoch seconds or an ISO date).
-
-Deliberately does not: decide which failures are retryable (client.py does), or sleep by itself: the
-client's injected `sleep` does, so tests never really wait.
-"""
+RetryPolicy (attempts, total time, exponential backoff with full jitter), the per-operation budget, and
+Railway's own hints. Which failures are retryable is client.py's call; nothing here sleeps by itself: the
+client's injected `sleep` does, so tests never really wait."""
 
 from __future__ import annotations
 
@@ -75,6 +71,7 @@ class RetryBudget:
         self._slept_asked += delay
 
 
+# `Retry-After` as seconds or an HTTP-date; `X-RateLimit-Reset` as epoch seconds or an ISO date.
 def retry_after_seconds(headers: Mapping[str, str], now: float, *, use_reset: bool) -> float | None:
     """Seconds Railway asks us to wait: `Retry-After`, else (a 429's) `X-RateLimit-Reset`; None if neither."""
     retry_after = headers.get("Retry-After")

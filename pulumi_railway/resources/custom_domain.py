@@ -1,12 +1,7 @@
 """CustomDomain: a domain of ours (app.cartly.io) routed to one service's port in one environment.
 
-Owns: creating it (looked up on the service first, so a create a crash left unrecorded is adopted, not
-refused as "already in use"; in use anywhere else, it is someone else's and the error says so), the DNS
-records a DNS host needs (outputs: Railway's CNAME plus the TXT verification record in the CLI's form),
-changing the port in place (`customDomainUpdate`), and deleting it. A different domain, service,
-environment or project replaces it.
-Deliberately not here: DNS itself, certificates, and service (generated) domains (service_domain.py).
-"""
+Outputs the DNS records a DNS host needs (Railway's CNAME plus the TXT verification record in the CLI's
+form). The port changes in place; another domain, service, environment or project replaces it."""
 
 from __future__ import annotations
 
@@ -15,22 +10,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
-from pulumi_railway.api import operations as ops
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import dns_verification
-from pulumi_railway.toolkit.checks import as_whole_number, check_domain, check_id, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_domain, check_ids, check_port
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     fail,
-    is_gone,
+    project_probe,
     replace_keys,
-    resend_idempotent,
 )
 
 KEYS = ("project_id", "environment_id", "service_id", "domain", "target_port")
@@ -110,18 +103,14 @@ def _record(record: Mapping[str, Any]) -> dict[str, Any]:
 class CustomDomainProvider(RailwayProvider):
     """Dynamic provider for `CustomDomain`; holds no state."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
-            *check_id(news, "service_id"),
+    keys, replace_keys = KEYS, REPLACE_KEYS
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
+            *check_ids(news, "project_id", "environment_id", "service_id"),
             *check_domain(news, "domain"),
             *check_port(news, "target_port"),
         ]
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -142,44 +131,30 @@ class CustomDomainProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        with self.client() as client:
-            try:
-                node = _get(client, current.project_id, id_)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, current.project_id)):
-                    return ReadResult("", {})
-                raise fail("read", current.what, exc) from exc
-        if node.get("deletedAt"):
+        probe = project_probe(current.project_id)
+        node = self.read_live(lambda client: _get(client, current.project_id, id_), current.what, probe=probe)
+        if node is None or node.get("deletedAt"):
             return ReadResult("", {})
         return ReadResult(id_, current.outputs(node))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        # Railway may answer "Not Authorized" for a domain already deleted (API.md §4): gone if the project
+        # reads.
         current = _Props.parse(props)
-        with self.client() as client:
-
-            def send() -> str:
-                try:
-                    client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": id_})
-                except RailwayError as exc:
-                    # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
-                    if not is_gone(exc, probe=lambda: _probe(client, current.project_id)):
-                        raise
-                return id_
-
-            try:
-                # A delete that may have applied is sent again: "not found" the second time is success.
-                resend_idempotent(send)
-            except RailwayError as exc:
-                raise fail("delete", current.what, exc) from exc
+        probe = project_probe(current.project_id)
+        self.delete_idempotent(domain_ops.CUSTOM_DOMAIN_DELETE, {"id": id_}, current.what, probe=probe)
 
 
+# Looked up on the service first, so a create a crash left unrecorded is adopted, not refused as "already in
+# use"; in use anywhere else, it is someone else's and the error says so. DNS itself, certificates and
+# generated domains (service_domain.py) are not this module's.
 def _create(client: RailwayClient, new: _Props) -> CreateResult:
     """Create the domain, or adopt the one a create whose answer was lost already made."""
     made: dict[str, Any] = {}
 
     def send() -> str:
         data = client.execute(
-            ops.CUSTOM_DOMAIN_CREATE,
+            domain_ops.CUSTOM_DOMAIN_CREATE,
             {
                 "input": {
                     "projectId": new.project_id,
@@ -209,20 +184,15 @@ def _create(client: RailwayClient, new: _Props) -> CreateResult:
     return CreateResult(domain_id, new.outputs(node))
 
 
-def _probe(client: RailwayClient, project_id: str) -> object:
-    """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
-    return client.execute(ops.PROJECT, {"id": project_id})
-
-
 def _get(client: RailwayClient, project_id: str, domain_id: str) -> dict[str, Any]:
-    data = client.execute(ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id})
+    data = client.execute(domain_ops.CUSTOM_DOMAIN, {"id": domain_id, "projectId": project_id})
     return dict(data["customDomain"])
 
 
 def _find(client: RailwayClient, props: _Props) -> str | None:
     """The id of this domain on the service, if a create already made it."""
     data = client.execute(
-        ops.DOMAINS,
+        domain_ops.DOMAINS,
         {"projectId": props.project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
     )
     for node in data["domains"]["customDomains"]:
@@ -234,7 +204,7 @@ def _find(client: RailwayClient, props: _Props) -> str | None:
 def _set_port(client: RailwayClient, props: _Props, domain_id: str) -> None:
     def send() -> str:
         client.execute(
-            ops.CUSTOM_DOMAIN_UPDATE,
+            domain_ops.CUSTOM_DOMAIN_UPDATE,
             {"id": domain_id, "environmentId": props.environment_id, "targetPort": props.target_port},
         )
         return domain_id

@@ -1,12 +1,7 @@
 """Deployment: one per service per environment; deploys when its `revision` changes, health-gated.
 
-`revision` is a digest of what should cause a deploy (image digest, settings, hashed variable values); gate
-settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work).
-The health gate's grace (`gate_grace_seconds`, default 120): failures in that time after the deploy are not
-counted, because a new `*.up.railway.app` domain may answer 404 for a while after the deploy succeeded.
-`gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
-rollback may return to.
-"""
+`revision` digests what should cause a deploy (image digest, settings, hashed variable values); gate
+settings alone never deploy. A failed deploy raises after its rollback (deploy_gate.py does the work)."""
 
 from __future__ import annotations
 
@@ -15,10 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
-from pulumi_railway.api import operations as ops
-from pulumi_railway.api.client import RailwayClient
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.toolkit import deploy_gate, post_deploy
 from pulumi_railway.toolkit.checks import (
@@ -29,7 +23,7 @@ from pulumi_railway.toolkit.checks import (
     failure,
     is_unknown,
 )
-from pulumi_railway.toolkit.provider import RailwayProvider, diff_keys, fail, health_url, is_gone
+from pulumi_railway.toolkit.provider import RailwayProvider, fail, health_url, project_probe
 
 DEPLOY_KEYS = ("project_id", "environment_id", "service_id", "revision")
 GATE_KEYS = (
@@ -44,6 +38,8 @@ GATE_KEYS = (
     "gate_grace_seconds",
 )
 OUTPUT_KEYS = ("deployment_id", "status", "url", "rolled_back_to", "gated", "checks")
+# `gated` keeps the last few deployments that passed the gate (newest first): with `deployment_id`, what a
+# rollback may return to.
 GATED_KEPT = 5  # deployments that passed the gate, kept as rollback targets
 GRACE_SECONDS = 120.0  # a fresh *.up.railway.app may answer 404 for a while after the deploy succeeds
 
@@ -148,12 +144,13 @@ def check_deployment(news: Mapping[str, Any]) -> list[CheckFailure]:
 class DeploymentProvider(RailwayProvider):
     """Dynamic provider for `Deployment`; holds no state."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return CheckResult(news, check_deployment(news))
+    keys = (
+        *DEPLOY_KEYS,
+        *GATE_KEYS,
+    )  # nothing replaces a Deployment: a new revision is an update, which deploys
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        # Nothing replaces a Deployment: a new revision is an update, and the update deploys.
-        return diff_keys(olds, news, (*DEPLOY_KEYS, *GATE_KEYS), ())
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return check_deployment(news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -175,14 +172,14 @@ class DeploymentProvider(RailwayProvider):
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
         deployment_id = str(props.get("deployment_id") or id_)
-        with self.client() as client:
-            try:
-                data = client.execute(ops.DEPLOYMENT, {"id": deployment_id})
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, current.target.project_id)):
-                    return ReadResult("", {})
-                raise fail("read deployment", f"{deployment_id} of {current.target.what}", exc) from exc
-        outputs = current.outputs(data["deployment"], _trusted(props))
+        node = self.read_live(
+            lambda client: client.execute(deploy_ops.DEPLOYMENT, {"id": deployment_id})["deployment"],
+            f"deployment {deployment_id} of {current.target.what}",
+            probe=project_probe(current.target.project_id),
+        )
+        if node is None:
+            return ReadResult("", {})
+        outputs = current.outputs(node, _trusted(props))
         return ReadResult(id_, {**outputs, "checks": props.get("checks")})
 
     def delete(self, _id: str, _props: dict[str, Any]) -> None:
@@ -224,11 +221,6 @@ def _trusted(olds: Mapping[str, Any]) -> list[str]:
     recorded = [str(olds["deployment_id"])] if olds.get("deployment_id") else []
     earlier = [str(i) for i in olds.get("gated") or [] if str(i) not in recorded]
     return recorded + earlier
-
-
-def _probe(client: RailwayClient, project_id: str) -> object:
-    """A read that proves the token still works, so "Not Authorized" on the deployment means gone."""
-    return client.execute(ops.PROJECT, {"id": project_id})
 
 
 class Deployment(pulumi.dynamic.Resource, module="railway", name="Deployment"):

@@ -1,17 +1,8 @@
-"""The Railway environment resource: create one in a project (optionally forked and ephemeral), or adopt one.
+"""Environment: create one in a project (optionally a copy, ephemeral), or adopt one by name and never delete
+it.
 
-Owns: `EnvironmentArgs`, `EnvironmentProvider` and `Environment`. `adopt=True` takes over the project's
-existing environment of that name (e.g. the default `production`) and never deletes it; a created one is
-deleted with the resource. Name, project, source or ephemerality change → replace (the contract's choice:
-a renamed environment is a different environment to every stack that references it).
-A create first looks for an environment of that name: Railway keeps no free field on an environment for an
-owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
-ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken
-over as created, any other is refused, naming it. A copy (`source_environment_id`) can take longer than the
-client's timeout (API.md §8), so one found is taken over only once it has every service of its source,
-never half-copied.
-Deliberately not here: what lives inside the environment (services, settings, variables).
-"""
+Name, project, source or ephemerality change → replace (a renamed environment is a different environment to
+every stack that references it). What lives inside it (services, settings, variables) is not this module's."""
 
 from __future__ import annotations
 
@@ -20,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
@@ -34,10 +25,9 @@ from pulumi_railway.toolkit.provider import (
     diff_keys,
     drop_none,
     fail,
-    is_gone,
     paginate,
+    project_probe,
     replace_keys,
-    resend_idempotent,
 )
 
 INPUT_KEYS = ("project_id", "name", "source_environment_id", "ephemeral", "adopt")
@@ -86,8 +76,8 @@ class _Props:
 
 
 class EnvironmentProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
             *check_id(news, "project_id"),
             *check_name(news, "name"),
             *check_id(news, "source_environment_id", required=False),
@@ -95,7 +85,6 @@ class EnvironmentProvider(RailwayProvider):
             *check_bool(news, "adopt"),
             *check_bool(news, "skip_initial_deploys"),
         ]
-        return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         old = {**olds, "ephemeral": bool(olds.get("ephemeral")), "adopt": bool(olds.get("adopt"))}
@@ -136,14 +125,14 @@ class EnvironmentProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                env = client.execute(ops.ENVIRONMENT, {"id": id_, "projectId": p.project_id})["environment"]
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, p)):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
-        if env.get("deletedAt"):
+        env = self.read_live(
+            lambda client: client.execute(ops.ENVIRONMENT, {"id": id_, "projectId": p.project_id})[
+                "environment"
+            ],
+            f"{p.what} ({id_})",
+            probe=project_probe(p.project_id),
+        )
+        if env is None or env.get("deletedAt"):
             return ReadResult("", {})
         source = (env.get("sourceEnvironment") or {}).get("id")
         live = _Props(
@@ -166,12 +155,8 @@ class EnvironmentProvider(RailwayProvider):
         if props.get("adopted"):
             return  # adopted, so not ours to delete: destroy only lets go of it
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.ENVIRONMENT_DELETE, {"id": id_}))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: _probe(client, p)):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        probe = project_probe(p.project_id)
+        self.delete_idempotent(ops.ENVIRONMENT_DELETE, {"id": id_}, f"{p.what} ({id_})", probe=probe)
 
 
 def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
@@ -187,6 +172,11 @@ def _adopt(client: RailwayClient, p: _Props) -> tuple[str, dict[str, Any]]:
     return found, _outputs(p, found, adopted=True)
 
 
+# A create first looks for an environment of that name: Railway keeps no free field on an environment for an
+# owner marker, so its shape is the marker (the same source and ephemerality this resource asks for, e.g. an
+# ephemeral fork of staging named after one preview); that one is what a crashed create made and is taken over
+# as created, any other is refused, naming it. A copy can take longer than the client's timeout (API.md §8),
+# so one found is taken over only once it has every service of its source, never half-copied.
 def _made_here(client: RailwayClient, p: _Props, waits: Waits) -> str | None:
     """The environment of this name a crashed create of this resource made, else None (none of that name).
 
@@ -238,10 +228,6 @@ def _when_copied(client: RailwayClient, p: _Props, found: str, waits: Waits) -> 
 def _service_ids(client: RailwayClient, environment_id: str) -> set[str]:
     data = client.execute(ops.ENVIRONMENT_SERVICE_INSTANCES, {"id": environment_id})
     return {str(edge["node"]["serviceId"]) for edge in data["environment"]["serviceInstances"]["edges"]}
-
-
-def _probe(client: RailwayClient, p: _Props) -> object:
-    return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
 def _outputs(p: _Props, environment_id: str, *, adopted: bool) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
@@ -21,10 +21,9 @@ from pulumi_railway.toolkit.provider import (
     diff_keys,
     drop_none,
     fail,
-    is_gone,
     paginate,
     replace_keys,
-    resend_idempotent,
+    resend,
 )
 
 INPUT_KEYS = ("name", "workspace_id", "description", "project_id", "default_environment_name", "owner")
@@ -75,15 +74,14 @@ def _default_environment_id(project: Mapping[str, Any]) -> str | None:
 
 
 class ProjectProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
             *check_name(news, "name"),
             *check_id(news, "workspace_id", required=False),
             *check_string(news, "description"),
             *check_id(news, "project_id", required=False),
             *check_name(news, "default_environment_name", required=False),
         ]
-        return CheckResult(news, failures)
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # Adding the workspace or adopt id the project already has is no change, and dropping the adopt id
@@ -135,14 +133,8 @@ class ProjectProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                project = _fetch(client, id_)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: client.execute(ops.PROJECTS, {"first": 1})):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
-        if project.get("deletedAt"):
+        project = self.read_live(lambda client: _fetch(client, id_), f"{p.what} ({id_})", probe=_token_works)
+        if project is None or project.get("deletedAt"):
             return ReadResult("", {})
         live = _Props(
             name=project["name"],
@@ -165,24 +157,24 @@ class ProjectProvider(RailwayProvider):
             payload["description"] = None  # no longer managed: unset what we set
         if p.owner and not olds.get("adopted"):
             payload["description"] = marked(p.description, p.owner)  # the marker stays what we set
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.PROJECT_UPDATE, {"id": id_, "input": payload}))
-                project = _fetch(client, id_)
-            except RailwayError as exc:
-                raise fail("update", f"{p.what} ({id_})", exc) from exc
+
+        def update(client: RailwayClient) -> dict[str, Any]:
+            resend(ops.PROJECT_UPDATE, {"id": id_, "input": payload})(client)
+            return _fetch(client, id_)
+
+        project = self.attempt("update", f"{p.what} ({id_})", update)
         return UpdateResult(_outputs(p, project, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         if props.get("adopted"):
             return  # adopted, so not ours to delete: destroy only lets go of it
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.PROJECT_DELETE, {"id": id_}))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: client.execute(ops.PROJECTS, {"first": 1})):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        self.delete_idempotent(ops.PROJECT_DELETE, {"id": id_}, f"{p.what} ({id_})", probe=_token_works)
+
+
+def _token_works(client: RailwayClient) -> object:
+    """Listing projects proves the token works, so "Not Authorized" on the project means it is gone."""
+    return client.execute(ops.PROJECTS, {"first": 1})
 
 
 def _fetch(client: RailwayClient, project_id: str) -> dict[str, Any]:

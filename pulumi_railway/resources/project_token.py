@@ -8,21 +8,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayMaybeApplied, RailwayTransientError
-from pulumi_railway.toolkit.checks import check_id, check_name
+from pulumi_railway.toolkit.checks import check_ids, check_name
 from pulumi_railway.toolkit.ownership import owner_of
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
-    diff_keys,
     fail,
     is_gone,
+    project_probe,
     replace_keys,
-    resend_idempotent,
 )
 
 KEYS = ("project_id", "environment_id", "name")
@@ -84,16 +83,10 @@ class _Props:
 class ProjectTokenProvider(RailwayProvider):
     """Dynamic provider for `ProjectToken`; holds no state, and never the minted token."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
-            *check_name(news, "name"),
-        ]
-        return CheckResult(news, failures)
+    keys, replace_keys = KEYS, REPLACE_KEYS
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [*check_ids(news, "project_id", "environment_id"), *check_name(news, "name")]
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -127,25 +120,18 @@ class ProjectTokenProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        with self.client() as client:
-            try:
-                alive = any(node["id"] == id_ for node in _tokens(client, current.project_id))
-            except RailwayError as exc:
-                if is_gone(exc):
-                    return ReadResult("", {})
-                raise fail("read", current.what, exc) from exc
-        if not alive:
+        ids = self.read_live(
+            lambda client: [node["id"] for node in _tokens(client, current.project_id)], current.what
+        )
+        if ids is None or id_ not in ids:
             return ReadResult("", {})
         return ReadResult(id_, current.outputs(str(props.get("token") or ""), id_))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        # Railway may answer "Not Authorized" for a token already revoked (API.md §4).
         current = _Props.parse(props)
-        try:
-            with self.client() as client:
-                # "Not found" the second time means the first one applied.
-                resend_idempotent(lambda: _revoke(client, id_, current.project_id))
-        except RailwayError as exc:
-            raise fail("delete", current.what, exc) from exc
+        probe = project_probe(current.project_id)
+        self.delete_idempotent(ops.PROJECT_TOKEN_DELETE, {"id": id_}, current.what, probe=probe)
 
 
 def _mint(client: RailwayClient, props: _Props) -> str:
@@ -203,9 +189,8 @@ def _revoke(client: RailwayClient, token_id: str, project_id: str) -> None:
     try:
         client.execute(ops.PROJECT_TOKEN_DELETE, {"id": token_id})
     except RailwayError as exc:
-        # Railway may answer "Not Authorized" for a token already revoked (API.md §4): gone if the
-        # project still reads.
-        if not is_gone(exc, probe=lambda: client.execute(ops.PROJECT, {"id": project_id})):
+        # Railway may answer "Not Authorized" for a token already revoked (API.md §4).
+        if not is_gone(exc, probe=lambda: project_probe(project_id)(client)):
             raise
 
 

@@ -1,18 +1,7 @@
-"""The Railway service resource: a named, project-scoped service, created with its first variables.
+"""Service: a project's named service, created with its first variables, or adopted by name (never deleted).
 
-Owns: `ServiceArgs`, `ServiceProvider` and `Service`. `serviceCreate` gets the initial variables (secret) and
-always the environment id (without one Railway applies it to every non-fork environment), but no source:
-with an image Railway deploys at once, before registry credentials can be set, so a private image's first
-deploy fails to pull (API.md §8). ServiceInstance sets the image and credentials, then Deployment deploys.
-`adopt` takes over the project's service of that name as it is (bar a given icon), never deleted
-(`adopted`); with none, it creates one. Name and icon
-change in place; a project change replaces it. A refused create's error has its variable values redacted.
-A create first looks for a service of that name: in a project this stack made (its `owner` marker), or in
-this stack's own ephemeral copy of an environment (named after the stack), it is the one a crashed create
-made and is taken over as created; elsewhere the create is refused, naming it.
-Deliberately not here: `image`, `variables`, `environment_id` and `adopt` after creation: creation-time
-inputs, not diffed. The per-environment image belongs to ServiceInstance and the variables to Variables.
-"""
+Name and icon change in place; a project change replaces it. `image`, `variables`, `environment_id` and
+`adopt` are creation-time, not diffed: the image is ServiceInstance's, the variables are Variables'."""
 
 from __future__ import annotations
 
@@ -21,14 +10,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayNotFound
 from pulumi_railway.toolkit.checks import (
     check_bool,
-    check_id,
+    check_ids,
     check_image,
     check_name,
     check_string,
@@ -40,12 +29,12 @@ from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     drop_none,
     fail,
-    is_gone,
     paginate,
+    project_probe,
     replace_keys,
+    resend,
     resend_idempotent,
 )
 from pulumi_railway.toolkit.variable_values import redact
@@ -95,7 +84,7 @@ class _Props:
         return f"service '{self.name}' in environment '{self.environment_id}'"
 
 
-def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+def _check_variables(news: Mapping[str, Any]) -> list[CheckFailure]:
     variables = news.get("variables")
     if variables is None or is_unknown(variables):
         return []
@@ -111,20 +100,17 @@ def _check_variables(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailur
 
 
 class ServiceProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
+    keys, replace_keys = DIFF_KEYS, REPLACE_KEYS
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
+            *check_ids(news, "project_id", "environment_id"),
             *check_name(news, "name"),
             *check_image(news, "image", pinned=False, required=True),
             *check_string(news, "icon"),
             *_check_variables(news),
             *check_bool(news, "adopt"),
         ]
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, DIFF_KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.parse(props)
@@ -146,14 +132,12 @@ class ServiceProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                service = client.execute(ops.SERVICE, {"id": id_})["service"]
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, p)):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
-        if service.get("deletedAt"):
+        service = self.read_live(
+            lambda client: client.execute(ops.SERVICE, {"id": id_})["service"],
+            f"{p.what} ({id_})",
+            probe=project_probe(p.project_id),
+        )
+        if service is None or service.get("deletedAt"):
             return ReadResult("", {})
         live = _Props(
             project_id=service["projectId"],
@@ -173,11 +157,7 @@ class ServiceProvider(RailwayProvider):
         payload = drop_none(name=p.name, icon=p.icon)
         if p.icon is None and olds.get("icon") is not None:
             payload["icon"] = None  # no longer managed: unset what we set
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
-            except RailwayError as exc:
-                raise fail("update", f"{p.what} ({id_})", exc) from exc
+        self.attempt("update", f"{p.what} ({id_})", resend(ops.SERVICE_UPDATE, {"id": id_, "input": payload}))
         return UpdateResult(_outputs(p, id_, adopted=bool(olds.get("adopted"))))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
@@ -185,14 +165,15 @@ class ServiceProvider(RailwayProvider):
             return  # adopted, so not ours to delete: destroy only lets go of it
         p = _Props.parse(props)
         variables = {"id": id_, "environmentId": p.environment_id}
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.SERVICE_DELETE, variables))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: _probe(client, p)):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        probe = project_probe(p.project_id)
+        self.delete_idempotent(ops.SERVICE_DELETE, variables, f"{p.what} ({id_})", probe=probe)
 
 
+# `serviceCreate` gets the initial variables (secret) and always the environment id (without one Railway
+# applies it to every non-fork environment), but no source: with an image Railway deploys at once, before the
+# registry credentials can be set, so a private image's first deploy fails to pull (API.md §8).
+# ServiceInstance sets the image and credentials, then Deployment deploys. A refused create's error has its
+# variable values redacted.
 def _create(client: RailwayClient, p: _Props) -> str:
     payload = drop_none(
         projectId=p.project_id,
@@ -257,10 +238,6 @@ def _adopt(client: RailwayClient, p: _Props) -> str | None:
     except RailwayError as exc:
         raise fail("adopt", p.what, exc) from exc
     return str(found["id"]) if found is not None else None
-
-
-def _probe(client: RailwayClient, p: _Props) -> object:
-    return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
 def _outputs(p: _Props, service_id: str, *, adopted: bool) -> dict[str, Any]:

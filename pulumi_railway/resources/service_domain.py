@@ -7,19 +7,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import as_whole_number, check_id, check_port
+from pulumi_railway.toolkit.checks import as_whole_number, check_ids, check_port
 from pulumi_railway.toolkit.provider import (
     REPLACES,
+    Probe,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     fail,
-    is_gone,
+    project_probe,
     replace_keys,
     resend_idempotent,
 )
@@ -80,16 +81,10 @@ class _Props:
 class ServiceDomainProvider(RailwayProvider):
     """Dynamic provider for `ServiceDomain`; holds no state."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "environment_id"),
-            *check_id(news, "service_id"),
-            *check_port(news, "target_port"),
-        ]
-        return CheckResult(news, failures)
+    keys, replace_keys = KEYS, REPLACE_KEYS
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [*check_ids(news, "environment_id", "service_id"), *check_port(news, "target_port")]
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -115,35 +110,22 @@ class ServiceDomainProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props, sending=False)
-        with self.client() as client:
-            try:
-                project_id = current.project_id or _project_of(client, current.service_id)
-                found = _find(client, current, project_id, domain_id=id_)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, current)):
-                    return ReadResult("", {})
-                raise fail("read", current.what, exc) from exc
-        if found is None:
+
+        def fetch(client: RailwayClient) -> tuple[str, dict[str, Any] | None]:
+            project_id = current.project_id or _project_of(client, current.service_id)
+            return project_id, _find(client, current, project_id, domain_id=id_)
+
+        found = self.read_live(fetch, current.what, probe=_probe(current))
+        if found is None or found[1] is None:
             return ReadResult("", {})
-        return ReadResult(id_, current.outputs(found, project_id))
+        return ReadResult(id_, current.outputs(found[1], found[0]))
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
+        # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
         current = _Props.parse(props, sending=False)
-        with self.client() as client:
-
-            def send() -> str:
-                try:
-                    client.execute(ops.SERVICE_DOMAIN_DELETE, {"id": id_})
-                except RailwayError as exc:
-                    # Railway may answer "Not Authorized" for a domain already deleted (API.md §4).
-                    if not is_gone(exc, probe=lambda: _probe(client, current)):
-                        raise
-                return id_
-
-            try:
-                resend_idempotent(send)
-            except RailwayError as exc:
-                raise fail("delete", current.what, exc) from exc
+        self.delete_idempotent(
+            domain_ops.SERVICE_DOMAIN_DELETE, {"id": id_}, current.what, probe=_probe(current)
+        )
 
 
 def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
@@ -156,7 +138,7 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
             "serviceId": new.service_id,
             "targetPort": new.target_port,
         }
-        data = client.execute(ops.SERVICE_DOMAIN_CREATE, {"input": payload})
+        data = client.execute(domain_ops.SERVICE_DOMAIN_CREATE, {"input": payload})
         made.update(data["serviceDomainCreate"])
         return str(made["id"])
 
@@ -171,11 +153,11 @@ def _create(client: RailwayClient, new: _Props) -> dict[str, Any]:
     return made
 
 
-def _probe(client: RailwayClient, props: _Props) -> object:
+def _probe(props: _Props) -> Probe:
     """A read that proves the token still works, so "Not Authorized" on the domain means gone."""
     if props.project_id:
-        return client.execute(ops.PROJECT, {"id": props.project_id})
-    return _project_of(client, props.service_id)
+        return project_probe(props.project_id)
+    return lambda client: _project_of(client, props.service_id)
 
 
 def _project_of(client: RailwayClient, service_id: str) -> str:
@@ -188,7 +170,7 @@ def _find(
 ) -> dict[str, Any] | None:
     """The service domain with `domain_id`, or (no id) the newest one on `props.target_port`."""
     data = client.execute(
-        ops.DOMAINS,
+        domain_ops.DOMAINS,
         {"projectId": project_id, "environmentId": props.environment_id, "serviceId": props.service_id},
     )
     nodes = [dict(n) for n in data["domains"]["serviceDomains"] if not n.get("deletedAt")]
@@ -207,7 +189,7 @@ def _set_port(client: RailwayClient, props: _Props, domain_id: str, domain: str)
             "serviceId": props.service_id,
             "targetPort": props.target_port,  # validated 1-65535 by _Props.parse: never 0
         }
-        client.execute(ops.SERVICE_DOMAIN_UPDATE, {"input": payload})
+        client.execute(domain_ops.SERVICE_DOMAIN_UPDATE, {"input": payload})
         return domain_id
 
     # The update sets a value: sending it a second time after a transport failure is harmless.

@@ -1,24 +1,18 @@
-"""The settings of one Railway service in one environment (a service instance), as a resource.
+"""ServiceInstance: the settings of one Railway service in one environment.
 
-Owns: `ServiceInstanceArgs`, `ServiceInstanceProvider` and `ServiceInstance`. Every setting is optional and
-None means "not managed": `serviceInstanceUpdate` gets only the managed keys, plus null for a key this
-resource managed before and no longer does (null unsets it on Railway). Read-back values are normalised
-(null → Railway's effective default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys are
-reported as None, so a refresh shows no drift. Registry credentials are write-only: sent, never read back,
-echoed under their own (secret) key. `multiRegionConfig` cannot be read back either, so it keeps the last
-value sent. The mapping of each setting onto Railway's fields lives in instance_settings.py.
-Deliberately not here: deploying (deployment.py: settings alone do not redeploy) and deleting. A service
-instance lives and dies with its service and environment, so `delete` leaves the last settings in place.
-"""
+Every setting is optional, None meaning "not managed"; instance_settings.py maps them onto Railway's
+fields. Settings alone never redeploy (deployment.py does). Nothing is deleted: the instance lives and dies
+with its service and environment, so `delete` leaves the last settings in place."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
 
 import pulumi
-from pulumi.dynamic import CheckFailure, CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
@@ -49,9 +43,7 @@ from pulumi_railway.toolkit.instance_settings import (
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
-    diff_keys,
     fail,
-    is_gone,
     replace_keys,
     resend_idempotent,
 )
@@ -128,12 +120,16 @@ def _check(news: Mapping[str, Any]) -> list[CheckFailure]:
     ]
 
 
+# `serviceInstanceUpdate` gets only the managed keys, plus null for a key this resource managed before and no
+# longer does (null unsets it on Railway). Read-back values are normalised (null → Railway's effective
+# default, e.g. restart policy ON_FAILURE with 10 retries) and unmanaged keys reported as None, so a refresh
+# shows no drift. Registry credentials are write-only: sent, never read back, echoed under their own (secret)
+# key. `multiRegionConfig` cannot be read back either, so it keeps the last value sent.
 class ServiceInstanceProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        return CheckResult(news, _check(news))
+    keys, replace_keys = INPUT_KEYS, REPLACE_KEYS
 
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, INPUT_KEYS, REPLACE_KEYS)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return _check(news)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         props = whole_numbers(props)
@@ -147,14 +143,9 @@ class ServiceInstanceProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         props = whole_numbers(props)
-        with self.client() as client:
-            try:
-                instance = _fetch(client, props)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, props)):
-                    return ReadResult("", {})
-                raise fail("read", _what(props), exc) from exc
-        if instance.get("deletedAt"):
+        probe = functools.partial(_probe, props=props)
+        instance = self.read_live(functools.partial(_fetch, props=props), _what(props), probe=probe)
+        if instance is None or instance.get("deletedAt"):
             return ReadResult("", {})
         live = {key: props.get(key) for key in INPUT_KEYS}
         for key in FIELDS:

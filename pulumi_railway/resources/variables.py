@@ -1,22 +1,8 @@
 """Variables: the variables one stack manages for one service in one environment (or its shared ones).
 
-Owns: writing the managed variables with ONE `variableCollectionUpsert(skipDeploys: true, replace: false)`
-per change (only the keys whose value changed; `replace: true` once at create if `replace_at_create`),
-deleting keys removed from the program, and remembering
-which keys it manages (`managed_keys`) so keys it never managed (Railway's own `RAILWAY_*`, or set by a
-person) are left alone. Values are secret: they stay secret in outputs (same key `variables`), their
-digest `values_sha256` is a secret output, and no error or log line carries one.
-
-Write order, so a call failing halfway loses nothing: upsert first, then deletes. A renamed key is written
-under its new name before the old one goes; if a delete fails, the update fails, the state keeps the old
-`managed_keys`, and the next run deletes it again (a key already gone counts as deleted).
-
-`variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
-its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
-Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
-Deliberately not here: deploying (Deployment does that), sealed variables, `${{ref}}` rendering, and
-the rules for names, the digest and redaction (variable_values.py).
-"""
+Only the keys it manages (`managed_keys`) are touched, not Railway's `RAILWAY_*` nor a person's. Values
+stay secret: in outputs, in their digest `values_sha256`, never in an error. Deploying is Deployment's;
+name rules, digest and redaction variable_values.py's."""
 
 from __future__ import annotations
 
@@ -25,18 +11,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id, check_variables
+from pulumi_railway.toolkit.checks import check_id, check_ids, check_variables
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
-    diff_keys,
     is_gone,
+    project_probe,
     replace_keys,
 )
 from pulumi_railway.toolkit.variable_values import redact, values_sha256
@@ -111,17 +97,14 @@ class _Props:
 class VariablesProvider(RailwayProvider):
     """Dynamic provider for `Variables`; holds no state (the token arrives through `configure`)."""
 
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
+    keys, replace_keys = KEYS, REPLACE_KEYS
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [
+            *check_ids(news, "project_id", "environment_id"),
             *check_id(news, "service_id", required=False),
             *check_variables(news),
         ]
-        return CheckResult(news, failures)
-
-    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
-        return diff_keys(olds, news, KEYS, REPLACE_KEYS)
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         new = _Props.parse(props)
@@ -141,16 +124,12 @@ class VariablesProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         current = _Props.parse(props)
-        with self.client() as client:
-            try:
-                found = _current(client, current)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, current)):
-                    return ReadResult("", {})
-                # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
-                raise RailwayError(
-                    f"Unable to read {current.where}: {redact(str(exc), current.variables)}"
-                ) from None
+        probe = project_probe(current.project_id)
+        found = self.read_live(
+            lambda client: _current(client, current), current.where, probe=probe, secrets=current.variables
+        )
+        if found is None:
+            return ReadResult("", {})
         # Only managed keys: a managed key deleted out of band is missing here, so the next diff shows it.
         mine = {k: found[k] for k in current.managed_keys if k in found}
         return ReadResult(id_, current.outputs(mine))
@@ -161,16 +140,17 @@ class VariablesProvider(RailwayProvider):
             _write(client, current, {}, removed=current.managed_keys, verb="delete")
 
 
-def _probe(client: RailwayClient, props: _Props) -> object:
-    """A read that proves the token still works, so "Not Authorized" on the variables means gone."""
-    return client.execute(ops.PROJECT, {"id": props.project_id})
-
-
 def _current(client: RailwayClient, props: _Props) -> dict[str, str]:
     data = client.execute(ops.VARIABLES, {**props.scope, "unrendered": True})
     return {str(k): str(v) for k, v in (data.get("variables") or {}).items()}
 
 
+# ONE `variableCollectionUpsert(skipDeploys: true, replace: false)` per change (only the keys whose value
+# changed; `replace: true` once at create if `replace_at_create`), then the deletes of keys removed from the
+# program. That order loses nothing when a call fails halfway: a renamed key is written under its new name
+# before the old one goes; if a delete fails, the update fails, the state keeps the old `managed_keys`, and
+# the next run deletes it again (a key already gone counts as deleted). Sealed variables and `${{ref}}`
+# rendering are not handled.
 def _write(
     client: RailwayClient,
     props: _Props,
@@ -210,13 +190,16 @@ def _upsert(client: RailwayClient, props: _Props, upserts: Mapping[str, str], re
     create_or_adopt(applied, send, f"{len(upserts)} variable(s) in {props.where}")
 
 
+# `variableDelete` has no `skipDeploys`: on real Railway each delete may start a deploy of the service with
+# its current settings. That deploy is harmless (it runs what is already configured) but costs a build; the
+# Deployment resource still deploys once afterwards because the revision (which hashes the values) changed.
 def _delete_key(client: RailwayClient, props: _Props, name: str) -> None:
     def send() -> str:
         try:
             client.execute(ops.VARIABLE_DELETE, {"input": {**props.scope, "name": name}})
         except RailwayError as exc:
             # Railway may answer "Not Authorized" once the service or environment is deleted (API.md §4).
-            if not is_gone(exc, probe=lambda: _probe(client, props)):
+            if not is_gone(exc, probe=lambda: project_probe(props.project_id)(client)):
                 raise
         return "deleted"
 

@@ -1,13 +1,7 @@
-"""The Railway volume resource: a persistent volume mounted on one service in one environment.
+"""Volume: a persistent volume mounted on one service in one environment.
 
-Owns: `VolumeArgs`, `VolumeProvider` and `Volume`. `volumeCreate` always gets the environment id: left out,
-Railway deploys the volume into every environment of the project (its schema says so). A create whose answer
-was lost, or a run killed after it, adopts the volume it made (the environment's volume on that service at
-that path, looked up first) instead of making a second one. Every input is creation-time: a change
-replaces the volume, and a replaced volume starts empty.
-Read and delete treat a volume whose environment is gone as gone.
-Deliberately not here: sizes, backups, regions (Railway's defaults), and deploying the service that mounts it.
-"""
+Every input is creation-time: a change replaces the volume, and a replaced volume starts empty. A volume
+whose environment is gone reads and deletes as gone. Sizes, backups and regions are Railway's defaults."""
 
 from __future__ import annotations
 
@@ -16,22 +10,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-from pulumi.dynamic import CheckResult, CreateResult, DiffResult, ReadResult, UpdateResult
+from pulumi.dynamic import CheckFailure, CreateResult, DiffResult, ReadResult, UpdateResult
 
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
-from pulumi_railway.toolkit.checks import check_id, failure, is_unknown
+from pulumi_railway.toolkit.checks import check_ids, failure, is_unknown
 from pulumi_railway.toolkit.provider import (
     REPLACES,
     RailwayProvider,
     create_or_adopt,
     diff_keys,
     fail,
-    is_gone,
     paginate,
+    project_probe,
     replace_keys,
-    resend_idempotent,
 )
 
 INPUT_KEYS = ("project_id", "environment_id", "service_id", "mount_path")
@@ -67,7 +60,7 @@ class _Props:
         return f"volume at {self.mount_path} of {where}"
 
 
-def _check_mount_path(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailure]:
+def _check_mount_path(news: Mapping[str, Any]) -> list[CheckFailure]:
     value = news.get("mount_path")
     if is_unknown(value) or (isinstance(value, str) and value.startswith("/") and value.strip() == value):
         return []
@@ -75,14 +68,8 @@ def _check_mount_path(news: Mapping[str, Any]) -> list[pulumi.dynamic.CheckFailu
 
 
 class VolumeProvider(RailwayProvider):
-    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
-        failures = [
-            *check_id(news, "project_id"),
-            *check_id(news, "environment_id"),
-            *check_id(news, "service_id"),
-            *_check_mount_path(news),
-        ]
-        return CheckResult(news, failures)
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        return [*check_ids(news, "project_id", "environment_id", "service_id"), *_check_mount_path(news)]
 
     def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
         # The old volume goes first: a service holds one volume per environment.
@@ -90,6 +77,8 @@ class VolumeProvider(RailwayProvider):
 
     def create(self, props: dict[str, Any]) -> CreateResult:
         p = _Props.parse(props)
+        # Always the environment id: left out, Railway deploys the volume into every environment of the
+        # project (its schema says so).
         payload = {
             "projectId": p.project_id,
             "environmentId": p.environment_id,
@@ -111,13 +100,11 @@ class VolumeProvider(RailwayProvider):
 
     def read(self, id_: str, props: dict[str, Any]) -> ReadResult:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                found = _instance(client, p, lambda inst: inst.get("volumeId") == id_)
-            except RailwayError as exc:
-                if is_gone(exc, probe=lambda: _probe(client, p)):
-                    return ReadResult("", {})
-                raise fail("read", f"{p.what} ({id_})", exc) from exc
+        found = self.read_live(
+            lambda client: _instance(client, p, lambda inst: inst.get("volumeId") == id_),
+            f"{p.what} ({id_})",
+            probe=project_probe(p.project_id),
+        )
         if found is None:
             return ReadResult("", {})
         live = _Props(p.project_id, p.environment_id, str(found.get("serviceId")), str(found["mountPath"]))
@@ -129,12 +116,8 @@ class VolumeProvider(RailwayProvider):
 
     def delete(self, id_: str, props: dict[str, Any]) -> None:
         p = _Props.parse(props)
-        with self.client() as client:
-            try:
-                resend_idempotent(lambda: client.execute(ops.VOLUME_DELETE, {"volumeId": id_}))
-            except RailwayError as exc:
-                if not is_gone(exc, probe=lambda: _probe(client, p)):
-                    raise fail("delete", f"{p.what} ({id_})", exc) from exc
+        probe = project_probe(p.project_id)
+        self.delete_idempotent(ops.VOLUME_DELETE, {"volumeId": id_}, f"{p.what} ({id_})", probe=probe)
 
 
 def _instance(client: RailwayClient, p: _Props, match: Any) -> dict[str, Any] | None:
@@ -152,10 +135,6 @@ def _find(client: RailwayClient, p: _Props) -> str | None:
         lambda inst: inst.get("serviceId") == p.service_id and inst.get("mountPath") == p.mount_path,
     )
     return str(found["volumeId"]) if found else None
-
-
-def _probe(client: RailwayClient, p: _Props) -> object:
-    return client.execute(ops.PROJECT, {"id": p.project_id})
 
 
 def _outputs(p: _Props, volume_id: str) -> dict[str, Any]:

@@ -1,14 +1,7 @@
 """The bake window: for a while after a deployment goes live, watch Railway's own signals and judge them.
 
-Owns: the loop (every interval until the window ends: probe the health URL, read the deployment's new
-`httpLogs`), stopping early on a SEV-2 breach, one `metrics` read at the end, and the three outcomes:
-error rate (share of 5xx among the deployment's requests, judged only from a minimum request count; SEV-2),
-memory (the peak of MEMORY_USAGE_GB / MEMORY_LIMIT_GB over the window; SEV-3) and health-check failures
-(more than the threshold; SEV-2). Time comes from the Waits it is given (the provider's: real time, or a
-test's clock).
-Cost per window: one `httpLogs` read per interval (more only past 1,000 requests per interval), one
-`metrics` read, and one health GET per interval (not a Railway request).
-"""
+Three outcomes: error rate (SEV-2), memory (SEV-3) and health-check failures (SEV-2). Time comes from the
+Waits it is given (the provider's: real time, or a test's clock)."""
 
 from __future__ import annotations
 
@@ -61,6 +54,11 @@ class _Seen:
         return 100.0 * self.failed / self.total if self.total else 0.0
 
 
+# Every interval until the window ends: probe the health URL and read the deployment's new `httpLogs`; stop
+# early on a SEV-2 breach; one `metrics` read at the end. Error rate: the share of 5xx among the deployment's
+# requests, judged only from a minimum request count. Memory: the peak of MEMORY_USAGE_GB / MEMORY_LIMIT_GB
+# over the window. Health: more failures than the threshold. Cost per window: one `httpLogs` read per interval
+# (more only past 1,000 requests per interval), one `metrics` read, and one health GET per interval.
 def bake(
     client: RailwayClient, where: Where, health_url: str | None, settings: BakeSettings, waits: Waits
 ) -> list[Outcome]:

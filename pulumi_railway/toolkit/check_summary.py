@@ -1,11 +1,8 @@
 """The outcome of a deploy's post-deploy checks: which passed, which breached (measured vs threshold, SEV),
 which were skipped or could not be judged, and whether the deploy was rolled back.
 
-Owns the shapes and their renderings: a Deployment output (`to_output`/`from_output`), plain text for logs
-and errors (`to_text`), a one-line description for a GitHub Deployment status (at most 140 characters), Slack
-Block Kit blocks (`to_slack_blocks`), and a marker line an error carries so tools can read the summary back
-from `pulumi up`'s output (`error_line`/`from_error`). It holds no secret: checks put none in their details.
-"""
+Rendered for a Deployment output, logs, a GitHub status, Slack, and a marker line tools read back from an
+error. It holds no secret: checks put none in their details."""
 
 from __future__ import annotations
 
@@ -44,6 +41,9 @@ class Outcome:
         return f"{text}: {self.detail}" if self.detail else text
 
 
+# Renderings: `to_output`/`from_output` (the Deployment output), `to_text` (logs and errors), a one-line
+# description for a GitHub Deployment status (at most STATUS_LIMIT characters), `to_slack_blocks` (Slack Block
+# Kit), and `error_line`/`from_error` (the marker line tools read back from `pulumi up`'s output).
 @dataclass(frozen=True)
 class Summary:
     """Every check of one deploy, in the order they ran, and what happened to the deploy."""

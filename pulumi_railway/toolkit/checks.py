@@ -54,6 +54,11 @@ def check_id(props: Mapping[str, Any], key: str, *, required: bool = True) -> li
     return []
 
 
+def check_ids(props: Mapping[str, Any], *keys: str) -> list[CheckFailure]:
+    """`check_id` of each required id in `keys`."""
+    return [found for key in keys for found in check_id(props, key)]
+
+
 def check_int(
     props: Mapping[str, Any], key: str, *, minimum: int, maximum: int | None = None
 ) -> list[CheckFailure]:

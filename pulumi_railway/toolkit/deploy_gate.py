@@ -1,19 +1,8 @@
 """One health-gated deploy of one service in one environment, rolled back when it fails.
 
-Owns: triggering `serviceInstanceDeployV2` (a trigger that may have applied is looked up among the
-deployments not listed before it, through read lag, before it is sent again; deployments Railway started
-without us are never taken for ours, and one that replaces ours is waited out), polling `deployment(id)`
-(every poll interval after a status change, then half as long again each read up to 30 s; backing off on
-transient errors) until a terminal status or the timeout, the health gate (health_gate.py), and on
-failure the rollback to a deployment this program trusts (`trusted`, newest first: the one the state
-recorded as healthy, then earlier ones that passed this program's gate) as Railway does it (a new
-deployment, rollback.py), then an error that says what failed, the deployment id, and what it rolled back
-to and why that one (or why it could not).
-Terminal statuses: SUCCESS and SLEEPING are healthy; FAILED and CRASHED (and the timeout, and a failed
-gate) roll back; REMOVED, REMOVING and SKIPPED mean Railway replaced or skipped this deployment: a newer one
-we did not start is waited out, else the error says so and nothing is rolled back.
-Deliberately not here: when to deploy (deployment.py decides from the revision), Pulumi.
-"""
+Triggers `serviceInstanceDeployV2`, polls the deployment to a terminal status, runs the health gate
+(health_gate.py), and on failure rolls back (rollback.py) to a deployment this program trusts. When to
+deploy is deployment.py's call."""
 
 from __future__ import annotations
 
@@ -22,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from pulumi_railway.api import operations as ops
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, RailwayHTTPError, RailwayNotFound, RailwayTransientError
 from pulumi_railway.api.retry import Waits
@@ -86,6 +75,15 @@ class _Problem(Exception):
         self.replaced = replaced
 
 
+# A trigger that may have applied is looked up among the deployments not listed before it, through read lag,
+# before it is sent again; deployments Railway started without us are never taken for ours, and one that
+# replaces ours is waited out. Polling: every poll interval after a status change, then half as long again
+# each read up to MAX_POLL_SECONDS (backing off on transient errors), until a terminal status or the timeout.
+# HEALTHY passes; BROKEN (and the timeout, and a failed gate) roll back; REPLACED means Railway replaced or
+# skipped this deployment: a newer one we did not start is waited out, else the error says so and nothing is
+# rolled back. The rollback target is the first of `trusted` that can be (newest first: the one the state
+# recorded as healthy, then earlier ones that passed this program's gate); the error says what failed, the
+# deployment id, and what it rolled back to and why that one (or why it could not).
 def deploy(
     client: RailwayClient,
     target: Target,
@@ -129,7 +127,7 @@ def deploy(
 def _trigger(client: RailwayClient, target: Target, known: set[str], gate: Gate, waits: Waits) -> str:
     def send() -> str:
         data = client.execute(
-            ops.SERVICE_INSTANCE_DEPLOY_V2,
+            deploy_ops.SERVICE_INSTANCE_DEPLOY_V2,
             {"serviceId": target.service_id, "environmentId": target.environment_id},
         )
         return str(data["serviceInstanceDeployV2"])
@@ -283,8 +281,8 @@ def _cancel(client: RailwayClient, deployment_id: str) -> None:
     """Best effort: a hung deployment that finished later would replace the rollback."""
     # The rollback and the error still follow; a cancel that failed changes neither.
     with contextlib.suppress(RailwayError):
-        client.execute(ops.DEPLOYMENT_CANCEL, {"id": deployment_id})
+        client.execute(deploy_ops.DEPLOYMENT_CANCEL, {"id": deployment_id})
 
 
 def _deployment(client: RailwayClient, deployment_id: str) -> dict[str, Any]:
-    return dict(client.execute(ops.DEPLOYMENT, {"id": deployment_id})["deployment"])
+    return dict(client.execute(deploy_ops.DEPLOYMENT, {"id": deployment_id})["deployment"])

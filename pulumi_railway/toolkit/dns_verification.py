@@ -1,10 +1,8 @@
 """The TXT record that proves a custom domain is ours, in the form Railway's CLI writes it.
 
-Railway answers the verification host as a full name (`_railway-verify.app.example.com`) and the token bare
-(API.md §8, docs api/manage-domains.md); its `dnsRecords` may list only the CNAME. A DNS host wants a label
-under the zone (`_railway-verify.app`) and the value `railway-verify=<token>`, which is what the official CLI
-(src/commands/domain.rs) writes, accepting a token that already carries the prefix.
-"""
+Railway answers the verification host as a full name and the token bare (API.md §8); a DNS host wants a
+label under the zone (`_railway-verify.app`) and `railway-verify=<token>`, as the CLI
+(src/commands/domain.rs) writes."""
 
 from __future__ import annotations
 
@@ -37,6 +35,8 @@ def zone_of(domain: str, records: Sequence[Mapping[str, Any]]) -> str:
     return ".".join(domain.rstrip(".").split(".")[-2:])
 
 
+# Railway's `dnsRecords` may list only the CNAME (docs api/manage-domains.md); a token that already carries
+# the prefix is accepted.
 def with_verification(
     domain: str, records: Sequence[Mapping[str, Any]], host: str | None, token: str | None
 ) -> list[dict[str, Any]]:

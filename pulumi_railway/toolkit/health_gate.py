@@ -1,10 +1,8 @@
-"""The health gate after a deploy: GET the app's health URL until it answers 200 with JSON
-`{"status": "ok"}`.
+"""The health gate after a deploy: GET the health URL until it answers 200 with JSON `{"status": "ok"}`.
 
-A new `*.up.railway.app` domain may not answer for a while after Railway reports the deploy SUCCESS
-(issue 12, risk 7), so failures within a grace after the deploy are not counted; after it, `attempts`
-failures fail the gate. Both are bounded: the grace and the interval come from the Deployment's inputs.
-"""
+A new `*.up.railway.app` domain may not answer for a while after Railway reports SUCCESS (issue 12, risk
+7), so failures within a grace after the deploy are not counted; after it, `attempts` failures fail the
+gate."""
 
 from __future__ import annotations
 
@@ -15,6 +13,7 @@ from pulumi_railway.api.retry import Waits
 HTTP_TIMEOUT_SECONDS = 10.0
 
 
+# Both are bounded: the grace and the interval come from the Deployment's inputs.
 def check(url: str, attempts: int, interval: float, grace: float, waits: Waits) -> str | None:
     """None once the URL answers ok; else why the gate failed (after the grace and `attempts` failures)."""
     grace_ends = waits.clock() + grace

@@ -1,13 +1,8 @@
 """How ServiceInstance's settings map onto Railway's `ServiceInstanceUpdateInput` and back.
 
-Owns: each setting's Railway field, its shape on the wire (an image as `source{image}`, the pre-deploy
-command as a one-entry list, replicas per region as `{region: {numReplicas}}`; a region is written as
-`multiRegionConfig` and read from the latest deployment's manifest, because `region` is legacy and reads back
-null), which settings are write-only or never unset, Railway's effective defaults for values read back as
-null, the payload rule (managed keys, plus null for a key managed before and dropped since), and the
-engine's whole-number floats as ints.
-Deliberately not here: the resource's lifecycle and validation (service_instance.py, checks.py).
-"""
+Each setting's field and wire shape, the write-only and never-unset ones, Railway's effective defaults for
+nulls read back, the payload rule, and the engine's whole-number floats as ints. The resource's lifecycle
+and validation live in service_instance.py and checks.py."""
 
 from __future__ import annotations
 
@@ -17,6 +12,9 @@ from typing import Any
 from pulumi_railway.toolkit.checks import as_int
 
 # Managed setting → its field in ServiceInstanceUpdateInput / ServiceInstance.
+# Wire shapes: an image as `source{image}`, the pre-deploy command as a one-entry list, replicas per region as
+# `{region: {numReplicas}}`; a region is written as `multiRegionConfig` and read from the latest deployment's
+# manifest, because `region` is legacy and reads back null.
 FIELDS = {
     "image": "source",
     "registry_credentials": "registryCredentials",
@@ -76,6 +74,7 @@ def from_api(key: str, instance: Mapping[str, Any]) -> Any:
     return DEFAULTS.get(key) if value is None else value
 
 
+# The payload rule: the managed keys, plus null for a key managed before and dropped since.
 def payload(news: Mapping[str, Any], olds: Mapping[str, Any] | None) -> dict[str, Any]:
     """The keys to send: every managed one, and null for one managed before and dropped since."""
     sent: dict[str, Any] = {}

@@ -1,14 +1,8 @@
 """Post-deploy checks: what runs after a deployment passes its health gate, before the deploy counts as done.
 
-Owns: the Deployment inputs `post_deploy` (smoke steps, bake window and thresholds, Sentry project) and
-`post_deploy_secrets` (values smoke steps refer to as `{{secret:NAME}}`, the Sentry token), their validation
-for the provider's check, and `Run`: duration, then smoke steps, then the bake window, then Sentry, giving a
-Summary. A SEV-2 breach makes `verify` return a reason, and deploy_gate rolls back as for a failed health
-gate; a SEV-3 breach is only reported. `failed` adds the summary (and its machine-readable line) to the error
-of a deploy that failed, so a timeout or a rollback reaches the Slack alert too.
-Deliberately not here: deploying and rolling back (deploy_gate.py), judging each signal (smoke.py, bake.py,
-sentry.py), sending alerts (tools/).
-"""
+The Deployment inputs `post_deploy` and `post_deploy_secrets`, their validation, and `Run` (duration, smoke
+steps, the bake window, Sentry), giving a Summary. Deploying and rolling back are deploy_gate.py's; judging
+each signal smoke.py's, bake.py's and sentry.py's; sending alerts tools/'."""
 
 from __future__ import annotations
 
@@ -103,6 +97,11 @@ def _missing_secrets(raw: Mapping[str, Any], secrets: Any) -> list[str]:
     ]
 
 
+# `post_deploy`: smoke steps, bake window and thresholds, Sentry project; `post_deploy_secrets`: the values
+# smoke steps refer to as `{{secret:NAME}}`, and the Sentry token. A SEV-2 breach makes `verify` return a
+# reason, and deploy_gate rolls back as for a failed health gate; a SEV-3 breach is only reported. `failed`
+# adds the summary (and its machine-readable line) to the error of a deploy that failed, so a timeout or a
+# rollback reaches the Slack alert too.
 class Run:
     """The checks of one deploy; `verify` is deploy_gate's hook, `failed` enriches its error."""
 

@@ -1,8 +1,4 @@
-"""What every Railway dynamic provider shares: the token, the client, check/diff helpers, safe creates.
-
-The token comes from stack config `<project>:railwayToken`, else env `RAILWAY_API_TOKEN`, and never travels
-in the pickled provider; neither do the waits (real time unless a caller passes others in).
-"""
+"""What every Railway dynamic provider shares: the token, the client, check/diff, reads, deletes, creates."""
 
 from __future__ import annotations
 
@@ -11,8 +7,9 @@ import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
-from pulumi.dynamic import ConfigureRequest, DiffResult, ResourceProvider
+from pulumi.dynamic import CheckFailure, CheckResult, ConfigureRequest, DiffResult, ResourceProvider
 
+from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import (
     RailwayAuthError,
@@ -22,9 +19,8 @@ from pulumi_railway.api.errors import (
     RailwayTransientError,
 )
 from pulumi_railway.api.retry import REAL_TIME, Waits
-from pulumi_railway.toolkit.checks import (
-    is_unknown,
-)
+from pulumi_railway.toolkit.checks import is_unknown
+from pulumi_railway.toolkit.variable_values import redact
 
 TOKEN_CONFIG_KEY = "railwayToken"  # noqa: S105 (a config key, project-relative; not a secret)
 TOKEN_ENV = "RAILWAY_API_TOKEN"  # noqa: S105 (an env var name)
@@ -32,6 +28,7 @@ HEALTH_URL_ENV = "RAILWAY_HEALTH_URL_TEMPLATE"  # e.g. the sandbox: http://127.0
 PROVIDER_KEY = "__provider"
 T = TypeVar("T")
 REPLACES = {"replaces": True}  # Args field metadata: a change of this input replaces the resource
+Probe = Callable[[RailwayClient], object]  # a read that proves the token works (see `is_gone`)
 
 
 def railway_token(config: ConfigureRequest | None) -> str:
@@ -52,11 +49,21 @@ def health_url(domain: str, path: str) -> str:
     return template.format(domain=domain, path=path) if template else f"https://{domain}{path}"
 
 
+def project_probe(project_id: str) -> Probe:
+    """Reading the project proves the token works: "Not Authorized" on something in it then means gone."""
+    return lambda client: client.execute(ops.PROJECT, {"id": project_id})
+
+
 class RailwayProvider(ResourceProvider):
-    """Base of every Railway provider: holds the token only after `configure`, and how to wait."""
+    """Base of every Railway provider: holds the token only after `configure`, and how to wait.
+
+    The token comes from stack config, else env, and never travels in the pickled provider; neither do the
+    waits (real time unless a caller passes others in)."""
 
     _token: str | None = None
     waits: Waits = REAL_TIME
+    keys: tuple[str, ...] = ()  # the inputs the default `diff` compares
+    replace_keys: tuple[str, ...] = ()  # those of them whose change replaces the resource
 
     def __init__(self, *, waits: Waits | None = None) -> None:
         if waits is not None:
@@ -75,6 +82,66 @@ class RailwayProvider(ResourceProvider):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
+
+    def failures(self, news: Mapping[str, Any]) -> list[CheckFailure]:
+        """What is wrong with the inputs `news` (toolkit/checks.py); `check` answers with it."""
+        return []
+
+    def check(self, _olds: dict[str, Any], news: dict[str, Any]) -> CheckResult:
+        return CheckResult(news, self.failures(news))
+
+    def diff(self, _id: str, olds: dict[str, Any], news: dict[str, Any]) -> DiffResult:
+        return diff_keys(olds, news, self.keys, self.replace_keys)
+
+    def read_live(
+        self,
+        fetch: Callable[[RailwayClient], T],
+        what: str,
+        *,
+        probe: Probe | None = None,
+        secrets: Mapping[str, str] | None = None,
+    ) -> T | None:
+        """What `fetch` reads, or None when Railway no longer has it (`is_gone`, with `probe`).
+
+        Any other error names `what`; with `secrets` its text is redacted and the cause left out."""
+        with self.client() as client:
+            try:
+                return fetch(client)
+            except RailwayError as exc:
+                if is_gone(exc, probe=_bound(probe, client)):
+                    return None
+                if secrets is None:
+                    raise fail("read", what, exc) from exc
+                # `from None`: the engine prints the whole chain, and the cause's text is not redacted.
+                raise RailwayError(f"Unable to read {what}: {redact(str(exc), secrets)}") from None
+
+    def delete_idempotent(
+        self, document: str, variables: Mapping[str, Any], what: str, *, probe: Probe | None
+    ) -> None:
+        """Send a delete, again if it may not have applied; "gone" (`is_gone`) either time is success."""
+        with self.client() as client:
+            try:
+                resend(document, variables)(client)
+            except RailwayError as exc:
+                if not is_gone(exc, probe=_bound(probe, client)):
+                    raise fail("delete", what, exc) from exc
+
+    def attempt(self, verb: str, what: str, work: Callable[[RailwayClient], T]) -> T:
+        """`work` with a client; a RailwayError it raises becomes `fail(verb, what, …)`."""
+        with self.client() as client:
+            try:
+                return work(client)
+            except RailwayError as exc:
+                raise fail(verb, what, exc) from exc
+
+
+def resend(document: str, variables: Mapping[str, Any]) -> Callable[[RailwayClient], dict[str, Any]]:
+    """Work that sends an idempotent mutation, again if it may not have applied (`resend_idempotent`)."""
+    return lambda client: resend_idempotent(lambda: client.execute(document, variables))
+
+
+def _bound(probe: Probe | None, client: RailwayClient) -> Callable[[], object] | None:
+    return None if probe is None else lambda: probe(client)
 
 
 def diff_keys(

@@ -1,18 +1,14 @@
 """Railway's rollback as it really is: a NEW deployment of an earlier one's image that also restores that
 deployment's variables (docs guides/roll-back-bad-deploy.md), not the old deployment made active in place.
 
-Owns: sending it once (a rollback whose answer was lost is recognised as the deployment that appeared after
-it, never sent twice), finding that new deployment through Railway's read lag (the list can lag the write),
-and putting the service's variables back as they were before the rollback, so what the stack manages stays
-true in Railway (skipDeploys: the rollback keeps running the old values; the next deploy takes these).
-Deliberately not here: which deployment to roll back to, and waiting on the new one (deploy_gate.py).
-"""
+Which deployment to roll back to, and waiting on the new one, are deploy_gate.py's."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 from typing import Any
 
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError
@@ -25,7 +21,7 @@ PROVIDED_PREFIX = "RAILWAY_"  # variables Railway provides to every service: nev
 
 def listed_ids(client: RailwayClient, where: dict[str, str]) -> list[str]:
     """The ids of the service's newest deployments, newest first."""
-    data = client.execute(ops.DEPLOYMENTS, {"input": where, "first": 10})
+    data = client.execute(deploy_ops.DEPLOYMENTS, {"input": where, "first": 10})
     return [str(edge["node"]["id"]) for edge in data["deployments"]["edges"]]
 
 
@@ -49,6 +45,10 @@ def live_variables(client: RailwayClient, where: dict[str, str]) -> dict[str, st
     return {name: str(value) for name, value in values.items() if not name.startswith(PROVIDED_PREFIX)}
 
 
+# Sent once: a rollback whose answer was lost is recognised as the deployment that appeared after it (found
+# through read lag: the list can lag the write), never sent twice. Then the service's variables are put back
+# as they were before the rollback, so what the stack manages stays true in Railway (skipDeploys: the rollback
+# keeps running the old values; the next deploy takes these).
 def roll_back_to(
     client: RailwayClient,
     where: dict[str, str],
@@ -63,7 +63,7 @@ def roll_back_to(
         return appeared(lambda: listed_ids(client, where), known, waits, poll_seconds)
 
     def send() -> str:
-        client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": chosen})
+        client.execute(deploy_ops.DEPLOYMENT_ROLLBACK, {"id": chosen})
         new_id = found()
         if new_id is None:
             raise RailwayError(

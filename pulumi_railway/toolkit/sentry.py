@@ -1,11 +1,8 @@
 """The Sentry check: issues first seen since the deploy started count against their own threshold (SEV-2).
 
-Owns: one read of Sentry's "list a project's issues" endpoint (`GET {url}/api/0/projects/{org}/{project}/
-issues/?query=firstSeen:>=<start>`), keeping the issues whose `firstSeen` is at or after the start, and the
-outcome. Without a token or a project the check is skipped and says so; an unreachable Sentry is "not
-judged" (a Sentry outage is no reason to roll back). The token goes in a header and nowhere else: errors
-name only the exception's type or the HTTP status.
-"""
+Without a token or a project it is skipped and says so; an unreachable Sentry is "not judged" (an outage is
+no reason to roll back). The token goes in a header only: errors name just the exception's type or HTTP
+status."""
 
 from __future__ import annotations
 
@@ -27,6 +24,8 @@ class SentrySettings:
     max_new_issues: int = 0
 
 
+# One read of Sentry's "list a project's issues" endpoint (`GET {url}/api/0/projects/{org}/{project}/issues/
+# ?query=firstSeen:>=<start>`), keeping the issues whose `firstSeen` is at or after the start.
 def check_sentry(settings: SentrySettings, token: str | None, since: str) -> Outcome:
     """New issues first seen at or after `since` (ISO 8601) against `max_new_issues`."""
     threshold = f"at most {settings.max_new_issues} new issue(s)"

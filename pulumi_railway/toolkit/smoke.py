@@ -1,12 +1,8 @@
 """Smoke steps: a short list of HTTP requests against a new deployment, each with what its answer must show.
 
-Owns the step's shape (method, path, optional JSON body and headers, expected status, an expected text
-fragment or JSON field, values to save for later steps), validating steps (for the provider's check and the
-program's config validation alike), and running them in one cookie-keeping session so "log in, then place an
-order" works. Placeholders `{{secret:NAME}}` (a value given out of band, e.g. a smoke user's password) and
-`{{saved:NAME}}` (a field saved from an earlier answer) are filled in at send time only; a failure says
-which step and what differed, never a body, a header or a filled-in value, so no secret can leak through it.
-"""
+Validated for the provider's check and the program's config alike; run in one cookie-keeping session so
+"log in, then place an order" works. A failure says which step and what differed, never a body, a header or
+a filled-in value, so no secret can leak through it."""
 
 from __future__ import annotations
 
@@ -28,6 +24,10 @@ PLACEHOLDER = re.compile(r"\{\{(secret|saved):([A-Za-z0-9_]+)\}\}")
 HTTP_TIMEOUT_SECONDS = 15.0
 
 
+# A step: method, path, optional JSON body and headers, expected status, an expected text fragment or JSON
+# field, values to save for later steps. Placeholders `{{secret:NAME}}` (a value given out of band, e.g. a
+# smoke user's password) and `{{saved:NAME}}` (a field saved from an earlier answer) are filled in at send
+# time only.
 @dataclass(frozen=True)
 class Step:
     name: str

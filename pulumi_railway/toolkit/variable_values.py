@@ -1,10 +1,6 @@
 """The values of Railway variables, without Railway: name rules, the digest of a set, and redaction.
 
-Owns: what `check` accepts as a variable (names `[A-Za-z_][A-Za-z0-9_]*`, string values; a failure never
-shows a value), `values_sha256` (a change detector over sorted `name=value` lines that never shows a value),
-and `redact` (removes values from an error's text). Deliberately not here: reading or writing variables
-(variables.py).
-"""
+No check failure, digest or redacted text ever shows a value. Reading and writing them is variables.py's."""
 
 from __future__ import annotations
 
@@ -14,6 +10,8 @@ from collections.abc import Mapping
 REDACTED = "[secret]"
 
 
+# A change detector over sorted `name=value` lines; `check` accepts names `[A-Za-z_][A-Za-z0-9_]*` with string
+# values; `redact` removes values from an error's text.
 def values_sha256(variables: Mapping[str, str]) -> str:
     """sha256 hex over the sorted `name=value` lines: a change detector that never shows a value."""
     lines = "".join(f"{name}={variables[name]}\n" for name in sorted(variables))

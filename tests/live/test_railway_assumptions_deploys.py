@@ -10,6 +10,7 @@ marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project p
 
 from __future__ import annotations
 
+from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import RailwayGraphQLError
 from pulumi_railway.toolkit import instance_settings
@@ -162,7 +163,7 @@ def test_deployment_rollback_is_a_new_deployment_that_restores_the_old_deploymen
     assert (replaced["status"], replaced["canRollback"]) == ("REMOVED", True)
     before = sandbox.deployment_ids(service_id)
 
-    sandbox.client.execute(ops.DEPLOYMENT_ROLLBACK, {"id": first})
+    sandbox.client.execute(deploy_ops.DEPLOYMENT_ROLLBACK, {"id": first})
     after = wait_until(
         sandbox.target, lambda: sandbox.deployment_ids(service_id), lambda ids: len(ids) > len(before)
     )

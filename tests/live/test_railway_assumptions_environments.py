@@ -10,6 +10,7 @@ marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project p
 
 from __future__ import annotations
 
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.toolkit import instance_settings
 from pulumi_railway.toolkit.provider import paginate
@@ -57,11 +58,11 @@ def test_environment_create_from_a_source_copies_none_of_its_domains(sandbox: Sa
     service_id = sandbox.create_service("it-web")
     sandbox.create_custom_domain(service_id, domain_name())
     base = {"environmentId": sandbox.base_environment_id, "serviceId": service_id, "targetPort": 8080}
-    sandbox.client.execute(ops.SERVICE_DOMAIN_CREATE, {"input": base})
+    sandbox.client.execute(domain_ops.SERVICE_DOMAIN_CREATE, {"input": base})
 
     copy_id = sandbox.create_environment("it-copy", sourceEnvironmentId=sandbox.base_environment_id)["id"]
     scope = {**sandbox.scope(copy_id), "serviceId": service_id}
-    domains = sandbox.client.execute(ops.DOMAINS, scope)["domains"]
+    domains = sandbox.client.execute(domain_ops.DOMAINS, scope)["domains"]
 
     assert domains["customDomains"] == []
     assert domains["serviceDomains"] == []

@@ -39,6 +39,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_railway.api import deployments as deploy_ops
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import RailwayAuthError, RailwayError, RailwayNotFound
 from tests.support.railway_sandbox import Sandbox, domain_name
@@ -51,8 +53,11 @@ from tests.support.railway_target import target_fixture as target_fixture  # a f
 MISSING: dict[str, tuple[str, Callable[[Sandbox, str], dict[str, Any]]]] = {
     "environment": (ops.ENVIRONMENT, lambda box, made_up: {"id": made_up, "projectId": box.project_id}),
     "service": (ops.SERVICE, lambda box, made_up: {"id": made_up}),
-    "deployment": (ops.DEPLOYMENT, lambda box, made_up: {"id": made_up}),
-    "customDomain": (ops.CUSTOM_DOMAIN, lambda box, made_up: {"id": made_up, "projectId": box.project_id}),
+    "deployment": (deploy_ops.DEPLOYMENT, lambda box, made_up: {"id": made_up}),
+    "customDomain": (
+        domain_ops.CUSTOM_DOMAIN,
+        lambda box, made_up: {"id": made_up, "projectId": box.project_id},
+    ),
 }
 
 
@@ -85,8 +90,8 @@ def _delete_service(box: Sandbox) -> tuple[str, dict[str, Any]]:
 
 def _delete_custom_domain(box: Sandbox) -> tuple[str, dict[str, Any]]:
     domain = box.create_custom_domain(box.create_service("it-web"), domain_name())
-    box.client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": domain["id"]})
-    return ops.CUSTOM_DOMAIN, {"id": domain["id"], "projectId": box.project_id}
+    box.client.execute(domain_ops.CUSTOM_DOMAIN_DELETE, {"id": domain["id"]})
+    return domain_ops.CUSTOM_DOMAIN, {"id": domain["id"], "projectId": box.project_id}
 
 
 DELETED = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import requests
 
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import RailwayCooldown, RailwayGraphQLError, RailwayRateLimited
 from tests.live.test_railway_assumptions_deploys import IMAGE, _service_with_image
@@ -95,7 +96,9 @@ def test_a_new_service_domain_may_answer_404_before_it_serves(sandbox: Sandbox) 
     deployment_id = sandbox.deploy(service_id)
     assert sandbox.wait_for_terminal(deployment_id)[-1] == "SUCCESS"
     input_ = {"environmentId": sandbox.base_environment_id, "serviceId": service_id, "targetPort": 80}
-    domain = sandbox.client.execute(ops.SERVICE_DOMAIN_CREATE, {"input": input_})["serviceDomainCreate"]
+    domain = sandbox.client.execute(domain_ops.SERVICE_DOMAIN_CREATE, {"input": input_})[
+        "serviceDomainCreate"
+    ]
     url = sandbox.target.health_url_template.format(domain=domain["domain"], path="/")
 
     def get() -> int:

@@ -18,6 +18,8 @@ from typing import Any
 
 import pytest
 
+from pulumi_railway.api import deployments as deploy_ops
+from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import (
     RailwayAuthError,
@@ -164,7 +166,7 @@ class Sandbox:
     def deployment_ids(self, service_id: str) -> list[str]:
         """The service's deployments in the base environment (a throwaway project never has 100)."""
         answer = self.client.execute(
-            ops.DEPLOYMENTS, {"input": {**self.scope(), "serviceId": service_id}, "first": 100}
+            deploy_ops.DEPLOYMENTS, {"input": {**self.scope(), "serviceId": service_id}, "first": 100}
         )
         ids = [str(edge["node"]["id"]) for edge in answer["deployments"]["edges"]]
         assert len(ids) < 100, "more deployments than one page: this count would be wrong"
@@ -172,10 +174,12 @@ class Sandbox:
 
     def deploy(self, service_id: str) -> str:
         ids = {"serviceId": service_id, "environmentId": self.base_environment_id}
-        return str(self.client.execute(ops.SERVICE_INSTANCE_DEPLOY_V2, ids)["serviceInstanceDeployV2"])
+        return str(self.client.execute(deploy_ops.SERVICE_INSTANCE_DEPLOY_V2, ids)["serviceInstanceDeployV2"])
 
     def deployment(self, deployment_id: str) -> dict[str, Any]:
-        answer: dict[str, Any] = self.client.execute(ops.DEPLOYMENT, {"id": deployment_id})["deployment"]
+        answer: dict[str, Any] = self.client.execute(deploy_ops.DEPLOYMENT, {"id": deployment_id})[
+            "deployment"
+        ]
         return answer
 
     def wait_for_terminal(self, deployment_id: str) -> list[str]:
@@ -191,13 +195,13 @@ class Sandbox:
 
     def create_custom_domain(self, service_id: str, domain: str) -> dict[str, Any]:
         payload = {**self.scope(), "serviceId": service_id, "domain": domain, "targetPort": 8080}
-        created: dict[str, Any] = self.client.execute(ops.CUSTOM_DOMAIN_CREATE, {"input": payload})[
+        created: dict[str, Any] = self.client.execute(domain_ops.CUSTOM_DOMAIN_CREATE, {"input": payload})[
             "customDomainCreate"
         ]
         domain_id = str(created["id"])
         self.defer(
             f"custom domain {domain}",
-            lambda: self.client.execute(ops.CUSTOM_DOMAIN_DELETE, {"id": domain_id}),
+            lambda: self.client.execute(domain_ops.CUSTOM_DOMAIN_DELETE, {"id": domain_id}),
         )
         return created
 
