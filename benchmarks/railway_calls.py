@@ -2,8 +2,7 @@
 
 Run `venv/bin/python -m benchmarks.railway_calls`. Providers are stepped by testkit/resource_engine.py (the
 end-to-end tests' engine) through five scenarios; then the whole program releases a digest, and one whose
-health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost.
-"""
+health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost."""
 
 from __future__ import annotations
 
