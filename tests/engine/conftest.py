@@ -57,6 +57,14 @@ class Tier:
         self.given.setdefault(stack, {}).update(values)
         return engine_setup.init_stack(self.engine, stack, [values[key] for key in wanted if key in values])
 
+    def first_up(self, stack: str) -> dict[str, Any]:
+        """`stack` initialised and brought up from nothing; its outputs' plain values."""
+        done = self.init_stack(stack)
+        assert done.returncode == 0, done.stderr
+        result = self.engine.stack(stack).up()
+        assert result.summary.result == "succeeded"
+        return {key: output.value for key, output in result.outputs.items()}
+
     def sentinels(self) -> list[str]:
         return [value for given in self.given.values() for value in given.values()]
 
@@ -73,6 +81,14 @@ def tier(cli_dir: Path) -> Iterator[Tier]:
     finally:
         server.stop()
         scratch.cleanup()
+
+
+@pytest.fixture
+def engine_env(tier: Tier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tier's CLI, backend and passphrase in this process's environment, where the tools (previews.py,
+    release.py) find them in CI."""
+    for key, value in tier.engine.env.items():
+        monkeypatch.setenv(key, value)
 
 
 # ---- reading what the engine did -----------------------------------------------------------------------
