@@ -1,22 +1,17 @@
-"""Benchmark: an app pull request's preview (pr-<N>) from nothing, and its destroy, against the emulator.
+"""Benchmark: an app pull request's preview (pr-42, a dispatched digest) from nothing, and its destroy.
 
-Run: `venv/bin/python -m benchmarks.app_preview`. It starts the emulator in-process, brings up staging (not
-measured), then runs the whole program for `pr-42` with a dispatched digest through the engine-like mock
-(testkit/mock_engine.py: every dynamic resource checked, created, deleted as `pulumi up`/`destroy` do) and
-counts what Railway received: requests, the requests besides status waits (polls of a deployment's status),
-mutations and deploys, and the wall time. Budgets (issue 14): at most 40 requests besides status waits to
-bring one up; at most 4 mutations to destroy it (issue 14 said 3; the project token is revoked by its own
-delete, never left to the environment's). The emulator's speed says little about Railway's: the time is
-the program's own overhead, not a prediction.
-"""
+Run `venv/bin/python -m benchmarks.app_preview`: staging comes up first (not counted), then the whole program
+runs through the engine-like mock (testkit/mock_engine.py) against the emulator; budgets: UP_BUDGET requests
+besides status waits, DESTROY_BUDGET mutations. The time is the program's own overhead, not Railway's."""
 
 from __future__ import annotations
 
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
+
+from benchmarks._common import against_emulator
 
 STATUS_WAITS = ("Deployment",)  # a deployment's status, polled while it builds and starts
 DIGEST = "sha256:" + "a1" * 32
@@ -87,18 +82,7 @@ def report(costs: list[Cost]) -> str:
 
 
 def main() -> None:
-    from testkit.fake_railway.server import FakeRailwayServer
-    from testkit.fake_railway.state import WORKSPACE_TOKEN
-
-    server = FakeRailwayServer().start()
-    try:
-        os.environ.update(
-            RAILWAY_API_URL=server.url,
-            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-        )
-        print(report(run(server.backend, WORKSPACE_TOKEN)))
-    finally:
-        server.stop()
+    print(report(against_emulator(run)))
 
 
 if __name__ == "__main__":

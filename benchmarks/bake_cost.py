@@ -1,16 +1,11 @@
-"""Benchmark: what the post-deploy bake window costs in Railway requests, per deploy, against the emulator.
+"""Benchmark: what production's post-deploy bake window (180 s, looked at every 15 s) costs in Railway
+requests per deploy, for web (domain, health probes) and worker, under three traffic levels on a fake clock.
 
-Run: `venv/bin/python -m benchmarks.bake_cost`. It deploys the web service (public domain, health probes)
-and the worker (no domain) once each with production's defaults (a 180 s window looked at every 15 s), on a
-fake clock so nothing waits, under three traffic levels: none, 40 requests per interval, and 1,100 per
-interval (past one 1,000-log page). It prints the GraphQL requests the bake sent (`HttpLogs`, `Metrics`)
-beside the deploy's own (trigger, polls, rollback lookups), and the health GETs (not Railway requests).
-Deliberately not here: timing (the emulator's speed says nothing about Railway's), Sentry (not Railway).
-"""
+Run `venv/bin/python -m benchmarks.bake_cost`: the bake's requests (`HttpLogs`, `Metrics`) beside the deploy's
+own, and the health GETs (not Railway requests)."""
 
 from __future__ import annotations
 
-import os
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +13,7 @@ from typing import Any
 from pulumi.dynamic import ConfigureRequest
 from pulumi.dynamic.config import Config
 
+from benchmarks._common import against_emulator
 from pulumi_railway.resources.deployment import DeploymentProvider
 from testkit.fake_time import FakeTime
 
@@ -92,18 +88,7 @@ def report(costs: list[BakeCost]) -> str:
 
 
 def main() -> None:
-    from testkit.fake_railway.server import FakeRailwayServer
-    from testkit.fake_railway.state import WORKSPACE_TOKEN
-
-    server = FakeRailwayServer().start()
-    try:
-        os.environ.update(
-            RAILWAY_API_URL=server.url,
-            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-        )
-        print(report(run(server.backend, WORKSPACE_TOKEN)))
-    finally:
-        server.stop()
+    print(report(against_emulator(run)))
 
 
 if __name__ == "__main__":

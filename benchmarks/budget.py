@@ -1,21 +1,17 @@
 """Benchmark: a day of Cartly's work against Railway's Hobby budget (1,000 requests an hour, 10 a second).
 
-Run `venv/bin/python -m benchmarks.budget`. Each kind of run (a preview up, a release, a preview destroy) is
-measured once against the emulator on the Hobby plan, with a frozen clock that moves only as the providers
-wait and by REQUEST_SECONDS per request (a fast client), so the per-second budget bites as it would.
-The emulator finishes a deployment in three reads; real Railway takes minutes, so each deployment's reads
-are replaced by the reads the provider's polling makes over DEPLOY_TIMELINE (stated, not measured).
-A day: 10 releases to staging, 3 to production, 20 preview ups and 20 preview destroys.
-"""
+Run `venv/bin/python -m benchmarks.budget`: a preview up, a release and a preview destroy, each measured once
+on the emulator's Hobby plan (frozen clock moved by the providers' waits), each deployment's reads
+replaced by those polling makes over DEPLOY_TIMELINE (stated, not measured); then scaled to DAY."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
 
+from benchmarks._common import against_emulator
 from benchmarks.railway_calls import Engine, _image, first_release, run_program
 from pulumi_railway.toolkit.deploy_gate import next_poll
 
@@ -128,18 +124,7 @@ def report(runs: list[Run]) -> str:
 
 
 def main() -> None:
-    from testkit.fake_railway.server import FakeRailwayServer
-    from testkit.fake_railway.state import WORKSPACE_TOKEN
-
-    server = FakeRailwayServer().start()
-    try:
-        os.environ.update(
-            RAILWAY_API_URL=server.url,
-            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-        )
-        print(report(measure(server.backend, WORKSPACE_TOKEN)))
-    finally:
-        server.stop()
+    print(report(against_emulator(measure)))
 
 
 if __name__ == "__main__":

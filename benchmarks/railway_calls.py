@@ -2,20 +2,19 @@
 
 Run `venv/bin/python -m benchmarks.railway_calls`. Providers are stepped by testkit/resource_engine.py (the
 end-to-end tests' engine) through five scenarios; then the whole program releases a digest, and one whose
-health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost.
-"""
+health gate fails (benchmarks/release_digest.py); beside each, the Terraform provider's modelled cost."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from benchmarks._common import against_emulator
 from pulumi_railway.api.retry import Waits
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
 from pulumi_railway.resources.deployment import DeploymentProvider
@@ -294,24 +293,16 @@ def report(results: list[Measured]) -> str:
     return "\n".join([*lines, "", TERRAFORM_MODEL])
 
 
+def run_all(backend: Any, token: str) -> list[Measured]:
+    from benchmarks.release_digest import run_release_scenarios
+
+    results = run_scenarios(backend, token)
+    backend.reset()  # the release scenarios run the whole program on an empty Railway
+    return results + run_release_scenarios(backend, token)
+
+
 def main() -> None:
-    from testkit.fake_railway.server import FakeRailwayServer
-    from testkit.fake_railway.state import WORKSPACE_TOKEN
-
-    server = FakeRailwayServer().start()
-    try:
-        os.environ.update(
-            RAILWAY_API_URL=server.url,
-            RAILWAY_HEALTH_URL_TEMPLATE=f"{server.base_url}/apps/{{domain}}{{path}}",
-        )
-        from benchmarks.release_digest import run_release_scenarios
-
-        results = run_scenarios(server.backend, WORKSPACE_TOKEN)
-        server.backend.reset()  # the release scenarios run the whole program on an empty Railway
-        results += run_release_scenarios(server.backend, WORKSPACE_TOKEN)
-        print(report(results))
-    finally:
-        server.stop()
+    print(report(against_emulator(run_all)))
 
 
 if __name__ == "__main__":

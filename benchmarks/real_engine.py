@@ -1,18 +1,14 @@
 """Benchmark: Railway requests, mutations and deploys per scenario with the real Pulumi engine.
 
-Run `venv/bin/python -m benchmarks.real_engine` (needs the pinned CLI: scripts/pulumi-cli). The program runs
-for stack staging through testkit/real_engine.py against the emulator, then a preview stack beside it via
-tools/previews.py; beside each scenario, the engine-like mock's number from benchmarks/railway_calls.py
-where it has the same scenario.
-"""
+Run `venv/bin/python -m benchmarks.real_engine` (needs the pinned CLI: scripts/pulumi-cli): stack staging,
+then a preview beside it via tools/previews.py, against the emulator (testkit/engine_setup.py); beside each
+scenario, the engine-like mock's number from benchmarks/railway_calls.py where it has the same one."""
 
 from __future__ import annotations
 
 import io
 import os
 import secrets
-import subprocess
-import sys
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -21,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from components.settings.keys import required_secrets
+from testkit import engine_setup
 from testkit.fake_railway.server import FakeRailwayServer
-from testkit.fake_railway.state import WORKSPACE_TOKEN
-from testkit.real_engine import REPO, RealEngine, find_cli
+from testkit.real_engine import RealEngine, find_cli
 from tools import previews
 from tools.preview_stacks import stack_name
 
@@ -93,22 +89,8 @@ def measuring(server: FakeRailwayServer, scenario: str, results: list[Measured])
 def init_stack(engine: RealEngine, stack: str) -> None:
     """tools/init_stack.py, the secrets piped one a line as typed at its prompts (as the engine tier does)."""
     wanted = [key.qualified for key in required_secrets(stack)]
-    values = "".join(f"bench-{stack}-{key.split(':')[1]}-{secrets.token_hex(4)}\n" for key in wanted)
-    # A fixed argv: this interpreter and the repository's tool; the secrets go on stdin.
-    done = subprocess.run(  # noqa: S603
-        [
-            sys.executable,
-            str(REPO / "tools" / "init_stack.py"),
-            stack,
-            "--project-dir",
-            str(engine.project_dir),
-        ],
-        input=values,
-        capture_output=True,
-        text=True,
-        env=engine.full_env,
-        check=False,
-        timeout=300,
+    done = engine_setup.init_stack(
+        engine, stack, (f"bench-{stack}-{key.split(':')[1]}-{secrets.token_hex(4)}" for key in wanted)
     )
     if done.returncode != 0:
         raise RuntimeError(f"init_stack {stack} failed: {done.stderr.strip()}")
@@ -166,18 +148,10 @@ def scenarios(engine: RealEngine, summary: Path) -> list[tuple[str, Callable[[],
 def run_scenarios(cli_dir: Path) -> list[Measured]:
     """Start an emulator and a throwaway backend, run every scenario, count each."""
     server = FakeRailwayServer().start()
-    env = {
-        "RAILWAY_API_URL": server.url,
-        "RAILWAY_API_TOKEN": WORKSPACE_TOKEN,
-        "RAILWAY_HEALTH_URL_TEMPLATE": f"{server.base_url}/apps/{{domain}}{{path}}",
-        "GITHUB_TOKEN": "standin-github-token",
-    }
-    # The emulator answers at once: no reason to wait seconds between looks at a deployment.
-    fast = {"deployPollSeconds": 0, "healthGateIntervalSeconds": 0, "healthGateGraceSeconds": 0}
     results: list[Measured] = []
     try:
         with tempfile.TemporaryDirectory(prefix="cartly-real-bench-") as scratch:
-            engine = RealEngine(Path(scratch), cli_dir, env, defaults=fast)
+            engine = engine_setup.emulator_engine(Path(scratch), cli_dir, server)
             init_stack(engine, STACK)
             # The preview tool's progress (the CLI's output, its summary) is not the benchmark's report.
             with engine_environ(engine), redirect_stdout(io.StringIO()):

@@ -2,8 +2,7 @@
 
 After staging's first deploy (not measured): "release a new digest" (the physical minimum is one settings
 write and one deploy per service), and "release a digest whose health gate fails" (the deploy, its
-rollback, and pinning the previous digest again). Counted like benchmarks/railway_calls.py's scenarios.
-"""
+rollback, and pinning the previous digest again). Counted like benchmarks/railway_calls.py's scenarios."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ if __package__ in (None, ""):  # run as `python tools/sandbox.py`
 from pulumi import automation as auto
 
 from components.settings.keys import required_secrets
+from testkit.engine_setup import FAST, emulator_env, init_stack
 from testkit.real_engine import NoCli, RealEngine, find_cli
 from tools import sandbox_emulator as emu
 from tools.preview_stacks import IMAGE_TAG_KEY, SECRET_MASK, stack_name
@@ -32,8 +33,6 @@ REPO = Path(__file__).resolve().parents[1]
 STATE = REPO / ".sandbox"
 STAGING = "staging"
 PREVIEW = stack_name(1)  # infra-pr-1: a preview of this repository's PR #1, forked from staging
-# The emulator answers at once: no reason for the program to wait seconds between looks at a deployment.
-FAST = {"deployPollSeconds": 0, "healthGateIntervalSeconds": 0, "healthGateGraceSeconds": 0}
 STANDIN_GITHUB_TOKEN = "sandbox-standin-github-token"  # noqa: S105 (the stand-in plugin checks nothing)
 
 
@@ -53,12 +52,9 @@ def passphrase(state: Path) -> str:
 
 
 def engine(state: Path, cli_dir: Path, emulator: emu.Emulator) -> RealEngine:
-    env = {
-        "RAILWAY_API_URL": emulator.url,
-        "RAILWAY_API_TOKEN": emu.workspace_token(state),
-        "RAILWAY_HEALTH_URL_TEMPLATE": emulator.health_template,
-        "GITHUB_TOKEN": STANDIN_GITHUB_TOKEN,
-    }
+    env = emulator_env(
+        emulator.url, emu.workspace_token(state), emulator.health_template, STANDIN_GITHUB_TOKEN
+    )
     return RealEngine(state / "engine", cli_dir, env, defaults=FAST, passphrase=passphrase(state))
 
 
@@ -87,22 +83,7 @@ def reset(state: Path) -> None:
 def init_staging(sandbox: RealEngine) -> None:
     """tools/init_stack.py, generated stand-in secrets on stdin (never printed, never on a command line)."""
     wanted = required_secrets(STAGING)
-    values = "".join(f"sandbox-{key.name}-{secrets.token_hex(8)}\n" for key in wanted)
-    done = subprocess.run(  # noqa: S603 (this interpreter and our tool)
-        [
-            sys.executable,
-            str(REPO / "tools" / "init_stack.py"),
-            STAGING,
-            "--project-dir",
-            str(sandbox.project_dir),
-        ],
-        input=values,
-        capture_output=True,
-        text=True,
-        env=sandbox.full_env,
-        check=False,
-        timeout=300,
-    )
+    done = init_stack(sandbox, STAGING, (f"sandbox-{key.name}-{secrets.token_hex(8)}" for key in wanted))
     if done.returncode != 0:
         last = (done.stderr.strip() or "no output").splitlines()[-1]
         raise SandboxError(f"initialising stack staging failed: {last}")

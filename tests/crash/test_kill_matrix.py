@@ -1,12 +1,8 @@
 """The kill matrix, fast tier (issue 11): for each mutation kind, the run is killed right after Railway
-applied it, and the next run converges: exactly one of each object and every service on a healthy
-deployment, the one the state records. Asserted through the emulator's inventory.
-
-The program runs under the engine-like mock (testkit/mock_engine.py), whose state after a failed run is
-what Pulumi would have saved: every finished step, and nothing of the step in flight (a pending create
-is not a recorded resource). The emulator's kill fault applies the mutation, drops its answer and refuses
-everything the dead run sends afterwards; `revive()` is the next run starting.
-"""
+applied it (the emulator's kill fault; `revive()` is the next run starting), and the next run converges:
+one of each object, every service on the healthy deployment its state records (the emulator's inventory).
+The engine-like mock (testkit/mock_engine.py) saves what Pulumi would: every finished step, not the one
+in flight."""
 
 from __future__ import annotations
 
@@ -18,16 +14,8 @@ import pytest
 from testkit.fake_railway.inventory import inventory
 from testkit.fake_railway.pytest_plugin import FakeRailway
 from testkit.mock_engine import Engine, UpResult
+from tests.support.stack_inventory import ONE_STACK
 
-ONE_STACK = {
-    "project": 1,
-    "environment": 1,
-    "service": 2,
-    "instance": 2,
-    "custom_domain": 1,
-    "service_domain": 1,
-    "project_token": 1,
-}
 WITH_PREVIEW = {**ONE_STACK, "environment": 2, "instance": 4, "custom_domain": 2, "service_domain": 2}
 WITH_PREVIEW["project_token"] = 2
 # An app preview adds its own PostgreSQL and Redis: a service, an instance and a volume each.
@@ -109,30 +97,26 @@ def test_a_first_up_killed_after_each_mutation_converges_on_the_next(
     assert_converged(fake_railway, engine, counts=ONE_STACK)
 
 
-@pytest.mark.parametrize("operation", ["EnvironmentCreate", "ProjectTokenCreate", "CustomDomainCreate"])
-def test_a_preview_killed_after_each_create_converges_on_the_next(
-    fake_railway: FakeRailway, staging: Engine, operation: str
-) -> None:
-    preview = Engine("infra-pr-42", railway_token=fake_railway.token, staging=staging)
-    assert not kill_after(fake_railway, operation, preview.up).ok
-
-    up(preview)
-
-    assert_converged(fake_railway, staging, preview, counts=WITH_PREVIEW)
+# An infra preview (infra-pr-<N>) and an app preview (pr-<N>): the creates each kills, what each converges to.
+PREVIEW_CREATES = {
+    "infra-pr-42": ["EnvironmentCreate", "ProjectTokenCreate", "CustomDomainCreate"],
+    "pr-42": ["EnvironmentCreate", "ServiceCreate", "VolumeCreate", "CustomDomainCreate"],
+}
+PREVIEW_COUNTS = {"infra-pr-42": WITH_PREVIEW, "pr-42": WITH_APP_PREVIEW}
 
 
 @pytest.mark.parametrize(
-    "operation", ["EnvironmentCreate", "ServiceCreate", "VolumeCreate", "CustomDomainCreate"]
+    ("stack", "operation"), [(stack, op) for stack, ops in PREVIEW_CREATES.items() for op in ops]
 )
-def test_an_app_preview_killed_after_each_create_converges_on_the_next(
-    fake_railway: FakeRailway, staging: Engine, operation: str
+def test_a_preview_killed_after_each_create_converges_on_the_next(
+    fake_railway: FakeRailway, staging: Engine, stack: str, operation: str
 ) -> None:
-    preview = Engine("pr-42", railway_token=fake_railway.token, staging=staging)
+    preview = Engine(stack, railway_token=fake_railway.token, staging=staging)
     assert not kill_after(fake_railway, operation, preview.up).ok
 
     up(preview)
 
-    assert_converged(fake_railway, staging, preview, counts=WITH_APP_PREVIEW)
+    assert_converged(fake_railway, staging, preview, counts=PREVIEW_COUNTS[stack])
 
 
 # --- settings and variable writes, and the deploy they cause ------------------------------------------------

@@ -14,6 +14,7 @@ from pulumi_railway.resources.service import ServiceProvider
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
 from testkit.fake_railway.inventory import inventory
 from tests.support.railway_world import WEB_IMAGE, World, configured, seed_world
+from tests.support.stack_inventory import add_web_domain
 
 OWNER = "cartly-infra/staging/cartly-staging-project"
 DOMAIN = "staging.cartly.io"
@@ -80,15 +81,7 @@ def deployed(world: World, provider: DeploymentProvider, revision: str, state: d
 
 @pytest.fixture
 def web_domain(world: World) -> None:
-    world.backend.create_custom_domain(
-        {
-            "projectId": world.project_id,
-            "environmentId": world.environment_id,
-            "serviceId": world.web_id,
-            "domain": DOMAIN,
-            "targetPort": 3000,
-        }
-    )
+    add_web_domain(world, DOMAIN)
 
 
 @pytest.mark.usefixtures("web_domain")

@@ -2,8 +2,7 @@
 then the next run's create of the same resource. And the deploy killed before its health gate ran.
 
 "Killed" is the emulator's kill fault: the mutation is applied, its answer lost, and nothing else the
-process sends reaches Railway; `revive()` is the next run starting from state without the create.
-"""
+process sends reaches Railway; `revive()` is the next run starting from state without the create."""
 
 from __future__ import annotations
 
@@ -11,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from pulumi.dynamic import CreateResult, ResourceProvider
 
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.custom_domain import CustomDomainProvider
@@ -23,6 +23,7 @@ from pulumi_railway.resources.service_domain import ServiceDomainProvider
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
 from testkit.fake_railway.inventory import inventory
 from tests.support.railway_world import World, configured, seed_world
+from tests.support.stack_inventory import add_web_domain
 
 STACK = "cartly-infra/staging"
 IMAGE = "ghcr.io/cartly/web@sha256:" + "ab" * 32
@@ -41,6 +42,24 @@ def killed_after(world: World, operation: str, run: Callable[[], object]) -> Non
         run()
     assert world.backend.faults.pending() == 0, f"{operation} was never sent"
     world.backend.faults.revive()
+
+
+def replayed_create(
+    world: World,
+    provider: ResourceProvider,
+    operation: str,
+    props: dict[str, Any],
+    kind: str,
+    mine: Callable[[Any], bool] = lambda row: True,
+) -> CreateResult:
+    """The create killed right after Railway applied `operation`, then the next run's create of the same:
+    one `kind` in the emulator's inventory (of the rows `mine` keeps), the one the replay returned."""
+    killed_after(world, operation, lambda: provider.create(dict(props)))
+    again = provider.create(dict(props))
+    rows = [row for row in inventory(world.backend).of(kind) if mine(row)]
+    assert len(rows) == 1
+    assert again.id == rows[0].id
+    return again
 
 
 def our_project(world: World) -> str:
@@ -77,13 +96,10 @@ def test_a_replayed_service_create_adopts_the_service_it_made(world: World) -> N
         "variables": {"PORT": "3000"},
         "owner": f"{STACK}/web-service",
     }
-    killed_after(world, "ServiceCreate", lambda: provider.create(dict(props)))
+    again = replayed_create(
+        world, provider, "ServiceCreate", props, "service", lambda row: row.project_id == project_id
+    )
 
-    again = provider.create(dict(props))
-
-    services = [row for row in inventory(world.backend).of("service") if row.project_id == project_id]
-    assert len(services) == 1
-    assert again.id == services[0].id
     assert again.outs is not None
     assert again.outs["adopted"] is False  # made by this stack: deleted with it
 
@@ -97,13 +113,7 @@ def test_a_replayed_custom_domain_create_adopts_the_domain_it_made(world: World)
         "domain": DOMAIN,
         "target_port": 3000,
     }
-    killed_after(world, "CustomDomainCreate", lambda: provider.create(dict(props)))
-
-    again = provider.create(dict(props))
-
-    domains = inventory(world.backend).of("custom_domain")
-    assert len(domains) == 1
-    assert again.id == domains[0].id
+    replayed_create(world, provider, "CustomDomainCreate", props, "custom_domain")
 
 
 def test_a_replayed_project_token_create_leaves_only_the_recorded_token(world: World) -> None:
@@ -114,27 +124,13 @@ def test_a_replayed_project_token_create_leaves_only_the_recorded_token(world: W
         "name": "cartly-infra-staging",
         "owner": f"{STACK}/cartly-staging-token",
     }
-    killed_after(world, "ProjectTokenCreate", lambda: provider.create(dict(props)))
-
-    again = provider.create(dict(props))
-
-    tokens = inventory(world.backend).of("project_token")
-    assert len(tokens) == 1
-    assert again.id == tokens[0].id
+    replayed_create(world, provider, "ProjectTokenCreate", props, "project_token")
 
 
 def test_a_deploy_killed_before_its_gate_rolls_back_to_the_deployment_state_recorded(
     world: World,
 ) -> None:
-    world.backend.create_custom_domain(
-        {
-            "projectId": world.project_id,
-            "environmentId": world.environment_id,
-            "serviceId": world.web_id,
-            "domain": DOMAIN,
-            "targetPort": 3000,
-        }
-    )
+    add_web_domain(world, DOMAIN)
     provider = configured(DeploymentProvider(), world.fake.token, world.time)
     props = {
         "project_id": world.project_id,
@@ -173,13 +169,10 @@ def test_a_replayed_environment_create_adopts_the_fork_it_made(world: World) -> 
         "source_environment_id": world.environment_id,
         "ephemeral": True,
     }
-    killed_after(world, "EnvironmentCreate", lambda: provider.create(dict(props)))
+    again = replayed_create(
+        world, provider, "EnvironmentCreate", props, "environment", lambda row: row.name == "pr-42"
+    )
 
-    again = provider.create(dict(props))
-
-    named = [row for row in inventory(world.backend).of("environment") if row.name == "pr-42"]
-    assert len(named) == 1
-    assert again.id == named[0].id
     assert again.outs is not None
     assert again.outs["adopted"] is False  # made by this stack: deleted with it
 
@@ -202,10 +195,4 @@ def test_an_environment_of_that_name_but_another_shape_is_refused(world: World) 
 def test_a_replayed_service_domain_create_adopts_the_domain_it_made(world: World) -> None:
     provider = configured(ServiceDomainProvider(), world.fake.token, world.time)
     props = {"environment_id": world.environment_id, "service_id": world.web_id, "target_port": 3000}
-    killed_after(world, "ServiceDomainCreate", lambda: provider.create(dict(props)))
-
-    again = provider.create(dict(props))
-
-    domains = inventory(world.backend).of("service_domain")
-    assert len(domains) == 1
-    assert again.id == domains[0].id
+    replayed_create(world, provider, "ServiceDomainCreate", props, "service_domain")

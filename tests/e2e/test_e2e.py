@@ -6,7 +6,6 @@ What Railway saw is asserted through the emulator's request log and state.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,23 +13,23 @@ import pytest
 from pulumi_railway.api import operations as ops
 from pulumi_railway.api.client import RailwayClient
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from testkit.mock_engine import Engine, EngineError
+from testkit.mock_engine import Engine, EngineError, UpResult
 from tests.support.pulumi_mocks import stub_secret, unwrap
 
 DEPLOY = "serviceInstanceDeployV2"
 UPSERT = "variableCollectionUpsert"
 
 
-@pytest.fixture
-def staging(fake_railway: FakeRailway) -> Iterator[Engine]:
-    engine = Engine("staging", railway_token=fake_railway.token)
-    first = engine.up()
-    assert first.ok, first.errors
-    yield engine
-
-
 def mutations_since(fake_railway: FakeRailway, start: int) -> list[Any]:
     return [entry for entry in list(fake_railway.backend.requests)[start:] if entry.is_mutation]
+
+
+def up_and_mutations(fake_railway: FakeRailway, engine: Engine, **changes: Any) -> tuple[UpResult, list[Any]]:
+    """`engine.up(**changes)`, which must succeed, and the mutations Railway received during it."""
+    start = len(fake_railway.backend.requests)
+    result = engine.up(**changes)
+    assert result.ok, result.errors
+    return result, mutations_since(fake_railway, start)
 
 
 def root_fields(entries: list[Any]) -> list[str]:
@@ -138,12 +137,10 @@ class TestNoChange:
     def test_the_same_program_again_sends_no_mutation(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:
-        start = len(fake_railway.backend.requests)
-        again = staging.up()
-        assert again.ok, again.errors
+        again, sent = up_and_mutations(fake_railway, staging)
         assert len(again.operations) == 14
         assert again.ops("same") == sorted(name for _, name in again.operations)
-        assert mutations_since(fake_railway, start) == []
+        assert sent == []
 
     def test_the_outputs_are_the_same_too(self, staging: Engine) -> None:
         before = dict(staging.outputs)
@@ -155,10 +152,7 @@ class TestOneSecretChanged:
     def test_a_web_only_secret_is_one_variable_write_and_one_web_deploy(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:
-        start = len(fake_railway.backend.requests)
-        result = staging.up(secrets={"jwtSecret": "a-new-signing-secret"})
-        assert result.ok, result.errors
-        sent = mutations_since(fake_railway, start)
+        result, sent = up_and_mutations(fake_railway, staging, secrets={"jwtSecret": "a-new-signing-secret"})
         assert root_fields(sent) == [DEPLOY, UPSERT]
         web = staging.outputs["railwayServiceIds"]["web"]
         assert targets(sent) == {UPSERT: [web], DEPLOY: [web]}
@@ -169,10 +163,9 @@ class TestOneSecretChanged:
     def test_a_shared_secret_is_one_write_and_one_deploy_per_service(
         self, fake_railway: FakeRailway, staging: Engine
     ) -> None:
-        start = len(fake_railway.backend.requests)
-        result = staging.up(secrets={"databaseUrl": "postgres://new@db:5432/cartly"})
-        assert result.ok, result.errors
-        sent = mutations_since(fake_railway, start)
+        result, sent = up_and_mutations(
+            fake_railway, staging, secrets={"databaseUrl": "postgres://new@db:5432/cartly"}
+        )
         assert root_fields(sent) == [DEPLOY, DEPLOY, UPSERT, UPSERT]
         services = staging.outputs["railwayServiceIds"]
         both = sorted([services["web"], services["worker"]])

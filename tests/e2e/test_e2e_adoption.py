@@ -2,8 +2,7 @@
 
 The emulator is seeded with `cartly-production` running `web` and `worker` (as today, deployed by hand);
 `cartly-infra:railwayProjectId` points the stack at it. The run must take those services over, not add a
-second `web` and `worker`, and still deploy both healthy.
-"""
+second `web` and `worker`, and still deploy both healthy."""
 
 from __future__ import annotations
 
@@ -33,6 +32,13 @@ def adopted(fake_railway: FakeRailway, existing: dict[str, Any]) -> tuple[Engine
     return engine, engine.up(config={"railwayProjectId": existing["project_id"]})
 
 
+def succeeded(adopted: tuple[Engine, UpResult]) -> Engine:
+    """The adopting run's engine; the run must have succeeded."""
+    engine, result = adopted
+    assert result.ok, result.errors
+    return engine
+
+
 def project_services(fake_railway: FakeRailway, project_id: str) -> list[Any]:
     return [s for s in live(fake_railway.backend.services) if s.project_id == project_id]
 
@@ -40,8 +46,7 @@ def project_services(fake_railway: FakeRailway, project_id: str) -> list[Any]:
 def test_the_run_succeeds_and_takes_over_the_existing_project(
     adopted: tuple[Engine, UpResult], existing: dict[str, Any], fake_railway: FakeRailway
 ) -> None:
-    engine, result = adopted
-    assert result.ok, result.errors
+    engine = succeeded(adopted)
     assert engine.outputs["railwayProjectId"] == existing["project_id"]
     assert engine.outputs["railwayEnvironmentId"] == existing["environments"]["production"]
     assert fake_railway.backend.count("ProjectCreate") == 0
@@ -50,8 +55,7 @@ def test_the_run_succeeds_and_takes_over_the_existing_project(
 def test_the_project_still_has_exactly_its_two_services_and_none_was_created(
     adopted: tuple[Engine, UpResult], existing: dict[str, Any], fake_railway: FakeRailway
 ) -> None:
-    engine, result = adopted
-    assert result.ok, result.errors
+    engine = succeeded(adopted)
     found = project_services(fake_railway, existing["project_id"])
     assert len(found) == 2
     assert {s.name: s.id for s in found} == existing["services"]
@@ -62,8 +66,7 @@ def test_the_project_still_has_exactly_its_two_services_and_none_was_created(
 def test_both_adopted_services_are_deployed_healthy_from_the_new_image(
     adopted: tuple[Engine, UpResult], existing: dict[str, Any], fake_railway: FakeRailway
 ) -> None:
-    engine, result = adopted
-    assert result.ok, result.errors
+    engine = succeeded(adopted)
     backend, env = fake_railway.backend, existing["environments"]["production"]
     deployments = engine.outputs["deploymentIds"]
     assert set(deployments) == {"web", "worker"}

@@ -4,7 +4,6 @@ PostgreSQL and Redis, a push of a new digest, destroy. Nothing of the preview re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,14 +17,6 @@ DIGEST = "sha256:" + "a1" * 32
 PUSHED = "sha256:" + "b2" * 32
 STATUS_WAITS = ("Deployment",)  # polls of a deployment's status while it builds and starts
 STAGING_DATA = ("databaseUrl", "redisUrl", "jwtSecret", "b2AccessKey", "b2SecretKey")
-
-
-@pytest.fixture
-def staging(fake_railway: FakeRailway) -> Iterator[Engine]:
-    engine = Engine("staging", railway_token=fake_railway.token)
-    first = engine.up()
-    assert first.ok, first.errors
-    yield engine
 
 
 @pytest.fixture

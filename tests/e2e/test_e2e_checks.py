@@ -12,6 +12,7 @@ import pytest
 from pulumi_railway.toolkit.check_summary import Summary
 from testkit.fake_railway.pytest_plugin import FakeRailway
 from testkit.mock_engine import Engine
+from tests.e2e.conftest import first_up
 
 PASSWORD = "e2e-smoke-pass-51c0"
 STEP = {
@@ -27,10 +28,7 @@ CHECKS = {
 
 @pytest.fixture
 def production(fake_railway: FakeRailway) -> Engine:
-    engine = Engine("production", railway_token=fake_railway.token)
-    first = engine.up()
-    assert first.ok, first.errors
-    return engine
+    return first_up(fake_railway, "production")
 
 
 def redeploy(engine: Engine, fake_railway: FakeRailway, share_5xx: float) -> Any:

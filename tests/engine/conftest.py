@@ -1,12 +1,6 @@
-"""The engine tier's machinery: the pinned CLI, and per module one Railway emulator and one throwaway backend.
-
-`cli_dir` (session) asks scripts/pulumi-cli for the pinned CLI and skips the whole tier, naming the script,
-when it cannot be had. `tier` (module) starts an emulator and a `RealEngine` (testkit/real_engine.py: file
-backend, real passphrase, isolated PULUMI_HOME with the stand-in plugins) pointed at it, the way the e2e
-tests point the provider: RAILWAY_API_URL, RAILWAY_API_TOKEN and RAILWAY_HEALTH_URL_TEMPLATE in the
-environment the CLI hands every plugin (the deploy gate waits as the program says: 5 s). A module's tests
-share it and run in order on one xdist worker (scripts/test runs `--dist loadfile`).
-"""
+"""The engine tier's machinery: `cli_dir` (the pinned CLI, or the whole tier skipped), and `tier`, per module
+one Railway emulator and one throwaway backend (testkit/engine_setup.py) that the module's tests share in
+order on one xdist worker (scripts/test runs `--dist loadfile`); then helpers to read what the engine did."""
 
 from __future__ import annotations
 
@@ -14,7 +8,6 @@ import base64
 import json
 import secrets
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,19 +18,17 @@ import pytest
 from pulumi import automation as auto
 
 from components.settings.keys import required_secrets
+from testkit import engine_setup
 from testkit.fake_railway.requestlog import LoggedRequest
 from testkit.fake_railway.server import FakeRailwayServer
-from testkit.fake_railway.state import WORKSPACE_TOKEN
-from testkit.real_engine import REPO, NoCli, RealEngine, find_cli
+from testkit.real_engine import RealEngine
 from testkit.standins.provider import SECRET
+from tests.support.pinned_cli import pinned_cli_or_skip
 
 
 @pytest.fixture(scope="session")
 def cli_dir() -> Path:
-    try:
-        return find_cli()
-    except NoCli as exc:
-        pytest.skip(f"engine tier: {exc} (run scripts/pulumi-cli to see how to get it)")
+    return pinned_cli_or_skip("engine tier", " (run scripts/pulumi-cli to see how to get it)")
 
 
 @dataclass
@@ -64,21 +55,15 @@ class Tier:
         if values is None:
             values = {key: f"sentinel-{stack}-{key.split(':')[1]}-{secrets.token_hex(4)}" for key in wanted}
         self.given.setdefault(stack, {}).update(values)
-        return subprocess.run(
-            [
-                sys.executable,
-                str(REPO / "tools" / "init_stack.py"),
-                stack,
-                "--project-dir",
-                str(self.engine.project_dir),
-            ],
-            input="".join(values[key] + "\n" for key in wanted if key in values),
-            capture_output=True,
-            text=True,
-            env=self.engine.full_env,
-            check=False,
-            timeout=300,
-        )
+        return engine_setup.init_stack(self.engine, stack, [values[key] for key in wanted if key in values])
+
+    def first_up(self, stack: str) -> dict[str, Any]:
+        """`stack` initialised and brought up from nothing; its outputs' plain values."""
+        done = self.init_stack(stack)
+        assert done.returncode == 0, done.stderr
+        result = self.engine.stack(stack).up()
+        assert result.summary.result == "succeeded"
+        return {key: output.value for key, output in result.outputs.items()}
 
     def sentinels(self) -> list[str]:
         return [value for given in self.given.values() for value in given.values()]
@@ -91,19 +76,19 @@ def tier(cli_dir: Path) -> Iterator[Tier]:
     # file and backend included, under a module that runs for a minute.
     scratch = tempfile.TemporaryDirectory(prefix="cartly-engine-tier-")
     server = FakeRailwayServer().start()
-    env = {
-        "RAILWAY_API_URL": server.url,
-        "RAILWAY_API_TOKEN": WORKSPACE_TOKEN,
-        "RAILWAY_HEALTH_URL_TEMPLATE": f"{server.base_url}/apps/{{domain}}{{path}}",
-        "GITHUB_TOKEN": "standin-github-token",
-    }
     try:
-        # The emulator answers at once: no reason to wait seconds between looks at a deployment.
-        fast = {"deployPollSeconds": 0, "healthGateIntervalSeconds": 0, "healthGateGraceSeconds": 0}
-        yield Tier(RealEngine(Path(scratch.name), cli_dir, env, defaults=fast), server)
+        yield Tier(engine_setup.emulator_engine(Path(scratch.name), cli_dir, server), server)
     finally:
         server.stop()
         scratch.cleanup()
+
+
+@pytest.fixture
+def engine_env(tier: Tier, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tier's CLI, backend and passphrase in this process's environment, where the tools (previews.py,
+    release.py) find them in CI."""
+    for key, value in tier.engine.env.items():
+        monkeypatch.setenv(key, value)
 
 
 # ---- reading what the engine did -----------------------------------------------------------------------

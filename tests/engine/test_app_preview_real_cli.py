@@ -7,6 +7,7 @@ backend for the module; the tests run in order.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -30,27 +31,24 @@ DATA = (f"postgres-{PREVIEW}", f"redis-{PREVIEW}")
 IMAGES = {f"postgres-{PREVIEW}": POSTGRES.image, f"redis-{PREVIEW}": REDIS.image}
 
 
-@pytest.fixture(scope="module")
-def staging(tier: Tier) -> dict[str, Any]:
-    done = tier.init_stack("staging")
-    assert done.returncode == 0, done.stderr
-    result = tier.engine.stack("staging").up()
-    assert result.summary.result == "succeeded"
-    return {key: output.value for key, output in result.outputs.items()}
+@dataclass
+class Staging:
+    outputs: dict[str, Any]
+    before: dict[str, Any]  # staging on Railway before the preview existed
 
 
 @pytest.fixture(scope="module")
-def staging_before(tier: Tier, staging: dict[str, Any]) -> dict[str, Any]:
-    """Staging on Railway before the preview existed."""
-    return snapshot(tier, staging)
+def staging(tier: Tier) -> Staging:
+    outputs = tier.first_up("staging")
+    return Staging(outputs, snapshot(tier, outputs))
 
 
 @pytest.fixture
-def app_env(tier: Tier, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+def app_env(
+    engine_env: None, fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[FakeGitHub]:
     """previews.py's environment as in CI (backend, passphrase, the app repository's token); GitHub confirms
     the pull request is open at COMMIT in the app repository."""
-    for key, value in tier.engine.env.items():
-        monkeypatch.setenv(key, value)
     monkeypatch.setenv("APP_REPOSITORY_TOKEN", "app-repository-token")
     monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
     fake_github.state.pull(PR, head_repo=APP, sha=COMMIT)
@@ -63,22 +61,18 @@ def live_services(tier: Tier, project_id: str) -> dict[str, str]:
 
 
 def test_app_up_brings_the_preview_up_on_its_own_data_services(
-    tier: Tier,
-    staging: dict[str, Any],
-    staging_before: dict[str, Any],
-    app_env: FakeGitHub,
-    capsys: pytest.CaptureFixture[str],
+    tier: Tier, staging: Staging, app_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     args = ["--pr", str(PR), "--head-repository", APP, "--head-commit", COMMIT, "--image", IMAGE]
     code = run_previews(tier, "app-up", *args)
     assert code == 0, capsys.readouterr().err
     outputs = tier.engine.stack(PREVIEW).outputs()
     env_id = outputs["railwayEnvironmentId"].value
-    assert env_id != staging["railwayEnvironmentId"]
-    assert outputs["railwayProjectId"].value == staging["railwayProjectId"]
+    assert env_id != staging.outputs["railwayEnvironmentId"]
+    assert outputs["railwayProjectId"].value == staging.outputs["railwayProjectId"]
     backend = tier.railway.backend
     assert backend.environments[env_id].is_ephemeral
-    services = live_services(tier, staging["railwayProjectId"])
+    services = live_services(tier, staging.outputs["railwayProjectId"])
     assert len(services) == 4  # staging's web and worker, the preview's postgres and redis
     assert sorted(services) == sorted(["web", "worker", *DATA])
     for name in DATA:  # each in the preview's environment only, on its volume, deployed from its image
@@ -89,21 +83,17 @@ def test_app_up_brings_the_preview_up_on_its_own_data_services(
         assert volumes[0].environment_id == env_id
         active = backend.active_deployment(services[name], env_id)
         assert active is not None and active.meta["image"] == IMAGES[name]
-    web = backend.variables[(staging["railwayProjectId"], env_id, services["web"])]
+    web = backend.variables[(staging.outputs["railwayProjectId"], env_id, services["web"])]
     assert f"@postgres-{PREVIEW}.railway.internal:5432/" in web["DATABASE_URL"]
     assert f"@redis-{PREVIEW}.railway.internal:6379" in web["REDIS_URL"]
-    assert snapshot(tier, staging) == staging_before
+    assert snapshot(tier, staging.outputs) == staging.before
     comments = app_env.state.issue_comments(PR)
     assert len(comments) == 1
     assert f"https://{PREVIEW}.cartly.io" in comments[0]
 
 
 def test_app_down_leaves_nothing_of_the_preview_and_staging_untouched(
-    tier: Tier,
-    staging: dict[str, Any],
-    staging_before: dict[str, Any],
-    app_env: FakeGitHub,
-    capsys: pytest.CaptureFixture[str],
+    tier: Tier, staging: Staging, app_env: FakeGitHub, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env_id = tier.engine.stack(PREVIEW).outputs()["railwayEnvironmentId"].value
     code = run_previews(tier, "app-down", "--pr", str(PR), "--head-repository", APP)
@@ -119,7 +109,7 @@ def test_app_down_leaves_nothing_of_the_preview_and_staging_untouched(
         *(t for t in backend.project_tokens.values() if t.live and t.environment_id == env_id),
     ]
     assert left == []
-    assert sorted(live_services(tier, staging["railwayProjectId"])) == ["web", "worker"]
-    assert snapshot(tier, staging) == staging_before
+    assert sorted(live_services(tier, staging.outputs["railwayProjectId"])) == ["web", "worker"]
+    assert snapshot(tier, staging.outputs) == staging.before
     with pytest.raises(auto.StackNotFoundError):
         auto.select_stack(PREVIEW, "cartly-infra", lambda: None, opts=tier.engine.workspace_options())

@@ -1,11 +1,7 @@
-"""The kill matrix with the real engine (issue 11): the `pulumi` CLI process and every plugin it started are
-SIGKILLed at the moment the emulator applies a chosen mutation, as a lost runner would be. Then what the
-README's "When a run was killed" says an operator does: delete an empty `.attrs` sidecar if the kill left
-one, prove the dead run's lock stale (tools/locks.py, as *Unlock a stack* does) and `pulumi cancel`; then a
-plain `pulumi up`, which must converge with one of each object and the services on healthy deployments,
-`pulumi preview --expect-no-changes`, and `pulumi refresh --clear-pending-creates`. Each case ends with a
-destroy, so the next one kills a first `up` again.
-"""
+"""The kill matrix with the real engine (issue 11): the CLI and its plugins SIGKILLed when the emulator
+applies a chosen mutation, then what the README's "When a run was killed" says an operator does (empty
+`.attrs` deleted, the stale lock proven and cancelled), and a plain `up` must converge; then
+`preview --expect-no-changes`, `refresh --clear-pending-creates`, and a destroy for the next case."""
 
 from __future__ import annotations
 
@@ -20,6 +16,7 @@ from pulumi import automation as auto
 
 from testkit.fake_railway.inventory import inventory
 from tests.engine.conftest import Tier
+from tests.support.stack_inventory import ONE_STACK
 from tools import locks
 
 # The inline program runs in this process; when its CLI is killed, its coroutine is abandoned mid-run and
@@ -31,15 +28,6 @@ pytestmark = [
 ]
 
 STACK = "staging"
-ONE_STACK = {
-    "project": 1,
-    "environment": 1,
-    "service": 2,
-    "instance": 2,
-    "custom_domain": 1,
-    "service_domain": 1,
-    "project_token": 1,
-}
 KILLED_AT = [
     "ProjectCreate",
     "ServiceCreate",

@@ -4,7 +4,6 @@ every stack's state holds. One emulator and one backend for the module; the test
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,19 +23,7 @@ PREVIEW = stack_name(PR)  # infra-pr-7
 
 @pytest.fixture(scope="module")
 def staging(tier: Tier) -> dict[str, Any]:
-    done = tier.init_stack("staging")
-    assert done.returncode == 0, done.stderr
-    result = tier.engine.stack("staging").up()
-    assert result.summary.result == "succeeded"
-    return {key: output.value for key, output in result.outputs.items()}
-
-
-@pytest.fixture
-def cli_env(tier: Tier, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """previews.py reads its backend and passphrase from the environment, as in CI."""
-    for key, value in tier.engine.env.items():
-        monkeypatch.setenv(key, value)
-    yield
+    return tier.first_up("staging")
 
 
 def snapshot(tier: Tier, outputs: dict[str, Any]) -> dict[str, Any]:
@@ -57,7 +44,7 @@ def run_previews(tier: Tier, *args: str) -> int:
 
 
 def test_previews_py_up_creates_the_preview_in_its_own_ephemeral_environment_of_stagings_project(
-    tier: Tier, staging: dict[str, Any], cli_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tier: Tier, staging: dict[str, Any], engine_env: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     summary = tmp_path / "summary.md"
     code = run_previews(tier, "up", "--pr", str(PR), "--image-tag", "staging", "--summary-file", str(summary))
@@ -72,7 +59,7 @@ def test_previews_py_up_creates_the_preview_in_its_own_ephemeral_environment_of_
 
 
 def test_previews_py_list_shows_the_preview(
-    tier: Tier, staging: dict[str, Any], cli_env: None, capsys: pytest.CaptureFixture[str]
+    tier: Tier, staging: dict[str, Any], engine_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run_previews(tier, "list") == 0
     listed = [line for line in capsys.readouterr().out.splitlines() if PREVIEW in line]
@@ -101,7 +88,7 @@ def test_no_stack_export_holds_a_secret_in_plain_text_pickled_providers_included
 
 
 def test_previews_py_destroy_deletes_the_environment_in_at_most_3_mutations_and_leaves_staging_untouched(
-    tier: Tier, staging: dict[str, Any], cli_env: None, capsys: pytest.CaptureFixture[str]
+    tier: Tier, staging: dict[str, Any], engine_env: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     env_id = tier.engine.stack(PREVIEW).outputs()["railwayEnvironmentId"].value
     before = snapshot(tier, staging)

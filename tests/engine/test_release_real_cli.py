@@ -27,18 +27,12 @@ SETTINGS = "serviceInstanceUpdate"
 
 @pytest.fixture(scope="module")
 def staging(tier: Tier) -> dict[str, Any]:
-    done = tier.init_stack(STACK)
-    assert done.returncode == 0, done.stderr
-    result = tier.engine.stack(STACK).up()
-    assert result.summary.result == "succeeded"
-    return {key: output.value for key, output in result.outputs.items()}
+    return tier.first_up(STACK)
 
 
 @pytest.fixture
-def cli_env(tier: Tier, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def cli_env(engine_env: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """release.py's Automation API finds the CLI, backend and passphrase in the environment, as in CI."""
-    for key, value in tier.engine.env.items():
-        monkeypatch.setenv(key, value)
     monkeypatch.delenv("SLACK_BOT_TOKEN", raising=False)
     yield
 

@@ -2,18 +2,13 @@
 
 Proves what direct calls cannot: the providers unpickle from `__provider` in a fresh interpreter, take the
 token from Configure (stack config `cartly-infra:railwayToken`, not the environment), survive the gRPC
-boundary (numbers arrive as floats), and keep the token out of `__provider`.
-"""
+boundary (numbers arrive as floats), and keep the token out of `__provider`."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -24,10 +19,10 @@ from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
 
 from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.resources.variables import VariablesProvider
+from tests.support.provider_process import provider_process, struct
 from tests.support.railway_world import World, configured, seed_world
+from tests.support.stack_inventory import add_web_domain
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = ROOT / "venv" / "bin" / "python"
 DOMAIN = "staging.cartly.io"
 SECRET = "postgres://cartly:hunter2-process@db.internal:5432/cartly"
 DIFF_NONE = provider_pb2.DiffResponse.DIFF_NONE
@@ -48,32 +43,11 @@ def stub(world: World) -> Iterator[provider_pb2_grpc.ResourceProviderStub]:
         RAILWAY_HEALTH_URL_TEMPLATE=world.fake.health_url_template,
         PULUMI_PROJECT="cartly-infra",
     )
-    python = str(PYTHON) if PYTHON.exists() else sys.executable
-    process = subprocess.Popen(
-        [python, "-u", "-m", "pulumi.dynamic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(channel).result(timeout=30)
-        stub = provider_pb2_grpc.ResourceProviderStub(channel)
+    with provider_process(env) as stub:
         stub.Configure(
             provider_pb2.ConfigureRequest(args=struct({"cartly-infra:railwayToken": world.fake.token}))
         )
         yield stub
-        channel.close()
-    finally:
-        process.kill()
-        process.wait(timeout=10)
-
-
-def struct(props: dict[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(props, {}))
 
 
 def plain(message: Any) -> dict[str, Any]:
@@ -139,15 +113,7 @@ def test_variables_go_through_the_whole_lifecycle_over_grpc(world: World, stub: 
 
 
 def test_a_deployment_goes_through_the_whole_lifecycle_over_grpc(world: World, stub: Any) -> None:
-    world.backend.create_custom_domain(
-        {
-            "projectId": world.project_id,
-            "environmentId": world.environment_id,
-            "serviceId": world.web_id,
-            "domain": DOMAIN,
-            "targetPort": 3000,
-        }
-    )
+    add_web_domain(world, DOMAIN)
     inputs = {
         "project_id": world.project_id,
         "environment_id": world.environment_id,

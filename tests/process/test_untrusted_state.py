@@ -1,35 +1,24 @@
-"""A preview's state was written by pull-request code: its `__provider` is a pickle the PR chose, and the
-real provider process (`python -m pulumi.dynamic`) unpickles it on Delete, so destroy and reap run it.
-
-A crafted pickle that reads the environment and /proc/self/environ, sent in a Delete request to the real
-process started the way tools/previews.py starts Pulumi (the previews' credentials alone, `confined_environ`),
-proves what such code can reach: the previews' credentials, which it already had when it ran at `up`, and
-no other credential of the job, however many the job held. That the job holds none is proven on the
-workflows (tests/workflows/test_workflow_trust.py: destroy and reap run inside `previews` only).
-"""
+"""A preview's state was written by pull-request code, and the real provider process unpickles its
+`__provider` on Delete. A crafted pickle sent to that process, started as tools/previews.py starts Pulumi
+(`confined_environ`), reaches the previews' credentials (which it had at `up`) and no other of the job's;
+that the job holds none is tests/workflows/test_workflow_trust.py's."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import os
 import pickle
-import subprocess
-import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from pulumi.runtime import rpc
-from pulumi.runtime.proto import provider_pb2, provider_pb2_grpc
+from pulumi.runtime.proto import provider_pb2
 
+from tests.support.provider_process import provider_process, struct
 from tools.previews import confined_environ
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = ROOT / "venv" / "bin" / "python"
 URN = "urn:pulumi:infra-pr-7::cartly-infra::pulumi-python:dynamic/railway:Variables::web"
 PREVIEWS = {
     "PULUMI_BACKEND_URL": "s3://cartly-previews-state",
@@ -65,10 +54,6 @@ class Exfiltrate:
         return (eval, (PAYLOAD,))
 
 
-def struct(props: dict[str, Any]) -> Any:
-    return asyncio.run(rpc.serialize_properties(props, {}))
-
-
 @pytest.fixture
 def provider_started_like_previews(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     """The provider process, started inside tools/previews.py's confinement from a job holding everything."""
@@ -76,24 +61,8 @@ def provider_started_like_previews(monkeypatch: pytest.MonkeyPatch) -> Iterator[
         monkeypatch.setenv(name, value)
     with confined_environ():
         env = dict(os.environ)  # what the Automation API hands the CLI, and the CLI its plugins
-    python = str(PYTHON) if PYTHON.exists() else sys.executable
-    process = subprocess.Popen(
-        [python, "-u", "-m", "pulumi.dynamic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    try:
-        assert process.stdout is not None
-        port = int(process.stdout.readline().decode().strip())
-        channel = grpc.insecure_channel(f"127.0.0.1:{port}")
-        grpc.channel_ready_future(channel).result(timeout=30)
-        yield provider_pb2_grpc.ResourceProviderStub(channel)
-        channel.close()
-    finally:
-        process.kill()
-        process.wait(timeout=10)
+    with provider_process(env) as stub:
+        yield stub
 
 
 def loot_of_a_delete(stub: Any) -> dict[str, Any]:

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import requests
 
-from testkit.real_engine import NoCli, RealEngine, find_cli
+from testkit.real_engine import NoCli, RealEngine
+from tests.support.pinned_cli import pinned_cli_or_skip
 from tools import sandbox
 from tools import sandbox_emulator as emu
 
@@ -39,10 +40,7 @@ def run(state: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def cli_dir() -> Path:
-    try:
-        return find_cli()
-    except NoCli as exc:
-        pytest.skip(f"sandbox: {exc}")
+    return pinned_cli_or_skip("sandbox")
 
 
 @pytest.fixture(scope="module")
