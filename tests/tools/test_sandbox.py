@@ -128,9 +128,8 @@ def test_up_prints_the_emulator_urls_and_masks_every_secret(
     assert "scripts/sandbox down" in first_up.stdout
     assert "[secret]" in first_up.stdout
     hidden = [*stack_secrets(state, cli_dir), sandbox.passphrase(state), emu.workspace_token(state)]
-    assert (
-        len(hidden) == 11
-    )  # staging's nine secrets (slackBotToken since releases), the passphrase, the token
+    # staging's nine secrets (slackBotToken since releases), the passphrase, the token
+    assert len(hidden) == 11
     shown = first_up.stdout + first_up.stderr
     assert [value for value in hidden if value in shown] == []
     for name in ("passphrase", "railway-token"):
