@@ -12,7 +12,7 @@ from __future__ import annotations
 import requests
 
 from pulumi_railway.api import operations as ops
-from pulumi_railway.api.errors import RailwayCooldown, RailwayGraphQLError, RailwayRateLimited
+from pulumi_railway.api.errors import RailwayCooldown, RailwayRateLimited
 from tests.live.test_railway_assumptions_deploys import IMAGE, _service_with_image
 from tests.support.railway_sandbox import Sandbox
 from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
@@ -133,13 +133,7 @@ def test_hobby_refuses_registry_credentials_naming_pro_and_rate_limits_with_http
     answered HTTP 429. On Railway either may not happen (a Pro workspace); then only the shape is stated.
     Unproven on Railway: the 1,000/hour budget (too many requests to provoke)."""
     sandbox.target.emulate(lambda backend: backend.set_plan("HOBBY"))
-    service_id = sandbox.create_service("it-web")
-    creds = {"username": "it-user", "password": "it-not-a-real-password"}
-    refused = ""
-    try:
-        sandbox.update_instance(service_id, sandbox.base_environment_id, {"registryCredentials": creds})
-    except RailwayGraphQLError as exc:
-        refused = str(exc)
+    refused = sandbox.registry_credentials_refusal()
     limited: list[RailwayRateLimited] = []
     with sandbox.target.client(retry_cooldowns=False) as once:
         for _ in range(15):

@@ -22,6 +22,7 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import (
     RailwayAuthError,
     RailwayError,
+    RailwayGraphQLError,
     RailwayMaybeApplied,
     RailwayNotFound,
 )
@@ -139,6 +140,16 @@ class Sandbox:
     def update_instance(self, service_id: str, environment_id: str, settings: dict[str, Any]) -> None:
         variables = {"serviceId": service_id, "environmentId": environment_id, "input": settings}
         self.client.execute(ops.SERVICE_INSTANCE_UPDATE, variables)
+
+    def registry_credentials_refusal(self) -> str:
+        """Set registry credentials on a new service `it-web`: Railway's refusal, or "" when accepted."""
+        service_id = self.create_service("it-web")
+        creds = {"username": "it-user", "password": "it-not-a-real-password"}
+        try:
+            self.update_instance(service_id, self.base_environment_id, {"registryCredentials": creds})
+        except RailwayGraphQLError as exc:
+            return str(exc)
+        return ""
 
     def instance(self, service_id: str, environment_id: str) -> dict[str, Any]:
         variables = {"serviceId": service_id, "environmentId": environment_id}
