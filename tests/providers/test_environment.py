@@ -12,12 +12,9 @@ from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.environment import EnvironmentProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
 from testkit.fake_time import FakeTime
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import configured, failures, live, provider_fixture
 
-
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> EnvironmentProvider:
-    return configured(EnvironmentProvider(), fake_railway.token)
+provider = provider_fixture(EnvironmentProvider)
 
 
 @pytest.fixture

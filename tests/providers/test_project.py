@@ -11,12 +11,9 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.project import ProjectProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import configured, failures, live, provider_fixture
 
-
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ProjectProvider:
-    return configured(ProjectProvider(), fake_railway.token)
+provider = provider_fixture(ProjectProvider)
 
 
 def inputs(**overrides: Any) -> dict[str, Any]:

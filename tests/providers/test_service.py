@@ -16,14 +16,12 @@ from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, graphql_error
 from pulumi_railway.resources.service import ServiceArgs, ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, live
+from tests.support.provider_harness import IMAGE, failures, live, provider_fixture
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ServiceProvider:
-    return configured(ServiceProvider(), fake_railway.token)
+provider = provider_fixture(ServiceProvider)
 
 
 @pytest.fixture

@@ -12,16 +12,14 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.service import ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, live
+from tests.support.provider_harness import IMAGE, failures, live, provider_fixture
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 RUNNING_IMAGE = "ghcr.io/cartly/web:running"
 RUNNING_VARIABLES = {"DATABASE_URL": "postgres://running@db/cartly"}
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ServiceProvider:
-    return configured(ServiceProvider(), fake_railway.token)
+provider = provider_fixture(ServiceProvider)
 
 
 @pytest.fixture

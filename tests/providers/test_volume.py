@@ -9,14 +9,12 @@ import pytest
 
 from pulumi_railway.resources.volume import VolumeProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import failures, live, provider_fixture
 
 MOUNT = "/var/lib/postgresql/data"
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> VolumeProvider:
-    return configured(VolumeProvider(), fake_railway.token)
+provider = provider_fixture(VolumeProvider)
 
 
 @pytest.fixture
