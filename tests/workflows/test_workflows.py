@@ -1,6 +1,5 @@
 """The workflows' safety rules, checked on the files themselves (schema and zizmor run in scripts/test).
-
-Each rule is a function run over every workflow, and also over a small bad example, so a rule that
+test_workflow_rules.py runs each rule over every workflow and over the bad example here, so a rule that
 silently matched nothing could not pass.
 """
 
