@@ -1,12 +1,6 @@
 """Live conformance, deploys: which writes start a deployment (instance updates, variables with and without
 skipDeploys, variable deletes), unrendered variables, deployV2, rollback as a new deployment, and placement.
-
-Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
-marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
-
-    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
-        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
-"""
+Runs on the emulator and, marked `integration`, on real Railway (README.md beside it)."""
 
 from __future__ import annotations
 

@@ -1,11 +1,6 @@
 """Live conformance, the strict emulator's opt-in behaviours: creation cool-downs, list reads lagging writes,
-slow environment copies, a fresh domain's 404s, private images failing to pull, and the Hobby plan.
-
-Part of the suite described in tests/live/test_railway_assumptions_errors.py. On the emulator each test turns
-its behaviour on (`target.emulate`) and asserts the emulator does it; on real Railway (marked `integration`)
-the hook is a no-op and the test provokes the behaviour where that is safe and bounded, accepting either
-outcome but asserting the shape of each. What a run on Railway cannot prove is said per test.
-"""
+slow environment copies, a fresh domain's 404s, private images failing to pull, and the Hobby plan. Each
+turns its behaviour on in the emulator; on real Railway it provokes it where safe (README.md beside it)."""
 
 from __future__ import annotations
 
