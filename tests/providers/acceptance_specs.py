@@ -1,9 +1,6 @@
 """What the shared acceptance suite needs to know of each resource that owns one Railway object.
-
-A spec gives the inputs to create with, a change Railway applies in place (None: every change replaces), a
-change that replaces, and where the object lives in the emulator. ServiceInstance, Variables and Deployment
-own no object of their own (settings, keys and history of a service), so their sequences live beside them.
-"""
+ServiceInstance, Variables and Deployment own no object of their own (settings, keys and history of a
+service), so their sequences live beside them."""
 
 from __future__ import annotations
 
@@ -27,6 +24,9 @@ Inputs = Callable[[World], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Spec:
+    """The inputs to create with, a change Railway applies in place, a change that replaces, and where the
+    object lives in the emulator."""
+
     id: str
     provider: Callable[[], ResourceProvider]
     inputs: Inputs

@@ -1,11 +1,6 @@
-"""The throwaway project each live-conformance test (tests/test_railway_assumptions*.py) works in.
-
-Owns: `Sandbox` (one project named `cartly-infra-it-<random>`; cleanups run newest first, the project is
-deleted last, and every cleanup failure is reported after all of them ran, so one cannot stop the
-project's deletion), the operations the tests share, the `sandbox` fixture, and the throwaway custom
-domain names. Where it runs (the emulator or real Railway) is tests/support/railway_target.py's. Deliberately
-does not: assert anything about Railway, or touch anything outside its own project.
-"""
+"""The throwaway project each live-conformance test (tests/live) works in: `Sandbox`, the operations the
+tests share, the `sandbox` fixture and throwaway custom domain names; where it runs is railway_target.py's.
+It asserts nothing about Railway and touches nothing outside its own project."""
 
 from __future__ import annotations
 
@@ -31,7 +26,9 @@ from tests.support.railway_target import BASE_ENVIRONMENT, PROJECT_PREFIX, TERMI
 
 
 class Sandbox:
-    """A throwaway project for one test, with the operations the tests share. `close()` deletes it all."""
+    """A throwaway project `cartly-infra-it-<random>` for one test, with the operations the tests share.
+    `close()` deletes it all: cleanups run newest first, the project last, and every cleanup failure is
+    reported after all of them ran, so one cannot stop the project's deletion."""
 
     def __init__(self, target: RailwayTarget) -> None:
         self.target = target

@@ -1,10 +1,6 @@
-"""A seeded Railway world for the tests of Variables, the domains, ProjectToken and Deployment.
-
-Owns: one project with a `staging` environment and two image services (`web`, `worker`) created directly in
-the emulator, a fake clock that makes every wait (client retries, deploy polls, gate intervals) instant
-and measurable, providers configured as the engine configures them, and request-log helpers.
-Deliberately not here: the emulator's fixtures (testkit/fake_railway/pytest_plugin.py).
-"""
+"""A seeded Railway world for the tests of Variables, the domains, ProjectToken and Deployment: one project
+with a `staging` environment and two image services (`web`, `worker`) made directly in the emulator, a fake
+clock that makes every wait instant and measurable, configured providers, and request-log helpers."""
 
 from __future__ import annotations
 

@@ -1,9 +1,5 @@
 """A local HTTP server that records every request and answers from a script: GitHub's and Slack's APIs.
-
-Each request is kept (method, path, headers, JSON body) in arrival order; the answer is the first scripted
-one whose method and path prefix match (used once when `once`), else the default for that path. Not a test
-module: tests/tools import it.
-"""
+Not a test module: tests/tools import its `scripted_http` fixture."""
 
 from __future__ import annotations
 
@@ -36,6 +32,9 @@ class Answer:
 
 @dataclass
 class Script:
+    """Each request kept (method, path, headers, JSON body) in arrival order; the answer is the newest
+    scripted one whose method and path prefix match (used once when `once`), else 404."""
+
     answers: list[Answer] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
