@@ -12,7 +12,7 @@ from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.environment import EnvironmentProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
 from testkit.fake_time import FakeTime
-from tests.support.provider_harness import configured, failures, live, provider_fixture
+from tests.support.provider_harness import configured, created_and_deleted, failures, live, provider_fixture
 
 provider = provider_fixture(EnvironmentProvider)
 
@@ -50,9 +50,7 @@ def test_starting_to_adopt_a_created_environment_updates_in_place_and_it_stays_o
 def test_delete_removes_a_created_environment(
     provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:
-    created = provider.create({"project_id": seeded["project_id"], "name": "qa"})
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    created_and_deleted(provider, {"project_id": seeded["project_id"], "name": "qa"})
     assert named(fake_railway, seeded["project_id"], "qa") == []
 
 

@@ -17,7 +17,7 @@ from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, graphql_error
 from pulumi_railway.resources.service import ServiceArgs, ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, failures, live, provider_fixture
+from tests.support.provider_harness import IMAGE, created_and_deleted, failures, live, provider_fixture
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 
@@ -57,9 +57,7 @@ def test_a_created_service_reports_its_id(
 def test_delete_removes_the_service(
     provider: ServiceProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:
-    created = provider.create(inputs(seeded))
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    created_and_deleted(provider, inputs(seeded))
     assert services(fake_railway) == []
     [request] = [r for r in fake_railway.backend.requests if r.operation_name == "ServiceDelete"]
     assert request.variables["environmentId"] == seeded["environments"]["staging"]

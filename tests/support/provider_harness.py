@@ -36,6 +36,14 @@ def provider_fixture(make: Callable[[], P]) -> Any:
     return pytest.fixture(provider, name="provider")
 
 
+def created_and_deleted(provider: ResourceProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """Create from `news`, then delete what was created, as the engine would; (its id, its outputs)."""
+    created = provider.create(news)
+    assert created.outs is not None
+    provider.delete(created.id, created.outs)
+    return created.id, created.outs
+
+
 def failures(provider: ResourceProvider, news: Mapping[str, Any]) -> dict[str, str]:
     """check()'s failures as {property: reason}."""
     result = provider.check({}, dict(news))
