@@ -16,6 +16,7 @@ from pulumi_railway.toolkit.check_summary import Summary
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
 from testkit.fake_time import FakeTime
 from tests.support.railway_world import World, configured, deployment_inputs, seed_world
+from tests.support.smoke_steps import LOGIN_STEP
 
 DOMAIN = "staging.cartly.io"
 PASSWORD = "smoke-pass-7f3a9c"
@@ -158,14 +159,7 @@ def test_a_failing_smoke_step_rolls_back_and_never_shows_its_secret(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    login = {
-        "name": "login",
-        "method": "POST",
-        "path": "/api/auth/login",
-        "body": {"email": "smoke@cartly.test", "password": "{{secret:smokeUserPassword}}"},
-        "expectField": "token",
-    }
-    first_id, error = deploy_twice(world, provider(world), smoke_steps=[HEALTH_STEP, login])
+    first_id, error = deploy_twice(world, provider(world), smoke_steps=[HEALTH_STEP, LOGIN_STEP])
     summary = Summary.from_error(str(error))
     assert summary is not None and [o.name for o in summary.breaches] == ["smoke"]
     assert "step 'login' (POST /api/auth/login): HTTP 404, expected 200" in summary.breaches[0].measured
