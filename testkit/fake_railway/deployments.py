@@ -1,16 +1,7 @@
 """Rules for deployments: the state machine, scripted outcomes, the active deployment, rollback, and the
-health of what a domain serves.
-
-A deployment advances QUEUED → BUILDING → DEPLOYING → SUCCESS one step per `deployment(id)` read (or per
-`tick()`), so polling drives it and nothing waits on a wall clock. A scripted outcome ends it FAILED (after
-BUILDING), CRASHED (after DEPLOYING) or leaves it BUILDING forever (HANG). On SUCCESS it becomes the active
-deployment and the previous active one becomes REMOVED with canRollback true. A rollback is a new deployment
-of the old one's image that restores the old one's variables (as Railway's docs describe), not the old
-deployment made active in place. A new deployment supersedes
-(REMOVED) the instance's deployments still in progress. Deliberately not imitated: builds, logs,
-healthcheck-gated traffic switching (the old deployment keeps serving only when a deploy FAILS/CRASHES),
-image retention limits on rollback, approvals, sleeping.
-"""
+health of what a domain serves. Deliberately not imitated: builds, logs, healthcheck-gated traffic switching
+(the old deployment keeps serving only when a deploy FAILS/CRASHES), image retention limits on rollback,
+approvals, sleeping."""
 
 from __future__ import annotations
 
@@ -102,6 +93,7 @@ class DeploymentRules(State):
     def deploy(
         self, service_id: str, environment_id: str, reason: str, *, scripted: bool = True
     ) -> r.Deployment:
+        """A new deployment of the instance; it supersedes (REMOVED) the instance's ones in progress."""
         inst = self.instance(service_id, environment_id)
         env = self.environment(environment_id)
         for dep in self.instance_deployments(service_id, environment_id):
@@ -157,7 +149,9 @@ class DeploymentRules(State):
         dep.status_updated_at = dep.updated_at = self.now_iso()
 
     def advance(self, dep: r.Deployment) -> None:
-        """One step of the state machine (nothing for a finished deployment)."""
+        """One step of QUEUED → BUILDING → DEPLOYING → SUCCESS (nothing for a finished deployment), taken per
+        `deployment(id)` read or `tick()`, so polling drives it and nothing waits on a wall clock. A scripted
+        outcome ends it FAILED (after BUILDING), CRASHED (after DEPLOYING) or leaves it BUILDING (HANG)."""
         if dep.status in r.FINAL_STATUSES or not dep.live:
             return
         status = NEXT_STATUS.get(dep.status, "BUILDING")
@@ -173,6 +167,7 @@ class DeploymentRules(State):
             self.set_status(dep, status)
 
     def activate(self, dep: r.Deployment) -> None:
+        """On SUCCESS: the active one; the previous active one becomes REMOVED (can be rolled back to)."""
         previous = self.active_deployment(dep.service_id, dep.environment_id)
         if previous is not None and previous.id != dep.id:
             self.set_status(previous, "REMOVED")
@@ -196,7 +191,8 @@ class DeploymentRules(State):
 
     def rollback(self, deployment_id: str) -> r.Deployment:
         """Railway's rollback (docs guides/roll-back-bad-deploy.md): a NEW deployment of the old one's image
-        and variables, which become the service's live variables again; the old one stays REMOVED."""
+        and variables, which become the service's live variables again; the old one stays REMOVED (not made
+        active in place)."""
         old = self.deployment(deployment_id)
         if not self.can_rollback(old):
             raise GraphQLFailure("Deployment cannot be rolled back")

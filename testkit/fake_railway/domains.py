@@ -1,14 +1,8 @@
 """Rules for custom domains (a CNAME to route traffic; ownership proved by a TXT record that Railway
 describes beside `dnsRecords`, not in it) and generated service domains
-(`<service>-<environment>-<random>.up.railway.app`).
-
-As Railway answers (API.md §8, docs api/manage-domains.md, CLI src/commands/domain.rs): `dnsRecords` holds
-only the CNAME; `verificationDnsHost` is the full name `_railway-verify.<domain>` and `verificationToken`
-the bare token, so a client must strip the zone and write `railway-verify=<token>` itself, as the CLI does.
-
-Deliberately not imitated: real DNS checks (a test marks a domain verified with `verify_domain`),
-certificate issuance, plan limits on domains per service, TCP proxies, wildcard specifics.
-"""
+(`<service>-<environment>-<random>.up.railway.app`). Deliberately not imitated: real DNS checks (a test
+marks a domain verified with `verify_domain`), certificate issuance, plan limits on domains per service, TCP
+proxies, wildcard specifics."""
 
 from __future__ import annotations
 
@@ -81,6 +75,7 @@ class DomainRules(State):
         return ".".join(labels[:-2]), ".".join(labels[-2:])
 
     def dns_records(self, domain: r.CustomDomain) -> list[dict[str, Any]]:
+        """Only the CNAME, as Railway answers (API.md §8, docs api/manage-domains.md, CLI domain.rs)."""
         host, zone = self.split_domain(domain.domain)
         status = "DNS_RECORD_STATUS_PROPAGATED" if domain.verified else "DNS_RECORD_STATUS_REQUIRES_UPDATE"
         return [
@@ -98,7 +93,8 @@ class DomainRules(State):
 
     @staticmethod
     def verification_host(domain: r.CustomDomain) -> str:
-        """The full name of the TXT record (Railway leaves stripping the zone to the client)."""
+        """The full name of the TXT record; with the bare `verificationToken`, a client must strip the zone
+        and write `railway-verify=<token>` itself, as the CLI does."""
         return f"_railway-verify.{domain.domain}"
 
     @staticmethod

@@ -1,12 +1,6 @@
-"""Evidence after a scenario: every live object and every deployment the emulator holds, as plain rows.
-
-Owns the read-only view a test asserts "nothing duplicated, nothing orphaned" with: `inventory(backend)`
-lists live projects, environments, services, service instances, custom and service domains, project
-tokens and mounted volumes (one `Row` each: kind, id, name, parent ids), every deployment (live or not,
-with its status and whether it is the active one), and `duplicates()` names the rows that share a kind,
-a name and a parent.
-Deliberately not here: any rule of Railway's (the rule modules), any GraphQL (views.py).
-"""
+"""Evidence after a scenario: every live object and every deployment the emulator holds, as plain rows, for
+a test to assert "nothing duplicated, nothing orphaned" with. Deliberately not here: any rule of Railway's
+(the rule modules), any GraphQL (views.py)."""
 
 from __future__ import annotations
 
@@ -80,7 +74,9 @@ class Inventory:
 
 
 def inventory(backend: Any) -> Inventory:
-    """Everything live in `backend` (a FakeRailwayBackend), and every deployment it ever made."""
+    """Everything live in `backend` (a FakeRailwayBackend): projects, environments, services, service
+    instances, custom and service domains, project tokens and mounted volumes, one Row each; and every
+    deployment it ever made (live or not, with its status and whether it is the active one)."""
     with backend.lock:
         rows = [
             *(Row("project", p.id, p.name) for p in _live(backend.projects)),

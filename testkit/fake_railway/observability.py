@@ -1,14 +1,7 @@
-"""What a deployment did after it went live, as the emulator tells it: `httpLogs` and `metrics`, scripted.
-
-A test scripts a service's traffic (requests per read and the share answered 5xx) and its memory curve
-(usage samples in GB against a limit). Traffic reaches only the service's *active* deployment, as on
-Railway: each `httpLogs` read that has caught up (no `afterDate`, or the newest log's) first serves that
-many new requests (timestamped after every earlier one), then answers the logs after `afterDate`, oldest
-first, at most `limit` (default 100, at most 1000).
-`metrics` answers the scripted samples from `startDate` on, one every `sampleRateSeconds` (default 60).
-Unscripted services have no traffic and no samples: empty lists, as a silent service has on Railway.
-Deliberately not imitated: `filter`, before/anchor paging, CPU and network figures, averaging windows.
-"""
+"""What a deployment did after it went live, as the emulator tells it: `httpLogs` and `metrics`, scripted
+per service. Unscripted services have no traffic and no samples: empty lists, as a silent service has on
+Railway. Deliberately not imitated: `filter`, before/anchor paging, CPU and network figures, averaging
+windows."""
 
 from __future__ import annotations
 
@@ -72,6 +65,9 @@ class ObservabilityRules(State):
         self.memory[(service_id, environment_id)] = MemoryCurve(list(usage_gb), limit_gb)
 
     def http_logs(self, deployment_id: str, after: str | None, limit: int | None) -> list[dict[str, Any]]:
+        """Traffic reaches only the service's active deployment, as on Railway: a read that has caught up (no
+        `afterDate`, or the newest log's) first serves the scripted requests (stamped after every earlier
+        one), then answers the logs after `afterDate`, oldest first, at most `limit` (100; at most 1000)."""
         dep = self.deployment(deployment_id)
         if limit is not None and not 1 <= limit <= MAX_LOG_LIMIT:
             raise GraphQLFailure(f"limit must be between 1 and {MAX_LOG_LIMIT}")
@@ -106,6 +102,7 @@ class ObservabilityRules(State):
     def memory_samples(
         self, service_id: str, environment_id: str, start: str, rate: int | None
     ) -> dict[str, list[dict[str, Any]]]:
+        """The scripted samples from `start` on, one every `rate` seconds (default 60)."""
         curve = self.memory.get((service_id, environment_id))
         if curve is None:
             return {}

@@ -81,10 +81,16 @@ class Instance(Record):
 
 
 @dataclass
-class Deployment(Record):
+class ServiceRecord(Record):
+    """An object of one service in one environment of a project."""
+
     project_id: str = ""
     environment_id: str = ""
     service_id: str = ""
+
+
+@dataclass
+class Deployment(ServiceRecord):
     status: str = "QUEUED"
     status_updated_at: str = ""
     outcome: str = "SUCCESS"
@@ -96,24 +102,23 @@ class Deployment(Record):
 
 
 @dataclass
-class CustomDomain(Record):
-    project_id: str = ""
-    environment_id: str = ""
-    service_id: str = ""
+class Domain(ServiceRecord):
+    """What both kinds of domain have."""
+
     domain: str = ""
     target_port: int | None = None
+
+
+@dataclass
+class CustomDomain(Domain):
     verification_token: str = ""
     cname_target: str = ""
     verified: bool = False
 
 
 @dataclass
-class ServiceDomain(Record):
-    project_id: str = ""
-    environment_id: str = ""
-    service_id: str = ""
-    domain: str = ""
-    target_port: int | None = None
+class ServiceDomain(Domain):
+    pass
 
 
 @dataclass

@@ -1,10 +1,6 @@
-"""Rules for services (project-scoped) and their per-environment instances, with Railway's fork semantics:
-an environmentId naming a fork (an environment created from a source) affects that environment only; a
-non-fork or null environmentId affects every non-fork environment of the project (API.md §6, unverified).
-
+"""Rules for services (project-scoped) and their per-environment instances, with Railway's fork semantics.
 Owns instance settings: an omitted key leaves a setting unchanged, null unsets it, and reads fill in
-Railway's defaults. Deliberately not imitated: repo sources and builds, volumes, cron, resource limits.
-"""
+Railway's defaults. Deliberately not imitated: repo sources and builds, volumes, cron, resource limits."""
 
 from __future__ import annotations
 
@@ -55,7 +51,9 @@ class ServiceRules(State):
             raise GraphQLFailure(PRO_ONLY_CREDENTIALS)
 
     def target_environments(self, project_id: str, environment_id: str | None) -> list[r.Environment]:
-        """The environments a service mutation with this environmentId affects (fork semantics)."""
+        """The environments a service mutation with this environmentId affects (fork semantics, API.md §6,
+        unverified): a fork (an environment created from a source) that environment only; a non-fork or
+        null environmentId every non-fork environment of the project."""
         if environment_id:
             env = self.environment(environment_id)
             if env.project_id != project_id:

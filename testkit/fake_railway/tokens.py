@@ -1,10 +1,5 @@
 """Authentication and project tokens: who a request's headers say the caller is, and what a caller may do.
-
-A workspace token (`Authorization: Bearer`) reaches every project of its workspace. A project token
-(`Project-Access-Token`, minted by projectTokenCreate) reaches one environment of one project: it may read
-that project, and read, write variables and deploy in that environment; anything else is "Not Authorized".
-Deliberately not imitated: account tokens and `me`, OAuth, two-factor prompts, team roles.
-"""
+Deliberately not imitated: account tokens and `me`, OAuth, two-factor prompts, team roles."""
 
 from __future__ import annotations
 
@@ -45,6 +40,9 @@ class Caller:
 
 class TokenRules(State):
     def authenticate(self, authorization: str | None, project_access_token: str | None) -> Caller:
+        """A workspace token (`Authorization: Bearer`) reaches every project of its workspace. A project token
+        (`Project-Access-Token`, minted by projectTokenCreate) reaches one environment of one project: it may
+        read that project, and read, write variables and deploy in that environment; else "Not Authorized"."""
         if project_access_token is not None:
             for token in self.project_tokens.values():
                 if token.live and secrets.compare_digest(token.token, project_access_token):

@@ -1,10 +1,6 @@
 """Rules for variables: service and shared (serviceId null) variables per environment; upsert one, upsert a
 collection (optionally replacing everything), delete; reads rendered or unrendered; deploys after writes.
-
-Rendering resolves `${{shared.NAME}}`, `${{<service name>.NAME}}` and `${{NAME}}` (same service) references,
-including the RAILWAY_* variables Railway provides; an unresolvable reference renders as "". Deliberately not
-imitated: sealed variables, variable references to databases/plugins, reference validation errors.
-"""
+Deliberately not imitated: sealed variables, references to databases/plugins, reference validation errors."""
 
 from __future__ import annotations
 
@@ -84,6 +80,9 @@ class VariableRules(State):
         return provided
 
     def render(self, value: str, environment_id: str, service_id: str | None, depth: int = 0) -> str:
+        """Resolve `${{shared.NAME}}`, `${{<service name>.NAME}}` and `${{NAME}}` (same service) references,
+        the RAILWAY_* variables Railway provides included; an unresolvable reference renders as ""."""
+
         def lookup(match: re.Match[str]) -> str:
             ref = match.group(1)
             owner, _, name = ref.rpartition(".")

@@ -180,7 +180,8 @@ def deployment(b: Backend, d: r.Deployment) -> View:
     }
 
 
-def custom_domain(b: Backend, d: r.CustomDomain) -> View:
+def domain(d: r.Domain) -> View:
+    """The fields both kinds of domain read with."""
     return {
         **times(d),
         "domain": d.domain,
@@ -189,8 +190,14 @@ def custom_domain(b: Backend, d: r.CustomDomain) -> View:
         "projectId": d.project_id,
         "serviceId": d.service_id,
         "targetPort": d.target_port,
-        "isRailwayDomain": False,
         "syncStatus": "ACTIVE",
+    }
+
+
+def custom_domain(b: Backend, d: r.CustomDomain) -> View:
+    return {
+        **domain(d),
+        "isRailwayDomain": False,
         "status": lambda info: {
             "dnsRecords": b.dns_records(d),
             "verificationDnsHost": b.verification_host(d),
@@ -210,17 +217,10 @@ def custom_domain(b: Backend, d: r.CustomDomain) -> View:
 
 def service_domain(b: Backend, d: r.ServiceDomain) -> View:
     return {
-        **times(d),
-        "domain": d.domain,
-        "edgeId": None,
-        "environmentId": d.environment_id,
-        "projectId": d.project_id,
-        "serviceId": d.service_id,
-        "targetPort": d.target_port,
+        **domain(d),
         "suffix": "up.railway.app",
         "newDomainName": None,
         "newHostLabel": None,
-        "syncStatus": "ACTIVE",
     }
 
 

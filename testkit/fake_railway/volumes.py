@@ -1,11 +1,5 @@
 """Rules, records and resolvers for volumes: `volumeCreate`, `volumeDelete` and `environment.volumeInstances`.
-
-A volume is project-scoped; it has one instance per environment it is deployed into, mounted on one service.
-`volumeCreate`'s environmentId follows Railway's schema text literally (strict on purpose): a value deploys
-the volume into that environment only, an explicit null into none, and leaving the key out into EVERY
-environment of the project, so a client that forgets it touches staging too. Deleting an environment or a
-service's last instance there deletes the volume instances with it; a volume with no live instance left is
-deleted too (whether Railway keeps it is unverified; see API.md §8).
+A volume is project-scoped, with one instance per environment it is deployed into, mounted on one service.
 Deliberately not imitated: sizes and resizing, backups, regions other than the default, volume migration,
 copying volumes when an environment is forked, and the redeploy Railway may start when a volume is mounted.
 """
@@ -46,6 +40,9 @@ class VolumeRules(State):
         self.volume_instances: dict[str, VolumeInstance] = {}
 
     def create_volume(self, input: dict[str, Any]) -> Volume:
+        """environmentId as Railway's schema text says, literally (strict on purpose): a value deploys the
+        volume into that environment only, an explicit null into none, and leaving the key out into EVERY
+        environment of the project, so a client that forgets it touches staging too."""
         project = self.project(input.get("projectId"))
         mount = input.get("mountPath") or ""
         if not mount.startswith("/"):
@@ -95,6 +92,8 @@ class VolumeRules(State):
         self.soft_delete(volume)
 
     def _drop_instances(self, attr: str, value: str, service_id: str | None = None) -> None:
+        """Delete the instances gone with an environment or a service there; a volume with no live instance
+        left is deleted too (whether Railway keeps it is unverified; see API.md §8)."""
         for inst in list(self.volume_instances.values()):
             if getattr(inst, attr) == value and service_id in (None, inst.service_id):
                 self.soft_delete(inst)

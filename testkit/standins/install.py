@@ -1,9 +1,6 @@
 """Installs the stand-in plugins into a `PULUMI_HOME` plugin cache, as the CLI lays one out:
 `<home>/plugins/resource-<name>-v<version>/pulumi-resource-<name>`, an executable that runs
 `python -m testkit.standins <name>` with the given interpreter and this repository on PYTHONPATH.
-
-The version is the one the installed wheel asks for (`pulumi_<name>/pulumi-plugin.json`), so the engine
-finds the plugin without downloading anything (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true).
 """
 
 from __future__ import annotations
@@ -19,7 +16,9 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def wanted_version(name: str) -> str:
-    """The plugin version the installed `pulumi_<name>` wheel asks the engine for."""
+    """The plugin version the installed `pulumi_<name>` wheel asks the engine for (its pulumi-plugin.json),
+    so the engine finds the plugin without downloading anything
+    (PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true)."""
     spec = importlib.util.find_spec(f"pulumi_{name}")
     if spec is None or not spec.submodule_search_locations:
         raise RuntimeError(f"pulumi_{name} is not installed: run scripts/test (it installs requirements.txt)")

@@ -1,7 +1,7 @@
 """The stand-in provider: records each request, keeps nothing, answers with inputs plus computed outputs.
 
 Built on `pulumi.provider.experimental` (the SDK's own gRPC provider server); `StandIn` only decides what
-each request answers and writes the record. See the package docstring for what it is and is not.
+each request answers and writes the record. See README.md beside it for what it is and is not.
 """
 
 from __future__ import annotations

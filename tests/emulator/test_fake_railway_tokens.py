@@ -35,6 +35,15 @@ def seeded(fake_railway: FakeRailway) -> dict[str, str]:
     }
 
 
+def web_in(seeded: dict[str, str], environment: str) -> dict[str, str]:
+    """The GraphQL variables naming the web service in one environment."""
+    return {
+        "projectId": seeded["projectId"],
+        "environmentId": seeded[environment],
+        "serviceId": seeded["serviceId"],
+    }
+
+
 @pytest.fixture
 def staging_token(fake_railway: FakeRailway, seeded: dict[str, str]) -> str:
     owner = Gql(fake_railway.url, fake_railway.token)
@@ -55,11 +64,7 @@ def test_a_project_token_writes_variables_and_deploys_in_its_environment(
     fake_railway: FakeRailway, seeded: dict[str, str], staging_token: str
 ) -> None:
     ci = Gql(fake_railway.url, project_token=staging_token)
-    scope = {
-        "projectId": seeded["projectId"],
-        "environmentId": seeded["staging"],
-        "serviceId": seeded["serviceId"],
-    }
+    scope = web_in(seeded, "staging")
     ci.data(VARIABLE_UPSERT, {"input": {**scope, "name": "A", "value": "1", "skipDeploys": True}})
     assert ci.data(VARIABLES, scope)["variables"]["A"] == "1"
     assert ci.data(DEPLOY, {"serviceId": seeded["serviceId"], "environmentId": seeded["staging"]})
@@ -70,11 +75,7 @@ def test_a_project_token_is_refused_in_another_environment(
     fake_railway: FakeRailway, seeded: dict[str, str], staging_token: str
 ) -> None:
     ci = Gql(fake_railway.url, project_token=staging_token)
-    scope = {
-        "projectId": seeded["projectId"],
-        "environmentId": seeded["production"],
-        "serviceId": seeded["serviceId"],
-    }
+    scope = web_in(seeded, "production")
     assert ci.errors(VARIABLE_UPSERT, {"input": {**scope, "name": "A", "value": "1"}}) == ["Not Authorized"]
     assert ci.errors(DEPLOY, {"serviceId": seeded["serviceId"], "environmentId": seeded["production"]}) == [
         "Not Authorized"

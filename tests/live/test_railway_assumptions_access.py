@@ -1,12 +1,5 @@
 """Live conformance, access: what a project token answers, reads and may not do, and what a custom domain asks
-of DNS.
-
-Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
-marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
-
-    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
-        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
-"""
+of DNS. Runs on the emulator and, marked `integration`, on real Railway (README.md beside it)."""
 
 from __future__ import annotations
 

@@ -1,18 +1,11 @@
 """Live conformance, deploys: which writes start a deployment (instance updates, variables with and without
 skipDeploys, variable deletes), unrendered variables, deployV2, rollback as a new deployment, and placement.
-
-Part of the suite described in tests/test_railway_assumptions_errors.py; each test runs on the emulator and,
-marked `integration`, on real Railway (a throwaway `cartly-infra-it-*` project per test). Run it for real:
-
-    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
-        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
-"""
+Runs on the emulator and, marked `integration`, on real Railway (README.md beside it)."""
 
 from __future__ import annotations
 
 from pulumi_railway.api import deployments as deploy_ops
 from pulumi_railway.api import operations as ops
-from pulumi_railway.api.errors import RailwayGraphQLError
 from pulumi_railway.toolkit import instance_settings
 from tests.support.railway_sandbox import Sandbox
 from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
@@ -62,13 +55,7 @@ def test_service_create_with_an_image_deploys_at_once_and_without_a_source_does_
 
 def test_registry_credentials_are_accepted_on_pro_or_refused_naming_the_pro_plan(sandbox: Sandbox) -> None:
     """What ServiceInstance's Hobby message relies on: a refusal names the Pro plan (schema description)."""
-    service_id = sandbox.create_service("it-web")
-    creds = {"username": "it-user", "password": "it-not-a-real-password"}
-    refused = ""
-    try:
-        sandbox.update_instance(service_id, sandbox.base_environment_id, {"registryCredentials": creds})
-    except RailwayGraphQLError as exc:
-        refused = str(exc)
+    refused = sandbox.registry_credentials_refusal()
 
     assert refused == "" or "pro plan" in refused.lower(), refused
 

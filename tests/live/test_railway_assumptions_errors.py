@@ -1,34 +1,6 @@
 """Live conformance, errors: how Railway answers a missing or deleted object and a bad token; and the
-sandbox's own cleanup. This module also describes the whole suite (tests/test_railway_assumptions*.py):
-each Railway behaviour the emulator assumes and the provider relies on, stated once as a test and run
-against two targets, the emulator (always) and real Railway (`integration`, skipped unless a
-token is set). A pass on `emulator` proves only that the emulator behaves as assumed; a pass on `railway`
-settles the assumption. A test that fails on `railway` means the emulator (testkit/fake_railway/__init__.py,
-"assumed") and the provider must change, not this test.
-
-Run it for real (a Railway workspace token; each test creates, then deletes, a project named
-`cartly-infra-it-<random>` in that workspace and touches nothing else):
-
-    CARTLY_INTEGRATION_RAILWAY_TOKEN=... CARTLY_INTEGRATION_RAILWAY_WORKSPACE_ID=... \
-        venv/bin/python -m pytest -m integration -rP tests/test_railway_assumptions*.py
-
-(`-rP` shows which answer Railway gave for deleted objects; RAILWAY_API_URL overrides the endpoint;
-CARTLY_INTEGRATION_RAILWAY_DOMAIN_ZONE the zone of the throwaway custom domains, default example.com.)
-Cost: 28 projects created and deleted, about 8 deployments of `nginx:alpine` (the variable, deploy and
-rollback tests) that each run a minute or two before their project is deleted: cents at most on a Hobby
-or Pro plan. No custom domain is ever verified; no volume or database is created. It takes 10 to 30
-minutes, mostly waiting for deploys, for deploys that should not start, and for creation cool-downs. A
-leftover `cartly-infra-it-*` project means a teardown failed: its error names it; delete it by hand.
-The `railway` path itself can be exercised without Railway by pointing it at the standalone emulator
-(`python -m testkit.fake_railway --port 4711 --token T`, then the token T, workspace id
-3f1c2b8e-7d6a-4c1e-9b3f-000000000001 and RAILWAY_API_URL=http://127.0.0.1:4711/graphql/v2).
-
-Not checked here, on purpose: the Cloudflare 1015 limit and Retry-After on every 429 (would need hammering
-Railway past its rate limits), creation cool-down messages (need rapid creates), whether Railway ever
-deletes API-created ephemeral environments (takes days), `errors[].extensions.code` (the client matches
-messages either way), deploys started by serviceCreate, by environmentCreate from a source, and by shared
-variable writes (each costs deployments the provider does not rely on: it deploys explicitly afterwards).
-"""
+sandbox's own cleanup. Runs on the emulator and, marked `integration`, on real Railway (README.md beside it:
+how to run it for real, what it costs, what it does not check)."""
 
 from __future__ import annotations
 

@@ -1,12 +1,7 @@
-"""Live conformance, post-deploy signals: what the bake window reads. A live deployment's `httpLogs` answers a
-list of requests (each with its id, time and status) to the exact arguments the provider sends (afterDate, a
-limit of 1,000), and `metrics` answers MEMORY_USAGE_GB and MEMORY_LIMIT_GB series of (ts, value) for a
-service in an environment from a start date.
-
-Part of the suite described in tests/live/test_railway_assumptions_errors.py; each test runs on the emulator
-and, marked `integration`, on real Railway. Not pinned (unknown until run for real): Railway's own maximum
-`limit` (the emulator refuses more than 1,000, so it is never kinder) and how soon samples appear.
-"""
+"""Live conformance, post-deploy signals: what the bake window reads, `httpLogs` (each request's id, time
+and status, to the exact arguments the provider sends: afterDate, a limit of 1,000) and `metrics` (memory
+usage and limit series from a start date). Runs on the emulator and, marked `integration`, on real Railway
+(README.md beside it)."""
 
 from __future__ import annotations
 

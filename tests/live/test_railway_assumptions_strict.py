@@ -1,11 +1,6 @@
 """Live conformance, the strict emulator's opt-in behaviours: creation cool-downs, list reads lagging writes,
-slow environment copies, a fresh domain's 404s, private images failing to pull, and the Hobby plan.
-
-Part of the suite described in tests/live/test_railway_assumptions_errors.py. On the emulator each test turns
-its behaviour on (`target.emulate`) and asserts the emulator does it; on real Railway (marked `integration`)
-the hook is a no-op and the test provokes the behaviour where that is safe and bounded, accepting either
-outcome but asserting the shape of each. What a run on Railway cannot prove is said per test.
-"""
+slow environment copies, a fresh domain's 404s, private images failing to pull, and the Hobby plan. Each
+turns its behaviour on in the emulator; on real Railway it provokes it where safe (README.md beside it)."""
 
 from __future__ import annotations
 
@@ -13,7 +8,7 @@ import requests
 
 from pulumi_railway.api import domains as domain_ops
 from pulumi_railway.api import operations as ops
-from pulumi_railway.api.errors import RailwayCooldown, RailwayGraphQLError, RailwayRateLimited
+from pulumi_railway.api.errors import RailwayCooldown, RailwayRateLimited
 from tests.live.test_railway_assumptions_deploys import IMAGE, _service_with_image
 from tests.support.railway_sandbox import Sandbox
 from tests.support.railway_sandbox import sandbox_fixture as sandbox_fixture  # a fixture, used by name
@@ -136,13 +131,7 @@ def test_hobby_refuses_registry_credentials_naming_pro_and_rate_limits_with_http
     answered HTTP 429. On Railway either may not happen (a Pro workspace); then only the shape is stated.
     Unproven on Railway: the 1,000/hour budget (too many requests to provoke)."""
     sandbox.target.emulate(lambda backend: backend.set_plan("HOBBY"))
-    service_id = sandbox.create_service("it-web")
-    creds = {"username": "it-user", "password": "it-not-a-real-password"}
-    refused = ""
-    try:
-        sandbox.update_instance(service_id, sandbox.base_environment_id, {"registryCredentials": creds})
-    except RailwayGraphQLError as exc:
-        refused = str(exc)
+    refused = sandbox.registry_credentials_refusal()
     limited: list[RailwayRateLimited] = []
     with sandbox.target.client(retry_cooldowns=False) as once:
         for _ in range(15):

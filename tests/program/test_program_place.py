@@ -1,9 +1,7 @@
-"""The program under Pulumi mocks (layer 3): where a long-lived stack's Railway objects come from.
-
-A created project starts with an environment named after the stack (staging → `staging`, not Railway's
-default `production`); an adopted project (`cartly-infra:railwayProjectId`) keeps its own environment
-(`cartly-infra:environmentName`) and its existing services are taken over by name, never duplicated.
-"""
+"""The program under Pulumi mocks (layer 3): where a long-lived stack's Railway objects come from. A created
+project starts with an environment named after the stack (staging → `staging`, not Railway's default
+`production`); an adopted project (`cartly-infra:railwayProjectId`) keeps its own environment
+(`cartly-infra:environmentName`) and its existing services are taken over by name, never duplicated."""
 
 from __future__ import annotations
 

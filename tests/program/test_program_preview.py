@@ -1,10 +1,7 @@
-"""`pulumi preview` of a stack that does not exist yet (what every PR's preview job and every first `up` do):
-the program runs with the Railway ids still unknown, and every dynamic provider's `check` must accept that.
-
-Under Pulumi mocks in preview mode, an output the mock does not return stays unknown, so ids flow into the
-next resources as `pulumi.output.Unknown`, as the engine sends them; each pickled provider is then checked
-like the engine's provider server does.
-"""
+"""`pulumi preview` of a stack that does not exist yet (every PR's preview job and every first `up`): the
+program runs with the Railway ids still unknown, and every dynamic provider's `check` must accept that.
+Under mocks in preview mode the ids flow into the next resources as `pulumi.output.Unknown`, as the engine
+sends them, and each pickled provider is checked like the engine's provider server does."""
 
 from __future__ import annotations
 

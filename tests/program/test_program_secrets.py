@@ -21,6 +21,17 @@ from tests.support.mock_answers import CartlyMocks, staging_outputs
 from tests.support.program_runs import STACKS, app_instances, of, one, program_run
 from tests.support.pulumi_mocks import SECRET_SIG, is_secret, run_program, stub_secret
 
+# The app's own secrets: the web service's, and what an app preview reuses from staging besides ghcrToken.
+APP_SECRETS = (
+    "databaseUrl",
+    "redisUrl",
+    "jwtSecret",
+    "openrouterApiKey",
+    "sentryDsn",
+    "b2AccessKey",
+    "b2SecretKey",
+)
+
 
 def stubs(stack: str) -> dict[str, str]:
     """The fake values of the secrets that stack holds (previews hold staging's)."""
@@ -68,15 +79,7 @@ def test_every_secret_input_arrives_wrapped_as_a_secret(stack: str) -> None:
 @pytest.mark.parametrize("stack", ["production", "staging"])
 def test_each_app_secret_reaches_the_web_variables(stack: str) -> None:
     found = {key for name, key, _ in occurrences(stack) if name == "cartly-web-variables"}
-    assert found == {
-        "databaseUrl",
-        "redisUrl",
-        "jwtSecret",
-        "openrouterApiKey",
-        "sentryDsn",
-        "b2AccessKey",
-        "b2SecretKey",
-    }
+    assert found == set(APP_SECRETS)
 
 
 @pytest.mark.parametrize("stack", STACKS)
@@ -128,16 +131,7 @@ def test_only_staging_exports_preview_secrets(stack: str) -> None:
 
 def test_previews_reuse_exactly_the_secrets_every_long_lived_stack_must_have() -> None:
     assert len(PREVIEW_SECRET_KEYS) == 8
-    assert PREVIEW_SECRET_KEYS == (
-        "ghcrToken",
-        "databaseUrl",
-        "redisUrl",
-        "jwtSecret",
-        "openrouterApiKey",
-        "sentryDsn",
-        "b2AccessKey",
-        "b2SecretKey",
-    )
+    assert ("ghcrToken", *APP_SECRETS) == PREVIEW_SECRET_KEYS
 
 
 def test_a_preview_of_a_staging_that_does_not_export_a_secret_names_the_key_the_stack_and_the_fix() -> None:

@@ -1,12 +1,10 @@
 """What the shared acceptance suite needs to know of each resource that owns one Railway object.
-
-A spec gives the inputs to create with, a change Railway applies in place (None: every change replaces), a
-change that replaces, and where the object lives in the emulator. ServiceInstance, Variables and Deployment
-own no object of their own (settings, keys and history of a service), so their sequences live beside them.
-"""
+ServiceInstance, Variables and Deployment own no object of their own (settings, keys and history of a
+service), so their sequences live beside them."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -27,14 +25,26 @@ Inputs = Callable[[World], dict[str, Any]]
 
 @dataclass(frozen=True)
 class Spec:
+    """The inputs to create with, a change Railway applies in place, a change that replaces, and where the
+    object lives in the emulator."""
+
     id: str
     provider: Callable[[], ResourceProvider]
     inputs: Inputs
     in_place: dict[str, Any] | None  # a change applied without replacing, read back from Railway
     replacing: Callable[[World], dict[str, Any]]  # a change that replaces, with the keys it names
     replaced_keys: list[str]
-    kind: str  # the emulator's name for it (delete_out_of_band, its table)
-    operations: tuple[str, str | None, str]  # the create, in-place update and delete mutations
+
+    @property
+    def kind(self) -> str:
+        """The emulator's name for it (delete_out_of_band, its table): ProjectToken -> project_token."""
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", self.id).lower()
+
+    @property
+    def operations(self) -> tuple[str, str | None, str]:
+        """Railway's create, in-place update (None when every change replaces) and delete mutations."""
+        update = f"{self.id}Update" if self.in_place is not None else None
+        return f"{self.id}Create", update, f"{self.id}Delete"
 
     @property
     def table(self) -> str:
@@ -53,8 +63,6 @@ SPECS = [
         {"name": "cartly-quality"},
         lambda w: {"workspace_id": "another-workspace"},
         ["workspace_id"],
-        "project",
-        ("ProjectCreate", "ProjectUpdate", "ProjectDelete"),
     ),
     Spec(
         "Environment",
@@ -63,8 +71,6 @@ SPECS = [
         None,
         lambda w: {"name": "qa-2"},
         ["name"],
-        "environment",
-        ("EnvironmentCreate", None, "EnvironmentDelete"),
     ),
     Spec(
         "Service",
@@ -73,8 +79,6 @@ SPECS = [
         {"name": "api-2", "icon": "https://cartly.io/icon.png"},
         lambda w: {"project_id": "another-project"},
         ["project_id"],
-        "service",
-        ("ServiceCreate", "ServiceUpdate", "ServiceDelete"),
     ),
     Spec(
         "CustomDomain",
@@ -83,8 +87,6 @@ SPECS = [
         {"target_port": 8080},
         lambda w: {"domain": "qa2.cartly.io"},
         ["domain"],
-        "custom_domain",
-        ("CustomDomainCreate", "CustomDomainUpdate", "CustomDomainDelete"),
     ),
     Spec(
         "ServiceDomain",
@@ -93,8 +95,6 @@ SPECS = [
         {"target_port": 8080},
         lambda w: {"service_id": w.worker_id},
         ["service_id"],
-        "service_domain",
-        ("ServiceDomainCreate", "ServiceDomainUpdate", "ServiceDomainDelete"),
     ),
     Spec(
         "ProjectToken",
@@ -103,7 +103,5 @@ SPECS = [
         None,
         lambda w: {"name": "ci-qa-2"},
         ["name"],
-        "project_token",
-        ("ProjectTokenCreate", None, "ProjectTokenDelete"),
     ),
 ]

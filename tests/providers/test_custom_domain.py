@@ -110,6 +110,18 @@ def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_dom
     assert live_domains(world) == []
 
 
+def news(**changes: Any) -> dict[str, Any]:
+    """Inputs for check(): DOMAIN on port 3000 of service s, with `changes`."""
+    return {
+        "project_id": "p",
+        "environment_id": "e",
+        "service_id": "s",
+        "domain": DOMAIN,
+        "target_port": 3000,
+        **changes,
+    }
+
+
 @pytest.mark.parametrize(
     ("domain", "hint"),
     [
@@ -120,30 +132,17 @@ def test_delete_succeeds_when_railway_answers_not_authorized_for_the_deleted_dom
     ],
 )
 def test_check_refuses_a_malformed_domain_and_says_why(provider: Any, domain: str, hint: str) -> None:
-    found = failures(
-        provider,
-        {"project_id": "p", "environment_id": "e", "service_id": "s", "domain": domain, "target_port": 3000},
-    )
+    found = failures(provider, news(domain=domain))
     assert list(found) == ["domain"]
     assert hint in found["domain"]
 
 
 @pytest.mark.parametrize("port", [0, 65536, "3000", True])
 def test_check_refuses_a_port_outside_1_to_65535(provider: Any, port: Any) -> None:
-    found = failures(
-        provider,
-        {"project_id": "p", "environment_id": "e", "service_id": "s", "domain": DOMAIN, "target_port": port},
-    )
+    found = failures(provider, news(target_port=port))
     assert list(found) == ["target_port"]
     assert "1 to 65535" in found["target_port"]
 
 
 def test_check_accepts_a_whole_port_that_crossed_grpc_as_a_float(provider: Any) -> None:
-    news = {
-        "project_id": "p",
-        "environment_id": "e",
-        "service_id": "s",
-        "domain": DOMAIN,
-        "target_port": 3000.0,
-    }
-    assert failures(provider, news) == {}
+    assert failures(provider, news(target_port=3000.0)) == {}

@@ -9,24 +9,14 @@ import pytest
 
 from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
-from tests.support.railway_world import FAULTS, World, configured, failures, seed_world
+from tests.support.railway_world import FAULTS, World, configured, deployment_inputs, failures, seed_world
 
 DOMAIN = "staging.cartly.io"
 
 
 @pytest.fixture
 def world(fake_railway: Any, monkeypatch: pytest.MonkeyPatch) -> World:
-    w = seed_world(fake_railway)
-    w.backend.create_custom_domain(
-        {
-            "projectId": w.project_id,
-            "environmentId": w.environment_id,
-            "serviceId": w.web_id,
-            "domain": DOMAIN,
-            "targetPort": 3000,
-        }
-    )
-    return w
+    return seed_world(fake_railway, custom_domain=DOMAIN)
 
 
 @pytest.fixture
@@ -35,19 +25,16 @@ def provider(world: World) -> DeploymentProvider:
 
 
 def props(world: World, revision: Any = "rev-1", **changes: Any) -> dict[str, Any]:
-    return {
-        "project_id": world.project_id,
-        "environment_id": world.environment_id,
-        "service_id": world.web_id,
-        "revision": revision,
-        "health_domain": DOMAIN,
-        "health_path": "/health",
-        "timeout_seconds": 60,
-        "poll_interval_seconds": 5,
-        "gate_attempts": 3,
-        "gate_interval_seconds": 5,
-        **changes,
-    }
+    return deployment_inputs(
+        world,
+        **{
+            "revision": revision,
+            "health_domain": DOMAIN,
+            "health_path": "/health",
+            "timeout_seconds": 60,
+            **changes,
+        },
+    )
 
 
 def created(provider: DeploymentProvider, news: dict[str, Any]) -> tuple[str, dict[str, Any]]:

@@ -15,7 +15,8 @@ from pulumi_railway.resources.deployment import DeploymentProvider
 from pulumi_railway.toolkit.check_summary import Summary
 from pulumi_railway.toolkit.deploy_gate import DeploymentFailed
 from testkit.fake_time import FakeTime
-from tests.support.railway_world import World, configured, seed_world
+from tests.support.railway_world import World, configured, deployment_inputs, seed_world
+from tests.support.smoke_steps import LOGIN_STEP
 
 DOMAIN = "staging.cartly.io"
 PASSWORD = "smoke-pass-7f3a9c"
@@ -25,17 +26,7 @@ HEALTH_STEP = {"name": "health", "method": "GET", "path": "/health", "expectFiel
 
 @pytest.fixture
 def world(fake_railway: Any) -> World:
-    w = seed_world(fake_railway)
-    w.backend.create_custom_domain(
-        {
-            "projectId": w.project_id,
-            "environmentId": w.environment_id,
-            "serviceId": w.web_id,
-            "domain": DOMAIN,
-            "targetPort": 3000,
-        }
-    )
-    return w
+    return seed_world(fake_railway, custom_domain=DOMAIN)
 
 
 def provider(world: World, waits: Any = None) -> DeploymentProvider:
@@ -53,19 +44,14 @@ def props(world: World, revision: str = "rev-1", **checks: Any) -> dict[str, Any
         "health_check_failures": 3,
         **checks,
     }
-    return {
-        "project_id": world.project_id,
-        "environment_id": world.environment_id,
-        "service_id": world.web_id,
-        "revision": revision,
-        "health_domain": DOMAIN,
-        "timeout_seconds": 600,
-        "poll_interval_seconds": 5,
-        "gate_attempts": 3,
-        "gate_interval_seconds": 5,
-        "post_deploy": post_deploy,
-        "post_deploy_secrets": {"smoke": {"smokeUserPassword": PASSWORD}},
-    }
+    return deployment_inputs(
+        world,
+        revision=revision,
+        health_domain=DOMAIN,
+        timeout_seconds=600,
+        post_deploy=post_deploy,
+        post_deploy_secrets={"smoke": {"smokeUserPassword": PASSWORD}},
+    )
 
 
 def healthy_signals(world: World) -> None:
@@ -173,14 +159,7 @@ def test_a_failing_smoke_step_rolls_back_and_never_shows_its_secret(
     world: World, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    login = {
-        "name": "login",
-        "method": "POST",
-        "path": "/api/auth/login",
-        "body": {"email": "smoke@cartly.test", "password": "{{secret:smokeUserPassword}}"},
-        "expectField": "token",
-    }
-    first_id, error = deploy_twice(world, provider(world), smoke_steps=[HEALTH_STEP, login])
+    first_id, error = deploy_twice(world, provider(world), smoke_steps=[HEALTH_STEP, LOGIN_STEP])
     summary = Summary.from_error(str(error))
     assert summary is not None and [o.name for o in summary.breaches] == ["smoke"]
     assert "step 'login' (POST /api/auth/login): HTTP 404, expected 200" in summary.breaches[0].measured

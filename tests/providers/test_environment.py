@@ -12,12 +12,9 @@ from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.environment import EnvironmentProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
 from testkit.fake_time import FakeTime
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import configured, created_and_deleted, failures, live, provider_fixture
 
-
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> EnvironmentProvider:
-    return configured(EnvironmentProvider(), fake_railway.token)
+provider = provider_fixture(EnvironmentProvider)
 
 
 @pytest.fixture
@@ -53,9 +50,7 @@ def test_starting_to_adopt_a_created_environment_updates_in_place_and_it_stays_o
 def test_delete_removes_a_created_environment(
     provider: EnvironmentProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:
-    created = provider.create({"project_id": seeded["project_id"], "name": "qa"})
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    created_and_deleted(provider, {"project_id": seeded["project_id"], "name": "qa"})
     assert named(fake_railway, seeded["project_id"], "qa") == []
 
 
@@ -132,39 +127,32 @@ def test_a_new_environment_in_a_missing_project_says_which(provider: Environment
         provider.create({"project_id": "nope", "name": "qa"})
 
 
-@pytest.mark.parametrize("key", ["project_id", "source_environment_id", "ephemeral"])
-def test_changing_an_identity_input_replaces(provider: EnvironmentProvider, key: str) -> None:
-    olds = {
+def stored(name: str, source_environment_id: str | None = None, ephemeral: bool = False) -> dict[str, Any]:
+    """The state of environment `name` of project p, not adopted."""
+    return {
         "project_id": "p",
-        "name": "qa",
-        "source_environment_id": None,
-        "ephemeral": False,
+        "name": name,
+        "source_environment_id": source_environment_id,
+        "ephemeral": ephemeral,
         "adopt": False,
     }
+
+
+@pytest.mark.parametrize("key", ["project_id", "source_environment_id", "ephemeral"])
+def test_changing_an_identity_input_replaces(provider: EnvironmentProvider, key: str) -> None:
+    olds = stored("qa")
     news = {**olds, key: True if key == "ephemeral" else "other"}
     assert provider.diff("e", olds, news).replaces == [key]
 
 
 def test_replacing_under_the_same_name_deletes_the_old_one_first(provider: EnvironmentProvider) -> None:
-    olds = {
-        "project_id": "p",
-        "name": "pr-1",
-        "source_environment_id": "s1",
-        "ephemeral": True,
-        "adopt": False,
-    }
+    olds = stored("pr-1", source_environment_id="s1", ephemeral=True)
     diff = provider.diff("e", olds, {**olds, "source_environment_id": "s2"})
     assert diff.delete_before_replace is True
 
 
 def test_replacing_under_a_new_name_creates_the_new_one_first(provider: EnvironmentProvider) -> None:
-    olds = {
-        "project_id": "p",
-        "name": "pr-1",
-        "source_environment_id": None,
-        "ephemeral": False,
-        "adopt": False,
-    }
+    olds = stored("pr-1")
     assert provider.diff("e", olds, {**olds, "name": "pr-2"}).delete_before_replace is False
 
 

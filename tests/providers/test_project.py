@@ -11,12 +11,9 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.project import ProjectProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import configured, created_and_deleted, failures, live, provider_fixture
 
-
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ProjectProvider:
-    return configured(ProjectProvider(), fake_railway.token)
+provider = provider_fixture(ProjectProvider)
 
 
 def inputs(**overrides: Any) -> dict[str, Any]:
@@ -37,9 +34,7 @@ def test_a_created_project_reports_its_id_and_default_environment(
 
 
 def test_delete_removes_a_created_project(provider: ProjectProvider, fake_railway: FakeRailway) -> None:
-    created = provider.create(inputs())
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    created_and_deleted(provider, inputs())
     assert live(fake_railway.backend.projects) == []
     assert fake_railway.backend.count("ProjectDelete") == 1
 

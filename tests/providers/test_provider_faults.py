@@ -1,10 +1,7 @@
 """Transport faults during the creates, updates and deletes of Project, Environment, Service and
-ServiceInstance: whatever the fault, the end state is right and nothing is duplicated or orphaned.
-
-Faults (the emulator's fault plan): 429 with Retry-After, 503 and HTML 429 (never applied, retried by the
-client), 500 and "Problem processing request" (not applied, but a mutation is not re-sent blindly: the
-provider looks the object up first), and a connection reset after the mutation was applied (the lookup finds
-it and adopts it)."""
+ServiceInstance: whatever the fault, the end state is right and nothing is duplicated or orphaned. 429 with
+Retry-After, 503 and HTML 429 are never applied (the client retries); after 500 or "Problem processing
+request" the provider looks the object up before re-sending; a reset after apply is found and adopted."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import logging
 import traceback
+from collections.abc import Callable
 from typing import Any
 
 import pulumi
@@ -16,14 +17,12 @@ from pulumi_railway.api.client import RailwayClient
 from pulumi_railway.api.errors import RailwayError, graphql_error
 from pulumi_railway.resources.service import ServiceArgs, ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, live
+from tests.support.provider_harness import IMAGE, created_and_deleted, failures, live, provider_fixture
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ServiceProvider:
-    return configured(ServiceProvider(), fake_railway.token)
+provider = provider_fixture(ServiceProvider)
 
 
 @pytest.fixture
@@ -58,9 +57,7 @@ def test_a_created_service_reports_its_id(
 def test_delete_removes_the_service(
     provider: ServiceProvider, fake_railway: FakeRailway, seeded: dict[str, Any]
 ) -> None:
-    created = provider.create(inputs(seeded))
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    created_and_deleted(provider, inputs(seeded))
     assert services(fake_railway) == []
     [request] = [r for r in fake_railway.backend.requests if r.operation_name == "ServiceDelete"]
     assert request.variables["environmentId"] == seeded["environments"]["staging"]
@@ -211,35 +208,43 @@ def _assert_no_value_reaches_the_engine(caught: pytest.ExceptionInfo[RailwayErro
     assert SECRET not in logs
 
 
-def test_a_create_refusal_quoting_a_variable_value_reaches_the_engine_without_it(
+@pytest.fixture
+def refused_create(
     provider: ServiceProvider,
     seeded: dict[str, Any],
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
-) -> None:
+) -> Callable[[int], pytest.ExceptionInfo[RailwayError]]:
+    """create() with ServiceCreate refused after `refuse_after` real sends, quoting its input; asserts no
+    value reaches the engine and returns the error."""
     caplog.set_level(logging.DEBUG)
-    monkeypatch.setattr(RailwayClient, "execute", _echoing("ServiceCreate", RailwayClient.execute))
-    with pytest.raises(RailwayError) as caught:
-        provider.create(inputs(seeded))
-    _assert_no_value_reaches_the_engine(caught, caplog.text)
+
+    def create(refuse_after: int) -> pytest.ExceptionInfo[RailwayError]:
+        monkeypatch.setattr(
+            RailwayClient, "execute", _echoing("ServiceCreate", RailwayClient.execute, refuse_after)
+        )
+        with pytest.raises(RailwayError) as caught:
+            provider.create(inputs(seeded))
+        _assert_no_value_reaches_the_engine(caught, caplog.text)
+        return caught
+
+    return create
+
+
+def test_a_create_refusal_quoting_a_variable_value_reaches_the_engine_without_it(
+    refused_create: Callable[[int], pytest.ExceptionInfo[RailwayError]],
+) -> None:
+    refused_create(0)
 
 
 def test_a_create_retried_after_a_fault_and_refused_with_a_value_reaches_the_engine_without_it(
-    provider: ServiceProvider,
-    fake_railway: FakeRailway,
-    seeded: dict[str, Any],
-    monkeypatch: pytest.MonkeyPatch,
-    caplog: pytest.LogCaptureFixture,
+    fake_railway: FakeRailway, refused_create: Callable[[int], pytest.ExceptionInfo[RailwayError]]
 ) -> None:
-    caplog.set_level(logging.DEBUG)
     fake_railway.backend.faults.problem_processing(operation="ServiceCreate")
-    monkeypatch.setattr(RailwayClient, "execute", _echoing("ServiceCreate", RailwayClient.execute, 1))
-    with pytest.raises(RailwayError) as caught:
-        provider.create(inputs(seeded))
+    caught = refused_create(1)
     assert fake_railway.backend.count("ServiceCreate") == 1  # the faulted one; the retry was refused
     assert services(fake_railway) == []
     assert "retried after" in str(caught.value)
-    _assert_no_value_reaches_the_engine(caught, caplog.text)
 
 
 def test_the_args_repr_never_shows_a_variable_value() -> None:

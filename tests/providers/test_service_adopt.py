@@ -12,16 +12,14 @@ import pytest
 from pulumi_railway.api.errors import RailwayError
 from pulumi_railway.resources.service import ServiceProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import IMAGE, configured, failures, live
+from tests.support.provider_harness import IMAGE, created_and_deleted, failures, live, provider_fixture
 
 SECRET = "postgres://cartly:s3cr3t-value@db/cartly"
 RUNNING_IMAGE = "ghcr.io/cartly/web:running"
 RUNNING_VARIABLES = {"DATABASE_URL": "postgres://running@db/cartly"}
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> ServiceProvider:
-    return configured(ServiceProvider(), fake_railway.token)
+provider = provider_fixture(ServiceProvider)
 
 
 @pytest.fixture
@@ -80,9 +78,7 @@ class TestAnExistingService:
     def test_delete_leaves_an_adopted_service_in_place(
         self, provider: ServiceProvider, fake_railway: FakeRailway, running: dict[str, Any]
     ) -> None:
-        created = provider.create(inputs(running))
-        assert created.outs is not None
-        provider.delete(created.id, created.outs)
+        created_and_deleted(provider, inputs(running))
         assert [s.id for s in services(fake_railway)] == [running["services"]["web"]]
         assert fake_railway.backend.count("ServiceDelete") == 0
 
@@ -130,9 +126,7 @@ class TestNoExistingService:
     def test_delete_removes_a_service_adopt_had_to_create(
         self, provider: ServiceProvider, fake_railway: FakeRailway, empty: dict[str, Any]
     ) -> None:
-        created = provider.create(inputs(empty))
-        assert created.outs is not None
-        provider.delete(created.id, created.outs)
+        created_and_deleted(provider, inputs(empty))
         assert services(fake_railway) == []
         assert fake_railway.backend.count("ServiceDelete") == 1
 

@@ -9,14 +9,12 @@ import pytest
 
 from pulumi_railway.resources.volume import VolumeProvider
 from testkit.fake_railway.pytest_plugin import FakeRailway
-from tests.support.provider_harness import configured, failures, live
+from tests.support.provider_harness import created_and_deleted, failures, live, provider_fixture
 
 MOUNT = "/var/lib/postgresql/data"
 
 
-@pytest.fixture
-def provider(fake_railway: FakeRailway) -> VolumeProvider:
-    return configured(VolumeProvider(), fake_railway.token)
+provider = provider_fixture(VolumeProvider)
 
 
 @pytest.fixture
@@ -65,11 +63,9 @@ def test_read_finds_it_and_reports_it_gone_after_the_environment_is_deleted(
 def test_delete_removes_it_and_a_second_delete_is_no_error(
     provider: VolumeProvider, fake_railway: FakeRailway, props: dict[str, Any]
 ) -> None:
-    created = provider.create(inputs(props))
-    assert created.outs is not None
-    provider.delete(created.id, created.outs)
+    id_, outs = created_and_deleted(provider, inputs(props))
     assert live(fake_railway.backend.volumes) == []
-    provider.delete(created.id, created.outs)
+    provider.delete(id_, outs)
     assert fake_railway.backend.count("VolumeDelete") == 2
 
 

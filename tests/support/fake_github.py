@@ -6,16 +6,16 @@ Not a test module: tests import its `fake_github` fixture.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+
+from tests.support.local_http import Respond, serving
 
 REPO = re.compile(r"^/repos/(?P<repo>[^/]+/[^/]+)/(?P<rest>.*)$")
 
@@ -92,36 +92,13 @@ class GitHubState:
         return 404, {"message": "Not Found"}
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
+def _github(state: GitHubState) -> Respond:
+    def respond(method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
+        state.authorizations.append(headers.get("Authorization", ""))
+        url = urlparse(path)
+        return state.handle(method, url.path, parse_qs(url.query), body)
 
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        url = urlparse(self.path)
-        self.server.state.authorizations.append(self.headers.get("Authorization", ""))
-        status, answer = self.server.state.handle(
-            self.command, url.path, parse_qs(url.query), json.loads(raw) if raw else None
-        )
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    do_GET = do_POST = do_PATCH = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, state: GitHubState) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.state = state
+    return respond
 
 
 @dataclass(frozen=True)
@@ -133,11 +110,5 @@ class FakeGitHub:
 @pytest.fixture
 def fake_github() -> Iterator[FakeGitHub]:
     state = GitHubState()
-    server = _Server(state)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield FakeGitHub(f"http://127.0.0.1:{server.server_address[1]}", state)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_github(state), frozenset({"GET", "POST", "PATCH"})) as url:
+        yield FakeGitHub(url, state)

@@ -1,9 +1,7 @@
-"""Plausible answers for the program's resources and invokes under mocks: the program tests' world.
-
-Owns `CartlyMocks` (echo inputs, add the outputs each resource type declares with stable fake ids), the
-invoke answers (registry digest, GitHub users and teams) and what a staging stack exports for previews.
-It drives no provider (testkit/mock_engine.py does) and loads no config (tests/support/pulumi_mocks.py does).
-"""
+"""Plausible answers for the program's resources and invokes under mocks: `CartlyMocks` (echo inputs, add
+the outputs each resource type declares, with stable fake ids), the invoke answers (registry digest, GitHub
+users and teams) and what a staging stack exports for previews. It drives no provider (testkit/mock_engine.py
+does) and loads no config (tests/support/pulumi_mocks.py does)."""
 
 from __future__ import annotations
 

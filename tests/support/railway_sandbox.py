@@ -1,11 +1,6 @@
-"""The throwaway project each live-conformance test (tests/test_railway_assumptions*.py) works in.
-
-Owns: `Sandbox` (one project named `cartly-infra-it-<random>`; cleanups run newest first, the project is
-deleted last, and every cleanup failure is reported after all of them ran, so one cannot stop the
-project's deletion), the operations the tests share, the `sandbox` fixture, and the throwaway custom
-domain names. Where it runs (the emulator or real Railway) is tests/support/railway_target.py's. Deliberately
-does not: assert anything about Railway, or touch anything outside its own project.
-"""
+"""The throwaway project each live-conformance test (tests/live) works in: `Sandbox`, the operations the
+tests share, the `sandbox` fixture and throwaway custom domain names; where it runs is railway_target.py's.
+It asserts nothing about Railway and touches nothing outside its own project."""
 
 from __future__ import annotations
 
@@ -24,6 +19,7 @@ from pulumi_railway.api import operations as ops
 from pulumi_railway.api.errors import (
     RailwayAuthError,
     RailwayError,
+    RailwayGraphQLError,
     RailwayMaybeApplied,
     RailwayNotFound,
 )
@@ -32,7 +28,9 @@ from tests.support.railway_target import BASE_ENVIRONMENT, PROJECT_PREFIX, TERMI
 
 
 class Sandbox:
-    """A throwaway project for one test, with the operations the tests share. `close()` deletes it all."""
+    """A throwaway project `cartly-infra-it-<random>` for one test, with the operations the tests share.
+    `close()` deletes it all: cleanups run newest first, the project last, and every cleanup failure is
+    reported after all of them ran, so one cannot stop the project's deletion."""
 
     def __init__(self, target: RailwayTarget) -> None:
         self.target = target
@@ -141,6 +139,16 @@ class Sandbox:
     def update_instance(self, service_id: str, environment_id: str, settings: dict[str, Any]) -> None:
         variables = {"serviceId": service_id, "environmentId": environment_id, "input": settings}
         self.client.execute(ops.SERVICE_INSTANCE_UPDATE, variables)
+
+    def registry_credentials_refusal(self) -> str:
+        """Set registry credentials on a new service `it-web`: Railway's refusal, or "" when accepted."""
+        service_id = self.create_service("it-web")
+        creds = {"username": "it-user", "password": "it-not-a-real-password"}
+        try:
+            self.update_instance(service_id, self.base_environment_id, {"registryCredentials": creds})
+        except RailwayGraphQLError as exc:
+            return str(exc)
+        return ""
 
     def instance(self, service_id: str, environment_id: str) -> dict[str, Any]:
         variables = {"serviceId": service_id, "environmentId": environment_id}

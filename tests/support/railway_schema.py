@@ -1,11 +1,6 @@
-"""Railway's published GraphQL schema, for tests that check documents against it.
-
-Owns: finding `../shared/railway/schema.json` (reference data beside the repository, never copied into it),
-building it once per test session, and skipping with a reason when it is absent.
-
-Deliberately does not: load the emulator's SDL (the emulator's own tests and test_operations do that) or
-validate anything itself.
-"""
+"""Railway's published GraphQL schema, for tests that check documents against it:
+`../shared/railway/schema.json` (reference data beside the repository, never copied into it), built once per
+test session, skipped with a reason when absent. It neither loads the emulator's SDL nor validates."""
 
 from __future__ import annotations
 

@@ -1,12 +1,6 @@
-"""Where the live-conformance suite (tests/test_railway_assumptions*.py) runs, and how long it waits there.
-
-Owns: `RailwayTarget` (how to reach the emulator or real Railway, and how long to wait on each), the
-`target` fixture every assumption test runs under (once per target: the emulator always, real Railway
-marked `integration`), and the waits: recording HTTP statuses, reading until something shows. The
-throwaway project each test works in is tests/support/railway_sandbox.py's. Deliberately does not: assert
-anything about Railway (the test modules state the assumptions), or touch anything outside a test's own
-project. Tokens stay out of reprs (`field(repr=False)`) and out of messages (the client scrubs them).
-"""
+"""Where the live-conformance suite (tests/live) runs and how long it waits there: `RailwayTarget`, the
+`target` fixture (the emulator always, real Railway marked `integration`) and the waits. It asserts nothing
+about Railway; tokens stay out of reprs (`field(repr=False)`) and out of messages (the client scrubs them)."""
 
 from __future__ import annotations
 

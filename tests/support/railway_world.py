@@ -1,10 +1,6 @@
-"""A seeded Railway world for the tests of Variables, the domains, ProjectToken and Deployment.
-
-Owns: one project with a `staging` environment and two image services (`web`, `worker`) created directly in
-the emulator, a fake clock that makes every wait (client retries, deploy polls, gate intervals) instant
-and measurable, providers configured as the engine configures them, and request-log helpers.
-Deliberately not here: the emulator's fixtures (testkit/fake_railway/pytest_plugin.py).
-"""
+"""A seeded Railway world for the tests of Variables, the domains, ProjectToken and Deployment: one project
+with a `staging` environment and two image services (`web`, `worker`) made directly in the emulator, a fake
+clock that makes every wait instant and measurable, configured providers, and request-log helpers."""
 
 from __future__ import annotations
 
@@ -72,8 +68,9 @@ class World:
         return None if active is None else str(active.id)
 
 
-def seed_world(fake_railway: Any) -> World:
-    """The project, environment and services; instant waits; person-set variable PERSON_SET on web."""
+def seed_world(fake_railway: Any, custom_domain: str | None = None) -> World:
+    """The project, environment and services; instant waits; person-set variable PERSON_SET on web; and, when
+    given, `custom_domain` routed to web's port 3000."""
     clock = FakeTime()
     ids = fake_railway.backend.seed_project(
         name="cartly",
@@ -81,7 +78,7 @@ def seed_world(fake_railway: Any) -> World:
         services={"web": WEB_IMAGE, "worker": WORKER_IMAGE},
         variables={"web": {"PERSON_SET": "set by hand in the dashboard"}},
     )
-    return World(
+    world = World(
         fake=fake_railway,
         time=clock,
         project_id=ids["project_id"],
@@ -89,6 +86,31 @@ def seed_world(fake_railway: Any) -> World:
         web_id=ids["services"]["web"],
         worker_id=ids["services"]["worker"],
     )
+    if custom_domain is not None:
+        world.backend.create_custom_domain(
+            {
+                "projectId": world.project_id,
+                "environmentId": world.environment_id,
+                "serviceId": world.web_id,
+                "domain": custom_domain,
+                "targetPort": 3000,
+            }
+        )
+    return world
+
+
+def deployment_inputs(world: World, **more: Any) -> dict[str, Any]:
+    """A Deployment of web that polls every 5 s and gates with three attempts 5 s apart; `more` adds inputs
+    (its revision, health domain...) or overrides these."""
+    return {
+        "project_id": world.project_id,
+        "environment_id": world.environment_id,
+        "service_id": world.web_id,
+        "poll_interval_seconds": 5,
+        "gate_attempts": 3,
+        "gate_interval_seconds": 5,
+        **more,
+    }
 
 
 def configured(provider: P, token: str, waits: Waits | None = None) -> P:

@@ -1,20 +1,16 @@
 """A local HTTP server that records every request and answers from a script: GitHub's and Slack's APIs.
-
-Each request is kept (method, path, headers, JSON body) in arrival order; the answer is the first scripted
-one whose method and path prefix match (used once when `once`), else the default for that path. Not a test
-module: tests/tools import it.
-"""
+Not a test module: tests/tools import its `scripted_http` fixture."""
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+
+from tests.support.local_http import Respond, serving
 
 
 @dataclass(frozen=True)
@@ -36,6 +32,9 @@ class Answer:
 
 @dataclass
 class Script:
+    """Each request kept (method, path, headers, JSON body) in arrival order; the answer is the newest
+    scripted one whose method and path prefix match (used once when `once`), else 404."""
+
     answers: list[Answer] = field(default_factory=list)
     seen: list[Seen] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -57,34 +56,13 @@ class Script:
         return [s for s in self.seen if s.method == "POST" and s.path.startswith(prefix)]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-
-    def do_POST(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
-        body = json.loads(raw) if raw else None
-        script = self.server.script
+def _recorded(script: Script) -> Respond:
+    def respond(method: str, path: str, headers: dict[str, str], body: Any) -> tuple[int, Any]:
         with script.lock:
-            script.seen.append(Seen("POST", self.path, dict(self.headers), body))
-        status, answer = script.answer("POST", self.path)
-        payload = json.dumps(answer).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
+            script.seen.append(Seen(method, path, headers, body))
+        return script.answer(method, path)
 
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        return
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, script: Script) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.script = script
+    return respond
 
 
 @dataclass(frozen=True)
@@ -96,11 +74,5 @@ class Scripted:
 @pytest.fixture
 def scripted_http() -> Iterator[Scripted]:
     script = Script()
-    server = _Server(script)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Scripted(f"http://127.0.0.1:{server.server_address[1]}", script)
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(_recorded(script), frozenset({"POST"})) as url:
+        yield Scripted(url, script)

@@ -5,35 +5,26 @@ nothing anywhere."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from testkit.stub_pulumi.fixtures import run, stub
+from testkit.stub_pulumi.fixtures import run
 from testkit.stub_pulumi.harness import StubPulumi
-from tests.support.fake_github import FakeGitHub, fake_github
+from tests.support.fake_github import FakeGitHub
+from tests.tools.app_repository import APP_TOKEN, app_repository, fake_github, stub
 from tools.preview_github import MARKER
 
-__all__ = ["fake_github", "stub"]  # the fixtures, imported for pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-APP_TOKEN = "app-repository-token-that-must-never-show"
+__all__ = ["app_repository", "fake_github", "stub"]  # the fixtures, imported for pytest
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 DIGEST = "sha256:" + "c3" * 32
 IMAGE = f"ghcr.io/cartly-app/cartly@{DIGEST}"
 
 
 @pytest.fixture
-def app(
-    stub: StubPulumi, fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> FakeGitHub:
-    for name in ("Pulumi.yaml", "Pulumi.staging.yaml"):
-        shutil.copy(ROOT / name, tmp_path / "project" / name)
-    monkeypatch.setenv("APP_REPOSITORY_TOKEN", APP_TOKEN)
-    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
-    fake_github.state.pull(42, head_repo="cartly-app/cartly", sha=COMMIT)
-    return fake_github
+def app(app_repository: FakeGitHub) -> FakeGitHub:
+    app_repository.state.pull(42, head_repo="cartly-app/cartly", sha=COMMIT)
+    return app_repository
 
 
 def up(tmp_path: Path, *extra: str, commit: str = COMMIT, image: str = IMAGE) -> int:

@@ -7,34 +7,26 @@ long-lived stacks are never listed nor touched; a destroy leaves the comment and
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from testkit.stub_pulumi.fixtures import run, stub
+from testkit.stub_pulumi.fixtures import run
 from testkit.stub_pulumi.harness import StubPulumi
-from tests.support.fake_github import FakeGitHub, fake_github
+from tests.support.fake_github import FakeGitHub
+from tests.tools.app_repository import app_repository, fake_github, stub
 from tools.preview_github import MARKER
 
-__all__ = ["fake_github", "stub"]  # the fixtures, imported for pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+__all__ = ["app_repository", "fake_github", "stub"]  # the fixtures, imported for pytest
 APP_REPO = "cartly-app/cartly"
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
 @pytest.fixture
-def app(
-    stub: StubPulumi, fake_github: FakeGitHub, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> FakeGitHub:
-    for name in ("Pulumi.yaml", "Pulumi.staging.yaml"):
-        shutil.copy(ROOT / name, tmp_path / "project" / name)
-    monkeypatch.setenv("APP_REPOSITORY_TOKEN", "app-repository-token-that-must-never-show")
-    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
+def app(stub: StubPulumi, app_repository: FakeGitHub) -> FakeGitHub:
     stub.seed_stack("staging", created_days_ago=400)
     stub.seed_stack("production", created_days_ago=400)
-    return fake_github
+    return app_repository
 
 
 def reap(tmp_path: Path, pr: int, *extra: str) -> int:

@@ -82,28 +82,26 @@ class TestCredentials:
             assert name in up_call["env"]
         assert "GITHUB_TOKEN" not in up_call["env"]
 
-    def test_missing_backend_url_fails_before_running_pulumi(
+    @pytest.mark.parametrize(
+        ("unset", "command", "message"),
+        [
+            ("PULUMI_BACKEND_URL", "up", "PULUMI_BACKEND_URL is not set"),
+            ("PULUMI_CONFIG_PASSPHRASE", "destroy", "PULUMI_CONFIG_PASSPHRASE"),
+        ],
+    )
+    def test_a_missing_backend_url_or_passphrase_fails_before_running_pulumi(
         self,
         stub: StubPulumi,
         tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch,
         capsys: pytest.CaptureFixture[str],
+        unset: str,
+        command: str,
+        message: str,
     ) -> None:
-        monkeypatch.delenv("PULUMI_BACKEND_URL")
-        assert run(tmp_path, "up", "--pr", "7") == 2
-        assert "PULUMI_BACKEND_URL is not set" in capsys.readouterr().err
-        assert stub.calls() == []
-
-    def test_missing_passphrase_fails_before_running_pulumi(
-        self,
-        stub: StubPulumi,
-        tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str],
-    ) -> None:
-        monkeypatch.delenv("PULUMI_CONFIG_PASSPHRASE")
-        assert run(tmp_path, "destroy", "--pr", "7") == 2
-        assert "PULUMI_CONFIG_PASSPHRASE" in capsys.readouterr().err
+        monkeypatch.delenv(unset)
+        assert run(tmp_path, command, "--pr", "7") == 2
+        assert message in capsys.readouterr().err
         assert stub.calls() == []
 
 

@@ -36,23 +36,40 @@ class TestListAndReap:
         assert run(tmp_path, "list") == 0
         assert capsys.readouterr().out == "No preview stacks.\n"
 
-    def test_reap_destroys_previews_whose_pr_is_closed(
-        self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    @pytest.mark.parametrize(
+        ("seeded", "args", "left", "out"),
+        [
+            (
+                {"infra-pr-3": 1, "infra-pr-5": 1},
+                ["--open-prs", "5,8"],
+                ["infra-pr-5"],
+                "removed infra-pr-3: PR #3 is not open\n",
+            ),
+            (
+                {"infra-pr-5": 10, "infra-pr-6": 2},
+                ["--open-prs", "5,6", "--max-age", "7d"],
+                ["infra-pr-6"],
+                "removed infra-pr-5: not updated for 10d (more than 7d)\n",
+            ),
+            ({"infra-pr-4": 1}, ["--open-prs", "4"], ["infra-pr-4"], "Nothing to reap.\n"),
+        ],
+        ids=["pr-closed", "past-max-age", "nothing-stale"],
+    )
+    def test_reap_removes_exactly_the_previews_whose_pr_is_closed_or_idle_past_max_age(
+        self,
+        stub: StubPulumi,
+        tmp_path: Path,
+        capsys: pytest.CaptureFixture[str],
+        seeded: dict[str, int],
+        args: list[str],
+        left: list[str],
+        out: str,
     ) -> None:
-        stub.seed_stack("infra-pr-3", created_days_ago=1)
-        stub.seed_stack("infra-pr-5", created_days_ago=1)
-        assert run(tmp_path, "reap", "--open-prs", "5,8") == 0
-        assert sorted(stub.state()["stacks"]) == ["infra-pr-5"]
-        assert capsys.readouterr().out == "removed infra-pr-3: PR #3 is not open\n"
-
-    def test_reap_destroys_previews_not_updated_for_max_age(
-        self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        stub.seed_stack("infra-pr-5", created_days_ago=10)
-        stub.seed_stack("infra-pr-6", created_days_ago=2)
-        assert run(tmp_path, "reap", "--open-prs", "5,6", "--max-age", "7d") == 0
-        assert sorted(stub.state()["stacks"]) == ["infra-pr-6"]
-        assert capsys.readouterr().out == "removed infra-pr-5: not updated for 10d (more than 7d)\n"
+        for name, days in seeded.items():
+            stub.seed_stack(name, created_days_ago=days)
+        assert run(tmp_path, "reap", *args) == 0
+        assert sorted(stub.state()["stacks"]) == left
+        assert capsys.readouterr().out == out
 
     def test_reap_never_touches_long_lived_stacks(self, stub: StubPulumi, tmp_path: Path) -> None:
         stub.seed_stack("staging", created_days_ago=400)
@@ -63,14 +80,6 @@ class TestListAndReap:
         assert not any(
             c["argv"][-1] in ("staging", "production") for c in stub.calls() if "destroy" in c["argv"]
         )
-
-    def test_reap_with_nothing_stale_removes_nothing(
-        self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-    ) -> None:
-        stub.seed_stack("infra-pr-4", created_days_ago=1)
-        assert run(tmp_path, "reap", "--open-prs", "4") == 0
-        assert list(stub.state()["stacks"]) == ["infra-pr-4"]
-        assert capsys.readouterr().out == "Nothing to reap.\n"
 
     def test_reap_goes_on_after_a_failure_and_exits_non_zero(
         self, stub: StubPulumi, tmp_path: Path, capsys: pytest.CaptureFixture[str]

@@ -13,9 +13,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import requests
@@ -81,9 +81,16 @@ def stack_secrets(state: Path, cli_dir: Path) -> list[str]:
     return [str(entry["value"]) for entry in shown.values() if entry.get("secret")]
 
 
+Test = TypeVar("Test", bound=Callable[..., None])
+
+
+def on_the_engine(test: Test) -> Test:
+    """A test of the module's shared sandbox, run by the real engine: marked `engine`, given five minutes."""
+    return pytest.mark.engine(pytest.mark.timeout(300)(test))
+
+
 @pytest.mark.parametrize("stack", ["staging", "infra-pr-1"])
-@pytest.mark.engine
-@pytest.mark.timeout(300)
+@on_the_engine
 def test_up_from_nothing_deploys_web_and_worker_of_staging_and_the_preview_on_the_emulator(
     first_up: subprocess.CompletedProcess[str], state: Path, stack: str
 ) -> None:
@@ -111,8 +118,7 @@ def test_up_from_nothing_deploys_web_and_worker_of_staging_and_the_preview_on_th
         assert found["serviceInstance"]["latestDeployment"]["status"] == "SUCCESS"
 
 
-@pytest.mark.engine
-@pytest.mark.timeout(300)
+@on_the_engine
 def test_up_prints_the_emulator_urls_and_masks_every_secret(
     first_up: subprocess.CompletedProcess[str], state: Path, cli_dir: Path
 ) -> None:
@@ -133,8 +139,7 @@ def test_up_prints_the_emulator_urls_and_masks_every_secret(
         assert (state / name).stat().st_mode & 0o777 == 0o600
 
 
-@pytest.mark.engine
-@pytest.mark.timeout(300)
+@on_the_engine
 def test_a_second_up_changes_nothing_on_the_same_emulator(
     first_up: subprocess.CompletedProcess[str], state: Path
 ) -> None:
@@ -146,8 +151,7 @@ def test_a_second_up_changes_nothing_on_the_same_emulator(
     assert emu.recorded(state) == before
 
 
-@pytest.mark.engine
-@pytest.mark.timeout(300)
+@on_the_engine
 def test_down_leaves_no_emulator_and_no_state(
     first_up: subprocess.CompletedProcess[str], state: Path
 ) -> None:

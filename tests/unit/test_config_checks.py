@@ -7,16 +7,10 @@ from __future__ import annotations
 import json
 
 from components.settings.load import parse_settings
+from tests.support.smoke_steps import LOGIN_STEP
 from tests.unit.test_config import LONG_LIVED_SECRETS, OWNED, only_problem, problems, settings, valid
 
-LOGIN = {
-    "name": "login",
-    "method": "POST",
-    "path": "/api/auth/login",
-    "body": {"email": "smoke@cartly.io", "password": "{{secret:smokeUserPassword}}"},
-    "expectField": "token",
-    "save": {"session": "token"},
-}
+LOGIN = {**LOGIN_STEP, "save": {"session": "token"}}
 
 
 def steps(*items: object) -> str:

@@ -1,16 +1,6 @@
-"""The trust rules of the workflows (ARCHITECTURE §3), read from every workflow file:
-
-- a job that can run pull-request code (a `pull_request`, `pull_request_target`, `workflow_run` or
-  `workflow_call` workflow, or a job that downloads another run's artifacts) reads secrets only inside the
-  `previews` environment;
-- no job reads a secret outside an environment (nor a workflow-wide `env:` one, nor `secrets: inherit`),
-  because only environments are protected: a repository-level secret reaches every job;
-- a job that deploys production runs inside `production` (required reviewers, `main` only);
-- a job that touches a preview's state (written by PR code: `tools/previews.py`) runs inside `previews`, and
-  no job there reads the GitHub admin token.
-
-Each rule is proven to catch deliberately wrong copies of the real workflows, so it cannot pass on nothing.
-"""
+"""The trust rules of the workflows (ARCHITECTURE §3), read from every workflow file: each rule below says
+what it forbids, and is proven to catch deliberately wrong copies of the real workflows, so it cannot pass on
+nothing. Only environments are protected: a repository-level secret reaches every job."""
 
 from __future__ import annotations
 
@@ -74,6 +64,8 @@ def runs_pr_code(workflow: Workflow, job: dict[str, Any]) -> bool:
 
 
 def pr_code_reaching_secrets_beyond_previews(workflow: Workflow) -> list[str]:
+    """A job that can run pull-request code (a PR_TRIGGERS workflow, or a job that downloads another run's
+    artifacts) reads secrets only inside the `previews` environment."""
     return [
         f"{name}: runs PR code with {sorted(secrets_read(job))} in environment {environment(job)!r}"
         for name, job in workflow["jobs"].items()
@@ -82,6 +74,8 @@ def pr_code_reaching_secrets_beyond_previews(workflow: Workflow) -> list[str]:
 
 
 def secrets_outside_an_environment(workflow: Workflow) -> list[str]:
+    """No job reads a secret outside an environment, nor a workflow-wide `env:` one, nor `secrets: inherit`
+    (only environments are protected)."""
     found = [f"workflow env: {sorted(secrets_read(workflow.get('env') or {}))}"]
     found = found if secrets_read(workflow.get("env") or {}) else []
     return found + [
@@ -92,6 +86,7 @@ def secrets_outside_an_environment(workflow: Workflow) -> list[str]:
 
 
 def production_deploys_outside_production(workflow: Workflow) -> list[str]:
+    """A job that deploys production runs inside `production` (required reviewers, `main` only)."""
     return [
         f"{name}: deploys production in environment {environment(job)!r}"
         for name, job in workflow["jobs"].items()
@@ -100,6 +95,8 @@ def production_deploys_outside_production(workflow: Workflow) -> list[str]:
 
 
 def preview_state_outside_previews(workflow: Workflow) -> list[str]:
+    """A job that touches a preview's state (written by PR code: `tools/previews.py`) runs inside `previews`,
+    and no job there reads the GitHub admin token."""
     found = []
     for name, job in workflow["jobs"].items():
         touches = "tools/previews.py" in yaml.safe_dump(job.get("steps", []))

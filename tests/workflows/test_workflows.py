@@ -1,6 +1,5 @@
 """The workflows' safety rules, checked on the files themselves (schema and zizmor run in scripts/test).
-
-Each rule is a function run over every workflow, and also over a small bad example, so a rule that
+test_workflow_rules.py runs each rule over every workflow and over the bad example here, so a rule that
 silently matched nothing could not pass.
 """
 
@@ -143,17 +142,6 @@ def test_there_are_workflows_to_check() -> None:
     expected = {"plan.yml", "plan-comment.yml", "pr-stacks.yml", "reap-previews.yml", "deploy.yml"}
     expected |= {"test.yml", "unlock.yml", "release.yml"}
     assert expected <= names
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
-def test_each_rule_catches_the_bad_example(rule: Any) -> None:
-    assert len(rule(BAD)) >= 1
-
-
-@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.__name__)
-@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
-def test_no_workflow_breaks_the_rule(rule: Any, path: Path) -> None:
-    assert rule(load(path)) == []
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
